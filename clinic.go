@@ -1,0 +1,202 @@
+package aftercare
+
+import (
+	"context"
+	"time"
+)
+
+// Assessor grades one assessment request. The triage engine implements it; at
+// is the time of the request, against which words like "yesterday" are read.
+type Assessor interface {
+	Assess(req Request, at time.Time) (*Response, error)
+	// KnowledgeVersion identifies the knowledge base in use.
+	KnowledgeVersion() string
+	// Cautions returns what a therapist must adjust for these screening answers.
+	Cautions(health []string) []Caution
+}
+
+// Roles of staff users.
+const (
+	// RoleOwner manages the clinic's staff, tokens and settings.
+	RoleOwner = "owner"
+	// RoleTherapist treats clients and reads their check-ins.
+	RoleTherapist = "therapist"
+)
+
+// DefaultFollowUpHours are the check-in times, in hours after a session, that a
+// clinic uses unless it sets its own.
+var DefaultFollowUpHours = []int{24, 48, 72}
+
+// Clinic is a practice: it owns staff, clients, sessions and everything under them.
+type Clinic struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// EmergencyNumber is the number shown with an emergency answer (999, 911, 112…).
+	EmergencyNumber string `json:"emergency_number"`
+	// FollowUpHours are the check-in times after each session.
+	FollowUpHours []int `json:"follow_up_hours"`
+	// NotifyEmail receives flagged check-ins; empty for none.
+	NotifyEmail string `json:"notify_email,omitempty"`
+	// WebhookURL receives signed follow-up events; empty for none.
+	WebhookURL string `json:"webhook_url,omitempty"`
+	// WebhookSecret signs webhook bodies (HMAC-SHA256); never shown.
+	WebhookSecret string    `json:"-"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// User is a member of a clinic's staff.
+type User struct {
+	ID       int64  `json:"id"`
+	ClinicID int64  `json:"clinic_id"`
+	Email    string `json:"email"`
+	Role     string `json:"role"`
+	// PasswordHash is the encoded password hash; never shown.
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// APIToken is a credential for the clinic API. Only a hash of the secret is kept.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	ClinicID   int64      `json:"clinic_id"`
+	Name       string     `json:"name"`
+	Hash       []byte     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// Client is a person the clinic treats.
+type Client struct {
+	ID        int64     `json:"id"`
+	ClinicID  int64     `json:"clinic_id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Screening is a client's health answers before treatment, with the cautions
+// for the therapist that follow from them.
+type Screening struct {
+	ID        int64     `json:"id"`
+	ClinicID  int64     `json:"clinic_id"`
+	ClientID  int64     `json:"client_id"`
+	Health    []string  `json:"health"`
+	Notes     string    `json:"notes,omitempty"`
+	Cautions  []Caution `json:"cautions"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Caution is what a therapist must adjust for one screening answer.
+type Caution struct {
+	// Health is the screening answer, a code of Health.
+	Health string `json:"health"`
+	Title  string `json:"title"`
+	Advice string `json:"advice"`
+	// MaxPressure caps the pressure (a code of Pressures); empty for no cap.
+	MaxPressure string `json:"max_pressure,omitempty"`
+	// AvoidAreas are areas to leave out or work only lightly.
+	AvoidAreas []string `json:"avoid_areas,omitempty"`
+	// SeeDoctorFirst is true when the client should see a doctor before massage.
+	SeeDoctorFirst bool   `json:"see_doctor_first,omitempty"`
+	Source         string `json:"source"`
+}
+
+// Session is one massage treatment of a client.
+type Session struct {
+	ID          int64    `json:"id"`
+	ClinicID    int64    `json:"clinic_id"`
+	ClientID    int64    `json:"client_id"`
+	Style       string   `json:"style,omitempty"`
+	Pressure    string   `json:"pressure,omitempty"`
+	AreasWorked []string `json:"areas_worked,omitempty"`
+	// AreaPressure is the pressure used per area, where it differed.
+	AreaPressure map[string]string `json:"area_pressure,omitempty"`
+	EndedAt      time.Time         `json:"ended_at"`
+	Notes        string            `json:"notes,omitempty"`
+	FollowUps    []FollowUp        `json:"follow_ups"`
+	// CheckInURL is the client's private link; it is only known when the session is created.
+	CheckInURL string `json:"check_in_url,omitempty"`
+	// LinkExpiresAt is when the client's link stops working.
+	LinkExpiresAt time.Time `json:"link_expires_at"`
+	CheckIns      []CheckIn `json:"check_ins,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// FollowUp is one timed check-in reminder of a session.
+type FollowUp struct {
+	Hours int       `json:"hours"`
+	DueAt time.Time `json:"due_at"`
+	// Status is "scheduled", "sent" or "skipped" (the client had already checked in).
+	Status string     `json:"status"`
+	SentAt *time.Time `json:"sent_at,omitempty"`
+}
+
+// CheckIn is what a client reported after a session, with the assessment given.
+type CheckIn struct {
+	ID         int64     `json:"id"`
+	ClinicID   int64     `json:"clinic_id"`
+	SessionID  int64     `json:"session_id"`
+	HoursSince float64   `json:"hours_since"`
+	Request    Request   `json:"request"`
+	Assessment Response  `json:"assessment"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Flag is a check-in at consult or above that a person at the clinic must see.
+type Flag struct {
+	ID        int64      `json:"id"`
+	ClinicID  int64      `json:"clinic_id"`
+	CheckInID int64      `json:"check_in_id"`
+	SessionID int64      `json:"session_id"`
+	ClientID  int64      `json:"client_id"`
+	Level     Level      `json:"level"`
+	Headline  string     `json:"headline"`
+	CreatedAt time.Time  `json:"created_at"`
+	AckedAt   *time.Time `json:"acked_at,omitempty"`
+	AckedBy   string     `json:"acked_by,omitempty"`
+}
+
+// Store keeps the clinic side's data. Every method that reads or changes a
+// clinic's data takes the clinic's id, and finds nothing of another clinic
+// (ENOTFOUND). Implementations: package sqlite and package postgres.
+type Store interface {
+	CreateClinic(ctx context.Context, c *Clinic) error
+	FindClinic(ctx context.Context, id int64) (*Clinic, error)
+	ListClinics(ctx context.Context) ([]*Clinic, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+
+	CreateToken(ctx context.Context, t *APIToken) error
+	// FindToken returns the live (not revoked) token with the given hash.
+	FindToken(ctx context.Context, hash []byte) (*APIToken, error)
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+	RevokeToken(ctx context.Context, clinicID, id int64, at time.Time) error
+
+	CreateClient(ctx context.Context, c *Client) error
+	FindClient(ctx context.Context, clinicID, id int64) (*Client, error)
+	ListClients(ctx context.Context, clinicID int64) ([]*Client, error)
+
+	CreateScreening(ctx context.Context, s *Screening) error
+	ListScreenings(ctx context.Context, clinicID, clientID int64) ([]*Screening, error)
+
+	// CreateSession stores a session with its follow-ups and the hash of its
+	// client link, and schedules the follow-up reminders, in one transaction.
+	CreateSession(ctx context.Context, s *Session, linkHash []byte) error
+	// FindSession returns a session with its check-ins, oldest first.
+	FindSession(ctx context.Context, clinicID, id int64) (*Session, error)
+	// FindSessionByLink returns the session whose client link has this hash.
+	FindSessionByLink(ctx context.Context, linkHash []byte) (*Session, error)
+
+	// CreateCheckIn stores a check-in and, at consult or above, its flag and
+	// the clinic's notification, in one transaction. The flag is nil below consult.
+	CreateCheckIn(ctx context.Context, c *CheckIn) (*Flag, error)
+	// ListFlags returns the clinic's flags not yet acknowledged, oldest first.
+	ListFlags(ctx context.Context, clinicID int64) ([]*Flag, error)
+	AckFlag(ctx context.Context, clinicID, id int64, by string, at time.Time) (*Flag, error)
+
+	// Ping reports whether the database is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}

@@ -1,0 +1,325 @@
+package aftercare
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// wireRequest mirrors Request with raw numbers, so that each number can be
+// checked with its exact field path and nothing is coerced silently.
+type wireRequest struct {
+	Style       *string         `json:"style"`
+	Pressure    *string         `json:"pressure"`
+	AreasWorked []string        `json:"areas_worked"`
+	HoursSince  json.RawMessage `json:"hours_since"`
+	Soreness    []wireSoreness  `json:"soreness"`
+	Symptoms    []string        `json:"symptoms"`
+	Health      []string        `json:"health"`
+	History     []wireHistory   `json:"history"`
+	Text        *string         `json:"text"`
+}
+
+type wireSoreness struct {
+	Area *string         `json:"area"`
+	Pain json.RawMessage `json:"pain"`
+}
+
+type wireHistory struct {
+	HoursSince json.RawMessage `json:"hours_since"`
+	Pain       json.RawMessage `json:"pain"`
+}
+
+// DecodeRequest reads one assessment request from JSON and validates it.
+// Unknown fields, wrong types, unknown codes and values out of range are
+// refused with an *Error naming the field and the allowed values.
+func DecodeRequest(data []byte) (Request, error) {
+	var w wireRequest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return Request{}, jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Request{}, Errorf(EINVALID, "request", "the body must hold exactly one JSON object")
+	}
+	return w.request()
+}
+
+// DecodeJSONError turns an encoding/json error into an *Error that names the
+// field; it is shared by every door that reads JSON.
+func DecodeJSONError(err error) error { return jsonError(err) }
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return Errorf(EINVALID, "request", "the body is empty; send one JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Errorf(EINVALID, "request", "the JSON ends too early")
+	case errors.As(err, &syn):
+		return Errorf(EINVALID, "request", "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return Errorf(EINVALID, "request", "the body must be a JSON object, not %s", typ.Value)
+		}
+		return Errorf(EINVALID, field, "%s must be %s, not %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return Errorf(EINVALID, name, "unknown field %q; allowed: %s", name, allowedFields)
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return Errorf(EINVALID, "request", "malformed JSON: %v", err)
+}
+
+const allowedFields = "style, pressure, areas_worked, hours_since, soreness, symptoms, health, history, text"
+
+func jsonKind(k string) string {
+	switch k {
+	case "string", "ptr":
+		return "a string"
+	case "slice":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	case "int", "int64", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	}
+	return "of another type"
+}
+
+func (w *wireRequest) request() (Request, error) {
+	var r Request
+	var err error
+	if w.Style != nil {
+		if r.Style, err = code(Styles, "style", *w.Style); err != nil {
+			return Request{}, err
+		}
+	}
+	if w.Pressure != nil {
+		if r.Pressure, err = code(Pressures, "pressure", *w.Pressure); err != nil {
+			return Request{}, err
+		}
+	}
+	if r.AreasWorked, err = codes(Areas, "areas_worked", w.AreasWorked); err != nil {
+		return Request{}, err
+	}
+	if r.HoursSince, err = hours("hours_since", w.HoursSince); err != nil {
+		return Request{}, err
+	}
+	seen := map[string]int{}
+	for i, s := range w.Soreness {
+		field := fmt.Sprintf("soreness[%d]", i)
+		if s.Area == nil {
+			return Request{}, Errorf(EINVALID, field+".area", "%s.area is required; allowed: %s", field, Areas.Allowed())
+		}
+		area, err := code(Areas, field+".area", *s.Area)
+		if err != nil {
+			return Request{}, err
+		}
+		if j, dup := seen[area]; dup {
+			return Request{}, Errorf(EINVALID, field+".area", "%s is given twice (soreness[%d] and %s); give each area once with its worst pain", area, j, field)
+		}
+		seen[area] = i
+		pain, err := painScore(field+".pain", s.Pain)
+		if err != nil {
+			return Request{}, err
+		}
+		r.Soreness = append(r.Soreness, Soreness{Area: area, Pain: pain})
+	}
+	if r.Symptoms, err = codes(Symptoms, "symptoms", w.Symptoms); err != nil {
+		return Request{}, err
+	}
+	if r.Health, err = codes(Health, "health", w.Health); err != nil {
+		return Request{}, err
+	}
+	if len(w.History) > MaxHistory {
+		return Request{}, Errorf(EINVALID, "history", "history holds %d check-ins; at most %d are allowed", len(w.History), MaxHistory)
+	}
+	for i, h := range w.History {
+		field := fmt.Sprintf("history[%d]", i)
+		at, err := hours(field+".hours_since", h.HoursSince)
+		if err != nil {
+			return Request{}, err
+		}
+		pain, err := painScore(field+".pain", h.Pain)
+		if err != nil {
+			return Request{}, err
+		}
+		r.History = append(r.History, HistoryPoint{HoursSince: at, Pain: pain})
+	}
+	if w.Text != nil {
+		r.Text = *w.Text
+	}
+	if err := r.Validate(); err != nil {
+		return Request{}, err
+	}
+	return r, nil
+}
+
+// Validate checks a request built in code (the decoder checks one read from
+// JSON the same way): known codes, values in range, history in order, and
+// something to assess.
+func (r *Request) Validate() error {
+	if r.Style != "" && !Styles.Has(r.Style) {
+		return unknownCode(Styles, "style", r.Style)
+	}
+	if r.Pressure != "" && !Pressures.Has(r.Pressure) {
+		return unknownCode(Pressures, "pressure", r.Pressure)
+	}
+	for i, a := range r.AreasWorked {
+		if !Areas.Has(a) {
+			return unknownCode(Areas, fmt.Sprintf("areas_worked[%d]", i), a)
+		}
+	}
+	if r.HoursSince != nil {
+		if err := checkHours("hours_since", *r.HoursSince); err != nil {
+			return err
+		}
+	}
+	for i, s := range r.Soreness {
+		if !Areas.Has(s.Area) {
+			return unknownCode(Areas, fmt.Sprintf("soreness[%d].area", i), s.Area)
+		}
+		if s.Pain < 0 || s.Pain > 10 {
+			return painRange(fmt.Sprintf("soreness[%d].pain", i), strconv.Itoa(s.Pain))
+		}
+	}
+	for i, s := range r.Symptoms {
+		if !Symptoms.Has(s) {
+			return unknownCode(Symptoms, fmt.Sprintf("symptoms[%d]", i), s)
+		}
+	}
+	for i, h := range r.Health {
+		if !Health.Has(h) {
+			return unknownCode(Health, fmt.Sprintf("health[%d]", i), h)
+		}
+	}
+	last := -1.0
+	for i, h := range r.History {
+		field := fmt.Sprintf("history[%d]", i)
+		if h.Pain < 0 || h.Pain > 10 {
+			return painRange(field+".pain", strconv.Itoa(h.Pain))
+		}
+		if h.HoursSince == nil {
+			continue
+		}
+		if err := checkHours(field+".hours_since", *h.HoursSince); err != nil {
+			return err
+		}
+		if *h.HoursSince < last {
+			return Errorf(EINVALID, field+".hours_since", "history must be oldest first: %s.hours_since is %g, before the check-in above it (%g)", field, *h.HoursSince, last)
+		}
+		last = *h.HoursSince
+		if r.HoursSince != nil && *h.HoursSince > *r.HoursSince {
+			return Errorf(EINVALID, field+".hours_since", "%s.hours_since (%g) is later than hours_since (%g); history holds earlier check-ins", field, *h.HoursSince, *r.HoursSince)
+		}
+	}
+	if len(r.Text) > MaxTextBytes {
+		return Errorf(EINVALID, "text", "text is %d bytes long; at most %d are allowed", len(r.Text), MaxTextBytes)
+	}
+	if !utf8.ValidString(r.Text) {
+		return Errorf(EINVALID, "text", "text must be valid UTF-8")
+	}
+	if len(r.Soreness) == 0 && len(r.Symptoms) == 0 && strings.TrimSpace(r.Text) == "" {
+		return Errorf(EINVALID, "request", "nothing to assess: give soreness, symptoms or text")
+	}
+	return nil
+}
+
+func code(v *Vocabulary, field, s string) (string, error) {
+	if !v.Has(s) {
+		return "", unknownCode(v, field, s)
+	}
+	return s, nil
+}
+
+func codes(v *Vocabulary, field string, in []string) ([]string, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make([]string, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for i, s := range in {
+		if _, err := code(v, fmt.Sprintf("%s[%d]", field, i), s); err != nil {
+			return nil, err
+		}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func unknownCode(v *Vocabulary, field, s string) error {
+	if s == "" {
+		return Errorf(EINVALID, field, "%s is empty; allowed: %s", field, v.Allowed())
+	}
+	return Errorf(EINVALID, field, "unknown %s %q; allowed: %s", v.Name, s, v.Allowed())
+}
+
+func painRange(field, got string) error {
+	return Errorf(EINVALID, field, "%s must be a whole number from 0 to 10 (the 0–10 pain scale), not %s", field, got)
+}
+
+// number parses a raw JSON number; ok is false when the value is null or absent.
+func number(field string, raw json.RawMessage) (v float64, ok bool, err error) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return 0, false, nil
+	}
+	if s[0] != '-' && (s[0] < '0' || s[0] > '9') {
+		return 0, false, Errorf(EINVALID, field, "%s must be a number, not %s", field, s)
+	}
+	v, err = strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, false, Errorf(EINVALID, field, "%s must be a finite number, not %s", field, s)
+	}
+	return v, true, nil
+}
+
+func hours(field string, raw json.RawMessage) (*float64, error) {
+	v, ok, err := number(field, raw)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if err := checkHours(field, v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func checkHours(field string, v float64) error {
+	if v < 0 || v > MaxHours || math.IsNaN(v) {
+		return Errorf(EINVALID, field, "%s must be a number of hours from 0 to %d, not %g", field, MaxHours, v)
+	}
+	return nil
+}
+
+func painScore(field string, raw json.RawMessage) (int, error) {
+	v, ok, err := number(field, raw)
+	if err != nil {
+		return 0, Errorf(EINVALID, field, "%s must be a whole number from 0 to 10 (the 0–10 pain scale), not %s", field, strings.TrimSpace(string(raw)))
+	}
+	if !ok {
+		return 0, Errorf(EINVALID, field, "%s is required: a whole number from 0 to 10", field)
+	}
+	if v != math.Trunc(v) || v < 0 || v > 10 {
+		return 0, painRange(field, strings.TrimSpace(string(raw)))
+	}
+	return int(v), nil
+}
