@@ -186,8 +186,15 @@ type Store interface {
 	CreateSession(ctx context.Context, s *Session, linkHash []byte) error
 	// FindSession returns a session with its check-ins, oldest first.
 	FindSession(ctx context.Context, clinicID, id int64) (*Session, error)
-	// FindSessionByLink returns the session whose client link has this hash.
-	FindSessionByLink(ctx context.Context, linkHash []byte) (*Session, error)
+	// FindSessionByLink returns the session whose client link has this hash,
+	// when the link is neither expired (at is past its expiry) nor revoked.
+	FindSessionByLink(ctx context.Context, linkHash []byte, at time.Time) (*Session, error)
+	// CreateLink adds another client link to a session (each reminder mails a fresh one).
+	CreateLink(ctx context.Context, clinicID, sessionID int64, linkHash []byte, expiresAt time.Time) error
+	// RevokeLinks revokes every client link of a session.
+	RevokeLinks(ctx context.Context, clinicID, sessionID int64, at time.Time) error
+	// MarkFollowUp records what became of one follow-up: "sent" or "skipped".
+	MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hours int, status string, at time.Time) error
 
 	// CreateCheckIn stores a check-in and, at consult or above, its flag and
 	// the clinic's notification, in one transaction. The flag is nil below consult.
@@ -195,6 +202,8 @@ type Store interface {
 	// ListFlags returns the clinic's flags not yet acknowledged, oldest first.
 	ListFlags(ctx context.Context, clinicID int64) ([]*Flag, error)
 	AckFlag(ctx context.Context, clinicID, id int64, by string, at time.Time) (*Flag, error)
+	// FindFlag returns one flag of the clinic.
+	FindFlag(ctx context.Context, clinicID, id int64) (*Flag, error)
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error
