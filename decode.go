@@ -74,7 +74,11 @@ func jsonError(err error) error {
 		return Errorf(EINVALID, field, "%s must be %s, not %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return Errorf(EINVALID, name, "unknown field %q; allowed: %s", name, allowedFields)
+		field := name
+		if field == "" {
+			field = "request"
+		}
+		return Errorf(EINVALID, field, "unknown field %q; allowed: %s", name, allowedFields)
 	}
 	var e *Error
 	if errors.As(err, &e) {

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"aftercare"
+)
+
+// call runs the command in-process and returns its exit code and output.
+func call(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(string) string { return "" }
+	err := run(context.Background(), append([]string{"aftercare"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
+	return exitCode(err, &errOut), out.String(), errOut.String()
+}
+
+func TestAssessJSONDoor(t *testing.T) {
+	t.Run("a request on standard input gets an answer as JSON and exit 0", func(t *testing.T) {
+		code, out, errOut := call(t, `{"style":"deep_tissue","hours_since":18,"soreness":[{"area":"shoulders","pain":3}]}`, "assess", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var resp aftercare.Response
+		if err := json.Unmarshal([]byte(out), &resp); err != nil {
+			t.Fatal(err)
+		}
+		if resp.Level != aftercare.SelfCare || resp.Headline == "" || len(resp.Reasons) == 0 || resp.Disclaimer == "" || resp.KnowledgeVersion == "" {
+			t.Errorf("answer %+v", resp)
+		}
+	})
+	for _, tc := range []struct{ name, body, field string }{
+		{"an unknown code", `{"style":"shiatsu","symptoms":["headache"]}`, "style"},
+		{"a pain outside 0–10", `{"soreness":[{"area":"neck","pain":11}]}`, "soreness[0].pain"},
+		{"a negative time", `{"hours_since":-1,"symptoms":["headache"]}`, "hours_since"},
+		{"a malformed body", `{"symptoms":`, "request"},
+		{"an empty request", `{}`, "request"},
+	} {
+		t.Run(tc.name+" exits 2 with a JSON error naming the field", func(t *testing.T) {
+			code, out, errOut := call(t, tc.body, "assess", "--json")
+			if code != 2 {
+				t.Fatalf("exit %d", code)
+			}
+			if out != "" {
+				t.Errorf("wrote an answer: %s", out)
+			}
+			var e struct{ Error aftercare.Error }
+			if err := json.Unmarshal([]byte(errOut), &e); err != nil {
+				t.Fatalf("stderr is not JSON: %q", errOut)
+			}
+			if e.Error.Code != aftercare.EINVALID || e.Error.Field != tc.field || e.Error.Message == "" {
+				t.Errorf("error %+v, want field %s", e.Error, tc.field)
+			}
+		})
+	}
+}
+
+func TestAssessFlagsForPeople(t *testing.T) {
+	t.Run("flags give a readable answer with the level first", func(t *testing.T) {
+		code, out, errOut := call(t, "", "assess", "--style", "deep_tissue", "--hours", "30", "--pain", "lower_back=4", "--symptom", "headache")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		first := strings.SplitN(out, "\n", 2)[0]
+		if !strings.Contains(first, "SELF CARE") {
+			t.Errorf("first line %q does not give the level", first)
+		}
+		for _, want := range []string{"Why", "What helps", "Get help if you notice", "not a diagnosis"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("answer lacks %q", want)
+			}
+		}
+	})
+	t.Run("a red flag by flag is an emergency", func(t *testing.T) {
+		code, out, _ := call(t, "", "assess", "--json", "--symptom", "chest_pain")
+		var resp aftercare.Response
+		if code != 0 || json.Unmarshal([]byte(out), &resp) != nil || resp.Level != aftercare.Emergency {
+			t.Errorf("exit %d, answer %s", code, out)
+		}
+	})
+	t.Run("free text on the command line is read", func(t *testing.T) {
+		code, out, _ := call(t, "", "assess", "--json", "my lower back aches, no numbness")
+		var resp aftercare.Response
+		if code != 0 || json.Unmarshal([]byte(out), &resp) != nil {
+			t.Fatalf("exit %d, answer %s", code, out)
+		}
+		negated := false
+		for _, f := range resp.Findings {
+			if f.Code == "numbness" && f.Negated {
+				negated = true
+			}
+		}
+		if resp.Level != aftercare.SelfCare || !negated {
+			t.Errorf("level %s, findings %+v", resp.Level, resp.Findings)
+		}
+	})
+	for _, tc := range []struct {
+		name, field string
+		args        []string
+	}{
+		{"a bad --pain", "soreness", []string{"--pain", "neck"}},
+		{"a pain of 12", "soreness[0].pain", []string{"--pain", "neck=12"}},
+		{"an unknown --symptom", "symptoms[0]", []string{"--symptom", "itch"}},
+		{"a bad --hours", "hours_since", []string{"--hours", "soon", "--symptom", "headache"}},
+	} {
+		t.Run(tc.name+" exits 2 naming the field", func(t *testing.T) {
+			code, _, errOut := call(t, "", append([]string{"assess", "--json"}, tc.args...)...)
+			var e struct{ Error aftercare.Error }
+			if code != 2 || json.Unmarshal([]byte(errOut), &e) != nil || e.Error.Field != tc.field {
+				t.Errorf("exit %d, stderr %s", code, errOut)
+			}
+		})
+	}
+}
+
+func TestKnowledgeCommands(t *testing.T) {
+	t.Run("validate accepts the built-in knowledge base", func(t *testing.T) {
+		code, out, errOut := call(t, "", "knowledge", "validate")
+		if code != 0 || !strings.Contains(out, "valid") {
+			t.Errorf("exit %d: %s %s", code, out, errOut)
+		}
+	})
+	t.Run("validate refuses a broken file naming the entry and the reason", func(t *testing.T) {
+		path := t.TempDir() + "/clinic.yaml"
+		writeFile(t, path, "rules:\n  - id: bad\n    level: urgent\n    when: \"symptom.itching\"\n    text: x\n    sources: [seed]\n")
+		code, _, errOut := call(t, "", "knowledge", "validate", path)
+		if code != 1 || !strings.Contains(errOut, "clinic.yaml") || !strings.Contains(errOut, "(bad)") || !strings.Contains(errOut, "itching") {
+			t.Errorf("exit %d: %s", code, errOut)
+		}
+	})
+	t.Run("show prints rules with their sources", func(t *testing.T) {
+		code, out, _ := call(t, "", "knowledge", "show")
+		for _, want := range []string{"== emergency", "chest_pain", "Cambron et al. 2007", "== FAQ", "== Sources"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("exit %d; show lacks %q", code, want)
+			}
+		}
+	})
+}

@@ -1,0 +1,175 @@
+package triage
+
+import (
+	"aftercare"
+	"aftercare/knowledge"
+)
+
+// derive fills the facts from the request merged with what its text says.
+// Structured fields win where both speak; text adds what they leave out.
+func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, findings []aftercare.Finding) {
+	f.Style, f.Pressure = req.Style, req.Pressure
+	if req.HoursSince != nil {
+		f.Hours, f.HoursKnown = *req.HoursSince, true
+	}
+	for _, s := range req.Symptoms {
+		f.Symptom.Set(s)
+	}
+	for _, h := range req.Health {
+		f.Health.Set(h)
+	}
+	for _, a := range req.AreasWorked {
+		f.Worked.Set(a)
+	}
+	for _, s := range req.Soreness {
+		f.AreaPain.Raise(s.Area, s.Pain)
+		if s.Pain > 0 {
+			f.SoreIn.Set(s.Area)
+			f.Sore = true
+		}
+		f.Pain = max(f.Pain, s.Pain)
+		f.PainKnown = true
+	}
+
+	// What the text adds.
+	textPain, textPainKnown := 0, false
+	var textAreas []string
+	for i := range findings {
+		fd := &findings[i]
+		if fd.Negated {
+			continue
+		}
+		switch fd.Type {
+		case "symptom":
+			f.Symptom.Set(fd.Code)
+		case "health":
+			f.Health.Set(fd.Code)
+		case "style":
+			if f.Style == "" {
+				f.Style = fd.Code
+			}
+		case "pressure":
+			if f.Pressure == "" {
+				f.Pressure = fd.Code
+			}
+		case "time":
+			if !f.HoursKnown && fd.Value != nil {
+				f.Hours, f.HoursKnown = *fd.Value, true
+			}
+		case "pain":
+			if fd.Value != nil && (!textPainKnown || int(*fd.Value) > textPain) {
+				textPain, textPainKnown = int(*fd.Value), true
+			}
+		case "area":
+			textAreas = append(textAreas, fd.Code)
+		}
+	}
+	if len(req.Soreness) == 0 {
+		// Areas named in the text are where it hurts; a pain read from the
+		// text belongs to them (or to no area in particular).
+		for _, a := range textAreas {
+			if !textPainKnown || textPain > 0 {
+				f.SoreIn.Set(a)
+				f.Sore = true
+			}
+			if textPainKnown {
+				f.AreaPain.Raise(a, textPain)
+			}
+		}
+		if textPainKnown {
+			f.Pain, f.PainKnown = textPain, true
+			if textPain > 0 {
+				f.Sore = true
+			}
+		}
+	}
+
+	e.window(f)
+	f.Band = band(e.kb, f.Pain)
+	e.trend(f, req.History)
+
+	f.NeckWork = f.Worked.Neck || f.Worked.Head || f.SoreIn.Neck
+	f.LegWork = f.Worked.Quads || f.Worked.Hamstrings || f.Worked.Calves || f.Worked.Shins || f.Worked.Feet ||
+		f.SoreIn.Quads || f.SoreIn.Hamstrings || f.SoreIn.Calves || f.SoreIn.Shins || f.SoreIn.Feet
+	f.Anticoagulated = f.Health.BloodThinners || f.Health.BleedingDisorder
+	for _, c := range aftercare.Symptoms.Codes() {
+		if f.Symptom.Has(c.Code) {
+			f.Symptoms++
+		}
+	}
+}
+
+// intensityRank orders the intensities, gentlest first.
+var intensityRank = map[string]int{"gentle": 0, "moderate": 1, "deep": 2}
+
+// window sets the intensity, the expected pain and the typical window from the
+// style and the pressure. Without either, the work is taken as deep: the
+// widest window, so that plain soreness is not called unusual for want of detail.
+func (e *Engine) window(f *knowledge.Facts) {
+	style := e.kb.Style(f.Style)
+	intensity, soreness := "deep", "possible"
+	if style != nil {
+		intensity, soreness = style.Intensity, style.Soreness
+	}
+	if p := e.kb.Pressure(f.Pressure); p != nil {
+		if style == nil || intensityRank[p.Intensity] > intensityRank[intensity] {
+			intensity = p.Intensity
+		}
+	}
+	f.Intensity, f.Soreness = intensity, soreness
+	in := e.kb.Intensity(intensity)
+	f.ExpectedPain = in.ExpectedPain
+	w := in.Hours
+	if style != nil {
+		w = style.Hours["default"]
+		if pw, ok := style.Hours[f.Pressure]; ok {
+			w = pw
+		}
+	}
+	f.WindowFrom, f.WindowTo = float64(w[0]), float64(w[1])
+}
+
+// band names the band of a pain score.
+func band(kb *knowledge.Base, pain int) string {
+	switch {
+	case pain >= kb.Bands.Severe[0]:
+		return "severe"
+	case pain >= kb.Bands.Moderate[0]:
+		return "moderate"
+	case pain >= kb.Bands.Mild[0]:
+		return "mild"
+	}
+	return "none"
+}
+
+// trend compares the pain now with the last check-in. A change of 2 points or
+// 30% is clinically meaningful (Farrar et al. 2001).
+func (e *Engine) trend(f *knowledge.Facts, history []aftercare.HistoryPoint) {
+	f.Trend = "none"
+	f.Checkins = len(history)
+	if len(history) == 0 {
+		return
+	}
+	for _, h := range history {
+		f.PeakPain = max(f.PeakPain, h.Pain)
+	}
+	if !f.PainKnown {
+		return
+	}
+	last := history[len(history)-1].Pain
+	f.Rise = f.Pain - last
+	switch {
+	case last > 0:
+		f.RisePercent = float64(f.Rise) * 100 / float64(last)
+	case f.Rise > 0:
+		f.RisePercent = 100
+	}
+	switch {
+	case f.Rise >= 2 || (f.Rise >= 1 && f.RisePercent >= 30):
+		f.Trend = "rising"
+	case f.Rise <= -2 || (f.Rise <= -1 && f.RisePercent <= -30):
+		f.Trend = "falling"
+	default:
+		f.Trend = "steady"
+	}
+}
