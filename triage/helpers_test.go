@@ -2,15 +2,13 @@ package triage
 
 import (
 	"testing"
-
-	"aftercare/knowledge"
 )
 
 func testEngine(t testing.TB) *Engine {
 	t.Helper()
-	kb, err := knowledge.Default()
+	e, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(kb, nil)
+	return e
 }

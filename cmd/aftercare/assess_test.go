@@ -61,7 +61,7 @@ func TestAssessJSONDoor(t *testing.T) {
 
 func TestAssessFlagsForPeople(t *testing.T) {
 	t.Run("flags give a readable answer with the level first", func(t *testing.T) {
-		code, out, errOut := call(t, "", "assess", "--style", "deep_tissue", "--hours", "30", "--pain", "lower_back=4", "--symptom", "headache")
+		code, out, errOut := call(t, "", "assess", "--style", "deep_tissue", "--hours", "20", "--pain", "lower_back=4", "--symptom", "headache")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}

@@ -22,4 +22,3 @@ func Load(path string) (*Engine, error) {
 func Bands(kb *knowledge.Base) textread.Bands {
 	return textread.Bands{Mild: kb.Bands.Mild, Moderate: kb.Bands.Moderate, Severe: kb.Bands.Severe}
 }
-

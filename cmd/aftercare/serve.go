@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
+
+	"aftercare"
+	"aftercare/followup"
+	"aftercare/httpapi"
+	"aftercare/postgres"
+	"aftercare/sqlite"
+	"aftercare/triage"
+	"aftercare/web"
+)
+
+// Timeouts of the HTTP server, and how long a shutdown waits for requests in flight.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	shutdownTimeout   = 30 * time.Second
+)
+
+const serveUsage = `usage: aftercare serve [flags]
+
+Runs the web pages, the API and the follow-up workers. Every flag can also be
+set by an environment variable (shown in brackets); a flag given on the command
+line wins over the variable.
+
+`
+
+// storeFlags are the flags that say where the data is, shared by serve and admin.
+type storeFlags struct {
+	data     string
+	database string
+}
+
+func (s *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.data, "data", "./aftercare-data", "the directory of the embedded SQLite database")
+	fs.StringVar(&s.database, "database", "", "a postgres:// URL to use PostgreSQL instead of SQLite")
+}
+
+// envName is the environment variable of a flag: AFTERCARE_ and the flag's
+// name in capitals, with --database read from AFTERCARE_DATABASE_URL.
+func envName(flagName string) string {
+	if flagName == "database" {
+		return "AFTERCARE_DATABASE_URL"
+	}
+	return "AFTERCARE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseFlags sets each flag from its environment variable, then from args, so
+// that the command line wins.
+func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err != nil {
+			return
+		}
+		name := envName(f.Name)
+		if v := getenv(name); v != "" {
+			if serr := fs.Set(f.Name, v); serr != nil {
+				err = fmt.Errorf("%s=%q: %v", name, v, serr)
+			}
+		}
+	})
+	if err != nil {
+		fmt.Fprintf(fs.Output(), "aftercare: %v\n", err)
+		return errUsage
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "aftercare: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+// errHelp ends a command that printed its help on request.
+var errHelp = errors.New("help")
+
+// newFlagSet returns a flag set whose usage lists each flag's variable.
+func newFlagSet(name, usage string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(out, usage)
+		fs.VisitAll(func(f *flag.Flag) {
+			def := ""
+			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+				def = fmt.Sprintf(" (default %s)", f.DefValue)
+			}
+			fmt.Fprintf(out, "  --%s\t%s%s [%s]\n", f.Name, f.Usage, def, envName(f.Name))
+		})
+	}
+	return fs
+}
+
+// store is a clinic store that can also run the follow-up workers.
+type store interface {
+	aftercare.Store
+	Work(ctx context.Context, workers *river.Workers, logger *slog.Logger) (stop func(context.Context) error, err error)
+}
+
+// openStore opens PostgreSQL for a postgres:// URL, else SQLite in the data directory.
+func openStore(ctx context.Context, f storeFlags) (store, error) {
+	db := strings.TrimSpace(f.database)
+	switch {
+	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
+		}
+		return st, nil
+	case db != "":
+		return nil, fmt.Errorf("--database must be a postgres:// URL (leave it empty to use SQLite in --data)")
+	}
+	if f.data == "" {
+		return nil, errors.New("--data must name a directory")
+	}
+	if err := os.MkdirAll(f.data, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the data directory: %w", err)
+	}
+	st, err := sqlite.Open(ctx, f.data)
+	if err != nil {
+		return nil, fmt.Errorf("opening SQLite in %s: %w", f.data, err)
+	}
+	return st, nil
+}
+
+// serveConfig is what aftercare serve is told.
+type serveConfig struct {
+	storeFlags
+	addr            string
+	knowledge       string
+	baseURL         string
+	emergencyNumber string
+	linkTTL         time.Duration
+	smtp            followup.MailConfig
+	logLevel        string
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	var c serveConfig
+	fs := newFlagSet("serve", serveUsage, e.stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "the address to listen on")
+	c.storeFlags.register(fs)
+	fs.StringVar(&c.knowledge, "knowledge", "", "a knowledge file of the clinic's own, instead of the built-in one")
+	fs.StringVar(&c.baseURL, "base-url", "", "the public address of the server, for the links sent to clients (default http://ADDR)")
+	fs.StringVar(&c.emergencyNumber, "emergency-number", web.DefaultEmergencyNumber, "the emergency number shown with an emergency answer")
+	fs.DurationVar(&c.linkTTL, "link-ttl", httpapi.DefaultLinkTTL, "how long a client's check-in link works after the session")
+	fs.StringVar(&c.smtp.Host, "smtp-host", "", "the SMTP server for follow-up mail (none: no mail is sent)")
+	fs.IntVar(&c.smtp.Port, "smtp-port", 0, "the SMTP port (default 587 for starttls, 465 for tls, 25 for none)")
+	fs.StringVar(&c.smtp.From, "smtp-from", "", "the sender address of follow-up mail")
+	fs.StringVar(&c.smtp.Username, "smtp-user", "", "the SMTP user name")
+	fs.StringVar(&c.smtp.Password, "smtp-password", "", "the SMTP password")
+	fs.StringVar(&c.smtp.TLS, "smtp-tls", "starttls", "the SMTP transport security: starttls, tls or none")
+	fs.StringVar(&c.logLevel, "log-level", "info", "the least level logged: debug, info, warn or error")
+	if err := parseFlags(fs, args, e.getenv); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		fmt.Fprintf(e.stderr, "aftercare: --log-level %q; allowed: debug, info, warn, error\n", c.logLevel)
+		return errUsage
+	}
+	if c.linkTTL <= 0 {
+		fmt.Fprintln(e.stderr, "aftercare: --link-ttl must be positive")
+		return errUsage
+	}
+	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	return serve(ctx, e, c, logger)
+}
+
+func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) error {
+	var assessor *triage.Engine
+	var err error
+	if c.knowledge != "" {
+		assessor, err = triage.Load(c.knowledge)
+	} else {
+		assessor, err = triage.Default()
+	}
+	if err != nil {
+		return fmt.Errorf("loading the knowledge base: %w", err)
+	}
+	var mailer *followup.Mailer
+	if c.smtp.Host != "" {
+		if mailer, err = followup.NewMailer(c.smtp); err != nil {
+			return err
+		}
+	}
+
+	st, err := openStore(ctx, c.storeFlags)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", c.addr, err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	baseURL := strings.TrimRight(c.baseURL, "/")
+	if baseURL == "" {
+		baseURL = "http://" + addr
+		if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+			logger.Warn("the links sent to clients point at " + baseURL + "; set --base-url to the server's public address")
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	// The workers outlive ctx: they are stopped after the last request is answered.
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	workers := followup.Workers(followup.Deps{
+		Store:    st,
+		Mailer:   mailer,
+		Webhooks: followup.NewWebhookSender(nil),
+		BaseURL:  baseURL,
+		LinkTTL:  c.linkTTL,
+		Now:      time.Now,
+		Logger:   logger,
+		Metrics:  reg,
+	})
+	stopWork, err := st.Work(workCtx, workers, logger)
+	if err != nil {
+		return fmt.Errorf("starting the follow-up workers: %w", err)
+	}
+
+	handler := httpapi.NewServer(httpapi.Deps{
+		Assessor: assessor,
+		Store:    st,
+		Logger:   logger,
+		Metrics:  reg,
+		Now:      time.Now,
+		BaseURL:  baseURL,
+		LinkTTL:  c.linkTTL,
+		Web: web.New(web.Deps{
+			Assessor:        assessor,
+			Store:           st,
+			Now:             time.Now,
+			EmergencyNumber: c.emergencyNumber,
+			Logger:          logger,
+		}),
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(e.stderr, "aftercare: serving on http://%s\n", addr)
+	logger.Info("serving", "addr", addr, "knowledge_version", assessor.KnowledgeVersion())
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("shutting down: %w", err))
+	}
+	if err := stopWork(shutdownCtx); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("stopping the follow-up workers: %w", err))
+	}
+	logger.Info("stopped")
+	return serveErr
+}

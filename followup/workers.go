@@ -1,0 +1,500 @@
+package followup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+
+	"aftercare"
+)
+
+// DefaultLinkTTL is how long after a session ended a client's check-in link works.
+const DefaultLinkTTL = 14 * 24 * time.Hour
+
+// Follow-up statuses, as kept in aftercare.FollowUp.Status.
+const (
+	// StatusScheduled is a follow-up whose reminder has not run yet.
+	StatusScheduled = "scheduled"
+	// StatusSent is a follow-up whose reminder went out.
+	StatusSent = "sent"
+	// StatusSkipped is a follow-up that needed no reminder (the client had checked in, or could no longer be asked).
+	StatusSkipped = "skipped"
+)
+
+// Deps is what the follow-up workers need.
+type Deps struct {
+	// Store holds sessions, clients, links, follow-ups and flags.
+	Store aftercare.Store
+	// Mailer sends email; nil sends none.
+	Mailer *Mailer
+	// Webhooks posts clinic webhooks; nil uses NewWebhookSender(nil).
+	Webhooks *WebhookSender
+	// BaseURL is where the server is reached from outside, such as "http://127.0.0.1:8080".
+	BaseURL string
+	// LinkTTL is how long after the session ended a mailed link works; 0 means DefaultLinkTTL.
+	LinkTTL time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger logs what the workers do, by id and without health data; nil means slog.Default().
+	Logger *slog.Logger
+	// Metrics, when set, gets the aftercare_followups_total counter.
+	Metrics prometheus.Registerer
+}
+
+// Workers returns River workers for ReminderArgs and FlagArgs.
+func Workers(d Deps) *river.Workers {
+	ws := river.NewWorkers()
+	AddWorkers(ws, d)
+	return ws
+}
+
+// AddWorkers registers the ReminderArgs and FlagArgs workers on ws, for a
+// process that has workers of its own as well.
+func AddWorkers(ws *river.Workers, d Deps) {
+	if d.Store == nil {
+		panic("followup: Deps.Store is nil")
+	}
+	if d.Webhooks == nil {
+		d.Webhooks = NewWebhookSender(nil)
+	}
+	if d.LinkTTL <= 0 {
+		d.LinkTTL = DefaultLinkTTL
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
+	m := newMetrics(d.Metrics, d.Logger)
+	river.AddWorker(ws, &reminderWorker{d: d, m: m})
+	river.AddWorker(ws, &flagWorker{d: d, m: m})
+}
+
+const whyCheckedIn = "the client already checked in"
+
+// decision is what a job does this attempt.
+type decision int
+
+const (
+	decideSend decision = iota // notify, then record it
+	decideSkip                 // notify nobody, record why
+	decideDone                 // already handled: do nothing at all
+)
+
+type reminderWorker struct {
+	river.WorkerDefaults[ReminderArgs]
+	d Deps
+	m metrics
+}
+
+// Work sends one check-in reminder, at most once per session and hour mark.
+func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) (err error) {
+	a := job.Args
+	log := w.d.Logger.With("job", job.Kind, "job_id", job.ID, "attempt", job.Attempt,
+		"clinic_id", a.ClinicID, "session_id", a.SessionID, "hours", a.Hours)
+	defer func() {
+		if err != nil {
+			w.m.count(kindReminder, outcomeFailed)
+			log.Warn("followup: reminder failed", "err", err)
+		}
+	}()
+
+	s, err := w.d.Store.FindSession(ctx, a.ClinicID, a.SessionID)
+	if err != nil {
+		return permanentIfNotFound(err, "session")
+	}
+	fu, prev, ok := followUp(s, a.Hours)
+	if !ok {
+		return river.JobCancel(fmt.Errorf("followup: session %d has no %d h follow-up", a.SessionID, a.Hours))
+	}
+	clinic, err := w.d.Store.FindClinic(ctx, a.ClinicID)
+	if err != nil {
+		return permanentIfNotFound(err, "clinic")
+	}
+	client, err := w.d.Store.FindClient(ctx, a.ClinicID, s.ClientID)
+	if err != nil {
+		return permanentIfNotFound(err, "client")
+	}
+
+	now := w.d.Now()
+	expires := s.EndedAt.Add(w.d.LinkTTL)
+	dec, why := decideSend, ""
+	switch {
+	case fu.Status == StatusSent || fu.Status == StatusSkipped:
+		dec, why = decideDone, "already "+fu.Status
+	case checkedIn(s, prev, a.Hours, now):
+		dec, why = decideSkip, whyCheckedIn
+	case !now.Before(expires):
+		// Far too late (the server was down, or the session was recorded
+		// long after it ended): the link would be dead on arrival.
+		dec, why = decideSkip, "the check-in link period is over"
+	case !s.LinkExpiresAt.IsZero() && !s.LinkExpiresAt.After(now):
+		// The clinic revoked the session's links: a fresh one would undo that.
+		dec, why = decideSkip, "the session's client links are revoked"
+	}
+
+	st := newSteps(ctx)
+	emailRan := false
+	st.run("email", func(ctx context.Context) error {
+		emailRan = true
+		if dec != decideSend || w.d.Mailer == nil || client.Email == "" {
+			return nil
+		}
+		link, err := w.newLink(ctx, s, expires)
+		if err != nil {
+			return err
+		}
+		subject, body := reminderMail(clinic, client, a.Hours, link, expires)
+		if err := w.d.Mailer.Send(ctx, client.Email, subject, body); err != nil {
+			if errors.Is(err, ErrInvalidAddress) {
+				log.Warn("followup: client's email address is unusable; no reminder email", "client_id", client.ID)
+				return nil
+			}
+			return err
+		}
+		log.Info("followup: reminder emailed", "client_id", client.ID)
+		return nil
+	})
+	if !emailRan && dec == decideSkip && why == whyCheckedIn {
+		// An earlier attempt got past the email step, so it had decided to
+		// send: finish that, though the client has checked in since. (Revoked
+		// links still stop it: no fresh link goes out after a revocation.)
+		dec = decideSend
+	}
+	st.run("webhook", func(ctx context.Context) error {
+		if dec != decideSend || clinic.WebhookURL == "" {
+			return nil
+		}
+		link, err := w.newLink(ctx, s, expires)
+		if err != nil {
+			return err
+		}
+		ev := Event{
+			ID:   stableEventID(EventReminder, a.ClinicID, a.SessionID, a.Hours),
+			Type: EventReminder,
+			Data: reminderEvent{
+				SessionID:     s.ID,
+				ClientID:      s.ClientID,
+				Hours:         a.Hours,
+				DueAt:         fu.DueAt.UTC(),
+				CheckInURL:    link,
+				LinkExpiresAt: expires.UTC(),
+			},
+		}
+		if clinic.WebhookSecret == "" {
+			log.Warn("followup: clinic has a webhook URL but no secret; its signatures prove nothing")
+		}
+		if err := w.d.Webhooks.SendEvent(ctx, clinic.WebhookURL, clinic.WebhookSecret, ev); err != nil {
+			return err
+		}
+		log.Info("followup: reminder webhook posted", "event_id", ev.ID)
+		return nil
+	})
+	if st.err != nil {
+		if st.failed == "webhook" && dec == decideSend && job.Attempt >= job.MaxAttempts {
+			// River gives up after this attempt. The client was asked (or had
+			// no address): say so, rather than leave the follow-up scheduled.
+			if err := w.d.Store.MarkFollowUp(ctx, a.ClinicID, a.SessionID, a.Hours, StatusSent, now); err != nil {
+				log.Error("followup: cannot mark the reminder sent", "err", err)
+			}
+		}
+		return st.err
+	}
+
+	switch dec {
+	case decideDone:
+		log.Debug("followup: reminder has nothing to do", "why", why)
+		return nil
+	case decideSkip:
+		if err := w.d.Store.MarkFollowUp(ctx, a.ClinicID, a.SessionID, a.Hours, StatusSkipped, now); err != nil {
+			return err
+		}
+		w.m.count(kindReminder, outcomeSkipped)
+		log.Info("followup: reminder skipped", "why", why)
+		return nil
+	}
+	if err := w.d.Store.MarkFollowUp(ctx, a.ClinicID, a.SessionID, a.Hours, StatusSent, now); err != nil {
+		return err
+	}
+	w.m.count(kindReminder, outcomeSent)
+	return nil
+}
+
+// newLink mints a fresh client link for the session and returns its URL.
+func (w *reminderWorker) newLink(ctx context.Context, s *aftercare.Session, expires time.Time) (string, error) {
+	token, hash := aftercare.NewSecret("c_")
+	if err := w.d.Store.CreateLink(ctx, s.ClinicID, s.ID, hash, expires); err != nil {
+		return "", err
+	}
+	return w.d.BaseURL + "/c/" + token, nil
+}
+
+// reminderEvent is the data of a checkin.reminder webhook.
+type reminderEvent struct {
+	SessionID int64     `json:"session_id"`
+	ClientID  int64     `json:"client_id"`
+	Hours     int       `json:"hours"`
+	DueAt     time.Time `json:"due_at"`
+	// CheckInURL is a fresh link of its own, so that the clinic can pass the
+	// reminder on by other means (such as a text message).
+	CheckInURL    string    `json:"check_in_url"`
+	LinkExpiresAt time.Time `json:"link_expires_at"`
+}
+
+// followUp finds the session's follow-up at hours and the hour mark of the one
+// before it (0 for the first).
+func followUp(s *aftercare.Session, hours int) (fu aftercare.FollowUp, prev int, ok bool) {
+	for _, f := range s.FollowUps {
+		if f.Hours == hours {
+			fu, ok = f, true
+		} else if f.Hours < hours && f.Hours > prev {
+			prev = f.Hours
+		}
+	}
+	return fu, prev, ok
+}
+
+// checkedIn reports whether the client checked in within this follow-up's
+// window: after the previous follow-up's hour mark (from the session's end for
+// the first) and up to this one's, or up to now when the reminder runs late.
+func checkedIn(s *aftercare.Session, prev, hours int, now time.Time) bool {
+	upper := max(float64(hours), now.Sub(s.EndedAt).Hours())
+	for _, c := range s.CheckIns {
+		h := c.HoursSince
+		if (h > float64(prev) || (prev == 0 && h >= 0)) && h <= upper {
+			return true
+		}
+	}
+	return false
+}
+
+func reminderMail(clinic *aftercare.Clinic, client *aftercare.Client, hours int, link string, expires time.Time) (subject, body string) {
+	subject = "How are you feeling after your massage?"
+	if clinic.Name != "" {
+		subject = clinic.Name + ": how are you feeling after your massage?"
+	}
+	var b strings.Builder
+	if f := strings.Fields(client.Name); len(f) > 0 {
+		fmt.Fprintf(&b, "Hello %s,\n\n", f[0])
+	} else {
+		b.WriteString("Hello,\n\n")
+	}
+	unit := "hours"
+	if hours == 1 {
+		unit = "hour"
+	}
+	fmt.Fprintf(&b, "How are you feeling %d %s after your massage? Check in here: %s\n\n", hours, unit, link)
+	b.WriteString("It takes a minute: say where you feel sore and how much, and you will get calm advice " +
+		"on what helps and what to watch for.\n\n")
+	fmt.Fprintf(&b, "The link is just for you and works until %s.\n", expires.UTC().Format("2 January 2006"))
+	emergency := "your local emergency number"
+	if clinic.EmergencyNumber != "" {
+		emergency = clinic.EmergencyNumber
+	}
+	fmt.Fprintf(&b, "If you feel very unwell or think it may be an emergency, call %s now.\n", emergency)
+	if clinic.Name != "" {
+		fmt.Fprintf(&b, "\n%s\n", clinic.Name)
+	}
+	return subject, b.String()
+}
+
+type flagWorker struct {
+	river.WorkerDefaults[FlagArgs]
+	d Deps
+	m metrics
+}
+
+// NextRetry retries a flag notice soon: it matters now, not in hours.
+func (w *flagWorker) NextRetry(job *river.Job[FlagArgs]) time.Time {
+	return time.Now().Add(flagRetryDelay(job.Attempt))
+}
+
+// flagRetryDelay is 5 s after the first attempt, doubling to at most 5 minutes.
+func flagRetryDelay(attempt int) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < attempt && d < 5*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 5*time.Minute)
+}
+
+// Work tells the clinic about one flagged check-in, by email and webhook.
+func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err error) {
+	a := job.Args
+	log := w.d.Logger.With("job", job.Kind, "job_id", job.ID, "attempt", job.Attempt,
+		"clinic_id", a.ClinicID, "flag_id", a.FlagID)
+	defer func() {
+		if err != nil {
+			w.m.count(kindFlag, outcomeFailed)
+			log.Error("followup: flag notice failed", "err", err)
+		}
+	}()
+
+	f, err := w.d.Store.FindFlag(ctx, a.ClinicID, a.FlagID)
+	if err != nil {
+		return permanentIfNotFound(err, "flag")
+	}
+	clinic, err := w.d.Store.FindClinic(ctx, a.ClinicID)
+	if err != nil {
+		return permanentIfNotFound(err, "clinic")
+	}
+	dec := decideSend
+	if f.AckedAt != nil {
+		// Someone at the clinic has already seen it (the notice was retrying).
+		dec = decideSkip
+	}
+
+	channels := 0
+	st := newSteps(ctx)
+	emailRan := false
+	st.run("email", func(ctx context.Context) error {
+		emailRan = true
+		if dec != decideSend || w.d.Mailer == nil || clinic.NotifyEmail == "" {
+			return nil
+		}
+		subject, body := flagMail(f, w.d.BaseURL)
+		if err := w.d.Mailer.Send(ctx, clinic.NotifyEmail, subject, body); err != nil {
+			if errors.Is(err, ErrInvalidAddress) {
+				log.Error("followup: clinic's notify address is unusable; no flag email")
+				return nil
+			}
+			return err
+		}
+		channels++
+		log.Info("followup: flag emailed to the clinic")
+		return nil
+	})
+	if !emailRan && dec == decideSkip {
+		dec = decideSend // an earlier attempt had started sending: finish it
+	}
+	st.run("webhook", func(ctx context.Context) error {
+		if dec != decideSend || clinic.WebhookURL == "" {
+			return nil
+		}
+		ev := Event{
+			ID:   stableEventID(EventFlagged, a.ClinicID, a.FlagID),
+			Type: EventFlagged,
+			Data: flagEvent{
+				FlagID:    f.ID,
+				CheckInID: f.CheckInID,
+				SessionID: f.SessionID,
+				ClientID:  f.ClientID,
+				Level:     f.Level,
+				CreatedAt: f.CreatedAt.UTC(),
+			},
+		}
+		if clinic.WebhookSecret == "" {
+			log.Warn("followup: clinic has a webhook URL but no secret; its signatures prove nothing")
+		}
+		if err := w.d.Webhooks.SendEvent(ctx, clinic.WebhookURL, clinic.WebhookSecret, ev); err != nil {
+			return err
+		}
+		channels++
+		log.Info("followup: flag webhook posted", "event_id", ev.ID)
+		return nil
+	})
+	if st.err != nil {
+		return st.err
+	}
+	switch {
+	case dec == decideSkip:
+		w.m.count(kindFlag, outcomeSkipped)
+		log.Info("followup: flag notice skipped: already acknowledged")
+	case channels == 0 && emailRan:
+		w.m.count(kindFlag, outcomeSkipped)
+		log.Warn("followup: flag notice reached nobody: the clinic has no usable notify email or webhook; " +
+			"it shows in the flag list only")
+	default:
+		w.m.count(kindFlag, outcomeSent)
+	}
+	return nil
+}
+
+// flagEvent is the data of a checkin.flagged webhook.
+type flagEvent struct {
+	FlagID    int64           `json:"flag_id"`
+	CheckInID int64           `json:"check_in_id"`
+	SessionID int64           `json:"session_id"`
+	ClientID  int64           `json:"client_id"`
+	Level     aftercare.Level `json:"level"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+func flagMail(f *aftercare.Flag, baseURL string) (subject, body string) {
+	subject = fmt.Sprintf("Aftercare: a check-in needs a look (%s)", f.Level)
+	var b strings.Builder
+	fmt.Fprintf(&b, "A client's check-in was graded %s: %s\n\n", f.Level, f.Level.Meaning())
+	if f.Headline != "" {
+		fmt.Fprintf(&b, "What the client was told: %s\n\n", f.Headline)
+	}
+	fmt.Fprintf(&b, "Open the session: %s/app/sessions/%d\n\n", baseURL, f.SessionID)
+	fmt.Fprintf(&b, "Flag %d, check-in %d, client %d, at %s.\n", f.ID, f.CheckInID, f.ClientID,
+		f.CreatedAt.UTC().Format("2 January 2006 15:04 MST"))
+	b.WriteString("Please get in touch with the client, and acknowledge the flag once someone has looked at it.\n")
+	return subject, b.String()
+}
+
+// permanentIfNotFound cancels the job when what it is about is gone (no retry
+// can bring it back), and lets River retry any other error.
+func permanentIfNotFound(err error, what string) error {
+	if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
+		return river.JobCancel(fmt.Errorf("followup: %s not found: %w", what, err))
+	}
+	return fmt.Errorf("followup: load %s: %w", what, err)
+}
+
+// steps runs a job's side effects as River resumable steps, so that a retry
+// after a failure skips what already succeeded (a mail is not sent twice
+// because the webhook after it failed). Called outside River (a worker's Work
+// called directly), the steps simply run.
+type steps struct {
+	ctx       context.Context
+	resumable bool
+	err       error
+	failed    string // the step that returned err
+}
+
+func newSteps(ctx context.Context) *steps {
+	return &steps{ctx: ctx, resumable: inResumableContext(ctx)}
+}
+
+// run runs one step unless an earlier one failed; River skips it itself when
+// an earlier attempt completed it. Every path of a Work must run the same steps
+// (River fails a resumed job whose completed step is not reached again).
+func (s *steps) run(name string, fn func(ctx context.Context) error) {
+	if s.err != nil {
+		return
+	}
+	if !s.resumable {
+		s.err = fn(s.ctx)
+	} else {
+		river.ResumableStep(s.ctx, name, nil, func(ctx context.Context) error {
+			s.err = fn(ctx)
+			return s.err
+		})
+	}
+	if s.err != nil {
+		s.failed = name
+	}
+}
+
+// inResumableContext reports whether ctx is a River job's, which carries the
+// resumable step state. Outside a step, ResumableSetCursor returns an error
+// and changes nothing when the state is there, and panics when it is not.
+func inResumableContext(ctx context.Context) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_ = river.ResumableSetCursor(ctx, 0)
+	return true
+}

@@ -1,0 +1,173 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"aftercare"
+)
+
+// MaxBodyBytes is the largest request body the API reads (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// statusOf maps each application error code to its HTTP status: the one place
+// where the API's errors meet HTTP.
+var statusOf = map[string]int{
+	aftercare.EINVALID:      http.StatusBadRequest,
+	aftercare.ENOTFOUND:     http.StatusNotFound,
+	aftercare.EUNAUTHORIZED: http.StatusUnauthorized,
+	aftercare.EFORBIDDEN:    http.StatusForbidden,
+	aftercare.ECONFLICT:     http.StatusConflict,
+	aftercare.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	aftercare.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	aftercare.EMETHOD:       http.StatusMethodNotAllowed,
+	aftercare.ERATELIMIT:    http.StatusTooManyRequests,
+	aftercare.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	aftercare.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// errorBody is the shape of every error the API returns.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field"`
+}
+
+// writeJSON writes v as the JSON body with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only a bug in a type's marshalling gets here.
+		status = http.StatusInternalServerError
+		buf.Reset()
+		_ = json.NewEncoder(&buf).Encode(errorBody{errorDetail{Code: aftercare.EINTERNAL, Message: "internal error"}})
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeError writes err in the error shape, with the status of its code. The
+// message of an internal error is never shown; the error is logged instead.
+func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := aftercare.ErrorCode(err)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		code = aftercare.EUNAVAILABLE
+		err = aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the service is busy; try again shortly")
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		code, status = aftercare.EINTERNAL, http.StatusInternalServerError
+	}
+	msg, field := aftercare.ErrorMessage(err), aftercare.ErrorField(err)
+	if code == aftercare.EINTERNAL {
+		s.logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("request_id", requestID(r.Context())), slog.String("error", err.Error()))
+		msg, field = "internal error", ""
+	}
+	if code == aftercare.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="aftercare"`)
+	}
+	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: field}})
+}
+
+// readJSONBody checks that the body is JSON and returns it, at most MaxBodyBytes.
+func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || mt != "application/json" {
+		got := ct
+		if got == "" {
+			got = "none"
+		}
+		return nil, aftercare.Errorf(aftercare.EUNSUPPORTED, "Content-Type", "the body must be JSON sent as Content-Type: application/json, not %s", got)
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return nil, aftercare.Errorf(aftercare.EUNSUPPORTED, "Content-Type", "the body must be UTF-8, not %s", cs)
+	}
+	if r.ContentLength > MaxBodyBytes {
+		return nil, tooLarge()
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge()
+		}
+		return nil, aftercare.Errorf(aftercare.EINVALID, "request", "the body could not be read")
+	}
+	return data, nil
+}
+
+func tooLarge() error {
+	return aftercare.Errorf(aftercare.ETOOLARGE, "request", "the body is larger than %d bytes (1 MiB)", MaxBodyBytes)
+}
+
+// decodeJSON reads one JSON object into v, refusing unknown fields and
+// anything after the object.
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name = strings.Trim(name, `"`)
+			return aftercare.Errorf(aftercare.EINVALID, name, "unknown field %q; allowed: %s", name, fieldsOf(v))
+		}
+		return aftercare.DecodeJSONError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return aftercare.Errorf(aftercare.EINVALID, "request", "the body must hold exactly one JSON object")
+	}
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return aftercare.Errorf(aftercare.EINVALID, "request", "the body must be a JSON object, not null")
+	}
+	return nil
+}
+
+// fieldsOf lists the JSON field names of the struct v points to.
+func fieldsOf(v any) string {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// pathID reads a numeric id from the path; an id that is not a positive
+// number names nothing, so it is not found.
+func pathID(r *http.Request, name, what string) (int64, error) {
+	raw := r.PathValue(name)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
+		return 0, aftercare.Errorf(aftercare.ENOTFOUND, name, "no %s %q", what, raw)
+	}
+	return id, nil
+}

@@ -1,0 +1,113 @@
+package password
+
+import (
+	"encoding/base64"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/argon2"
+)
+
+func TestHash(t *testing.T) {
+	const pw = "correct horse battery staple"
+	h, err := Hash(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the hash is a PHC string with the OWASP parameters", func(t *testing.T) {
+		re := regexp.MustCompile(`^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`)
+		if !re.MatchString(h) {
+			t.Fatalf("hash %q is not in the expected format", h)
+		}
+	})
+	t.Run("two hashes of one password differ by their salt", func(t *testing.T) {
+		h2, err := Hash(pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h2 == h {
+			t.Fatal("two hashes are equal; the salt is not random")
+		}
+	})
+	t.Run("the hash matches an independent Argon2id computation", func(t *testing.T) {
+		parts := strings.Split(h, "$")
+		salt, _ := base64.RawStdEncoding.DecodeString(parts[4])
+		key := argon2.IDKey([]byte(pw), salt, 2, 19456, 1, 32)
+		if got := base64.RawStdEncoding.EncodeToString(key); got != parts[5] {
+			t.Fatalf("hash part %q, want %q", parts[5], got)
+		}
+	})
+	tests := []struct {
+		name string
+		pw   string
+		want bool
+	}{
+		{"the right password verifies", pw, true},
+		{"a wrong password does not verify", "correct horse battery stapler", false},
+		{"an empty password does not verify", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ok, err := Verify(tt.pw, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != tt.want {
+				t.Fatalf("Verify = %v, want %v", ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestVerifyRefusesMalformedHashes(t *testing.T) {
+	good, err := Hash("a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(good, "$")
+	tests := []struct {
+		name    string
+		encoded string
+	}{
+		{"an empty string", ""},
+		{"a bcrypt hash", "$2a$10$abcdefghijklmnopqrstuu1234567890123456789012345678901"},
+		{"argon2i instead of argon2id", strings.Replace(good, "argon2id", "argon2i", 1)},
+		{"another version", strings.Replace(good, "v=19", "v=16", 1)},
+		{"missing parameters", strings.Join([]string{"", "argon2id", "v=19", "m=19456,t=2", parts[4], parts[5]}, "$")},
+		{"a zero memory cost", strings.Replace(good, "m=19456", "m=0", 1)},
+		{"a huge memory cost", strings.Replace(good, "m=19456", "m=99999999", 1)},
+		{"a salt that is not base64", strings.Join([]string{"", "argon2id", "v=19", parts[3], "!!!", parts[5]}, "$")},
+		{"a truncated hash", strings.Join([]string{"", "argon2id", "v=19", parts[3], parts[4], "abc"}, "$")},
+		{"an extra field", good + "$x"},
+	}
+	for _, tt := range tests {
+		t.Run("a hash with "+tt.name+" is refused", func(t *testing.T) {
+			ok, err := Verify("a long enough password", tt.encoded)
+			if !errors.Is(err, ErrMalformed) || ok {
+				t.Fatalf("Verify = %v, %v; want false, ErrMalformed", ok, err)
+			}
+		})
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		pw   string
+		ok   bool
+	}{
+		{"eleven characters are too few", "abcdefghijk", false},
+		{"twelve characters are enough", "abcdefghijkl", true},
+		{"twelve accented characters count as twelve", "éééééééééééé", true},
+		{"a password over the byte limit is refused", strings.Repeat("a", MaxLength+1), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := Check(tt.pw); (err == nil) != tt.ok {
+				t.Fatalf("Check = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}

@@ -1,0 +1,259 @@
+// Package postgres is the PostgreSQL store of the clinic side, for servers
+// that share one database: the same schema as package sqlite, with the
+// follow-up jobs queued by River in the same database.
+//
+// Open migrates the database; several processes may open it at once, since
+// both the clinic schema and River's are migrated under advisory locks.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"aftercare"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationTable records the applied clinic migrations; not goose's default
+// name, so that a database shared with another goose user stays apart.
+const migrationTable = "aftercare_migrations"
+
+// riverMigrationLock is the key of the transaction-level advisory lock taken
+// while River's schema is migrated (goose takes its own for the clinic schema).
+const riverMigrationLock int64 = 0x61667465725f7276 // "after_rv"
+
+// Store is the PostgreSQL implementation of aftercare.Store.
+type Store struct {
+	pool *pgxpool.Pool
+	jobs *river.Client[pgx.Tx]
+	now  func() time.Time
+}
+
+var _ aftercare.Store = (*Store)(nil)
+
+// Open connects to the database at url (a postgres:// URL or key=value
+// string), brings its schema and River's up to date, and returns the store.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, invalid("database", "the database URL cannot be read: %v", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	s := &Store{pool: pool, now: time.Now}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, unavailable(err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.jobs, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: river client: %w", err)
+	}
+	return s, nil
+}
+
+// migrate brings the clinic schema (goose, under goose's session advisory
+// lock) and River's schema (each version under a transaction advisory lock)
+// up to date. The two never hold a connection at the same time, so a
+// pool of one connection is enough.
+func (s *Store) migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300), lock.WithUnlockTimeout(1, 60))
+	if err != nil {
+		return fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
+		goose.WithSessionLocker(locker), goose.WithTableName(migrationTable), goose.WithLogger(goose.NopLogger()), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+
+	m, err := rivermigrate.New(riverpgxv5.New(s.pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("postgres: river migrations: %w", err)
+	}
+	// One River version per transaction (a version may use an enum value the
+	// one before added, which PostgreSQL refuses within one transaction).
+	for {
+		var applied int
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, riverMigrationLock); err != nil {
+				return fmt.Errorf("postgres: river migration lock: %w", err)
+			}
+			res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
+			if err != nil {
+				return fmt.Errorf("postgres: river migrate: %w", err)
+			}
+			applied = len(res.Versions)
+			return nil
+		})
+		if err != nil || applied == 0 {
+			return err
+		}
+	}
+}
+
+// Pool returns the store's connection pool.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping reports whether the database is reachable.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Close closes the pool. Stop any River client started by Work first.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Work starts a River client that runs the given workers on the default queue
+// until stop is called (or ctx is cancelled). Clients in several processes
+// share the jobs; LISTEN/NOTIFY wakes them when jobs are queued.
+func (s *Store) Work(ctx context.Context, workers *river.Workers, logger *slog.Logger) (stop func(context.Context) error, err error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c, err := river.NewClient(riverpgxv5.New(s.pool), &river.Config{
+		Logger:  logger,
+		Workers: workers,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: river client: %w", err)
+	}
+	if err := c.Start(ctx); err != nil {
+		return nil, fmt.Errorf("postgres: start river: %w", err)
+	}
+	return c.Stop, nil
+}
+
+// Jobs returns the River jobs of one kind in the database, oldest first (at
+// most 10,000), for operators and tests.
+func (s *Store) Jobs(ctx context.Context, kind string) ([]*rivertype.JobRow, error) {
+	res, err := s.jobs.JobList(ctx, river.NewJobListParams().Kinds(kind).First(10_000))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list jobs: %w", err)
+	}
+	return res.Jobs, nil
+}
+
+// inTx runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return dbErr(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return dbErr(tx.Commit(ctx))
+}
+
+// readTx runs fn in a read-only repeatable-read transaction, so that several
+// queries see one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return dbErr(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	return fn(tx)
+}
+
+// appError carries an application error and the database error behind it:
+// aftercare.ErrorCode and ErrorMessage see the first, logs see both.
+type appError struct {
+	app *aftercare.Error
+	err error
+}
+
+// Error returns the application error's text followed by the cause.
+func (e *appError) Error() string { return e.app.Error() + ": " + e.err.Error() }
+
+// Unwrap returns the database error.
+func (e *appError) Unwrap() error { return e.err }
+
+// As lets errors.As find the application error.
+func (e *appError) As(target any) bool {
+	if p, ok := target.(**aftercare.Error); ok {
+		*p = e.app
+		return true
+	}
+	return false
+}
+
+func unavailable(err error) error {
+	return &appError{aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err}
+}
+
+// dbErr turns a database error into an application error where it has a
+// meaning for the caller, and wraps it otherwise.
+func dbErr(err error) error {
+	var app *aftercare.Error
+	var pe *pgconn.PgError
+	var ce *pgconn.ConnectError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &app):
+		return err
+	case errors.As(err, &ce), pgconn.SafeToRetry(err):
+		return unavailable(err)
+	case errors.As(err, &pe):
+		switch pe.Code {
+		case "22021", "22P05": // a NUL byte or a character the database cannot hold
+			return &appError{aftercare.Errorf(aftercare.EINVALID, "", "text must not contain NUL characters"), err}
+		case "23503":
+			return &appError{aftercare.Errorf(aftercare.ENOTFOUND, "", "a referenced record was not found"), err}
+		case "57P01", "57P02", "57P03", "53300": // shutdown, crash, cannot connect now, too many connections
+			return unavailable(err)
+		}
+	}
+	return fmt.Errorf("postgres: %w", err)
+}
+
+// isUnique reports whether err is a broken uniqueness constraint.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

@@ -1,0 +1,163 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"aftercare"
+	"aftercare/postgres"
+	"aftercare/storetest"
+)
+
+// adminURL is the database in which test databases are created and dropped.
+func adminURL() string {
+	if u := os.Getenv("AFTERCARE_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// reachable is the error of connecting to the server, tried once per run.
+var reachable = sync.OnceValue(func() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, adminURL())
+	if err != nil {
+		return err
+	}
+	return conn.Close(ctx)
+})
+
+// requirePostgres skips the test when the server is unreachable, or fails it
+// when the environment variable CI is "true".
+func requirePostgres(tb testing.TB) {
+	tb.Helper()
+	if err := reachable(); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("PostgreSQL is unreachable at %s (set AFTERCARE_TEST_DATABASE_URL): %v", adminURL(), err)
+		}
+		tb.Skipf("PostgreSQL is unreachable at %s, skipping (set AFTERCARE_TEST_DATABASE_URL; CI=true makes this fail): %v", adminURL(), err)
+	}
+}
+
+// freshDatabase creates an empty database for one test, drops it when the test
+// ends, and returns its URL. Without a reachable server the test is skipped,
+// or fails when CI is "true".
+func freshDatabase(tb testing.TB) string {
+	tb.Helper()
+	requirePostgres(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, adminURL())
+	if err != nil {
+		tb.Fatalf("connect to %s: %v", adminURL(), err)
+	}
+	defer admin.Close(context.Background())
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "aftercare_test_" + hex.EncodeToString(b)
+	for attempt := 0; ; attempt++ {
+		// Concurrent CREATE DATABASE can find template1 busy; try again.
+		_, err = admin.Exec(ctx, "CREATE DATABASE "+name)
+		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		tb.Fatalf("create test database: %v", err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		admin, err := pgx.Connect(ctx, adminURL())
+		if err != nil {
+			tb.Errorf("drop test database %s: %v", name, err)
+			return
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			tb.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(adminURL())
+	if err != nil {
+		tb.Fatalf("AFTERCARE_TEST_DATABASE_URL must be a postgres:// URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func open(tb testing.TB) *postgres.Store {
+	tb.Helper()
+	s, err := postgres.Open(context.Background(), freshDatabase(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestStore runs the shared store suite on PostgreSQL.
+func TestStore(t *testing.T) {
+	requirePostgres(t)
+	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) })
+}
+
+// TestSeveralProcessesMigrateOneDatabaseAtOnce opens one new database from several stores at once.
+func TestSeveralProcessesMigrateOneDatabaseAtOnce(t *testing.T) {
+	dbURL := freshDatabase(t)
+	const n = 6
+	stores := make([]*postgres.Store, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { stores[i], errs[i] = postgres.Open(t.Context(), dbURL) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("store %d: %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+	c := &aftercare.Clinic{Name: "Shared"}
+	if err := stores[0].CreateClinic(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stores[n-1].FindClinic(t.Context(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	var versions int
+	if err := stores[0].Pool().QueryRow(t.Context(),
+		`SELECT count(*) FROM aftercare_migrations WHERE version_id > 0`).Scan(&versions); err != nil {
+		t.Fatal(err)
+	}
+	if versions != 1 {
+		t.Fatalf("%d clinic migrations recorded, want 1", versions)
+	}
+}
+
+// TestAnUnreachableDatabaseIsUnavailable checks the error code of a failed Open.
+func TestAnUnreachableDatabaseIsUnavailable(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err := postgres.Open(ctx, "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if got := aftercare.ErrorCode(err); got != aftercare.EUNAVAILABLE {
+		t.Fatalf("error code %q (%v), want %q", got, err, aftercare.EUNAVAILABLE)
+	}
+}
+
+// BenchmarkCreateCheckIn measures CreateCheckIn on PostgreSQL.
+func BenchmarkCreateCheckIn(b *testing.B) {
+	storetest.BenchmarkCreateCheckIn(b, open(b))
+}

@@ -1,0 +1,738 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/riverqueue/river"
+
+	"aftercare"
+	"aftercare/followup"
+)
+
+// querier is what both *pgxpool.Pool and pgx.Tx offer.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// scanner is what both pgx.Row and pgx.Rows offer.
+type scanner interface{ Scan(dest ...any) error }
+
+// exists reports whether query finds a row.
+func exists(ctx context.Context, q querier, query string, args ...any) (bool, error) {
+	var one int
+	err := q.QueryRow(ctx, query, args...).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, dbErr(err)
+}
+
+func mustExist(ctx context.Context, q querier, what, query string, args ...any) error {
+	ok, err := exists(ctx, q, query, args...)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound(what)
+	}
+	return nil
+}
+
+const (
+	qClinicExists  = `SELECT 1 FROM clinics WHERE id = $1`
+	qClientExists  = `SELECT 1 FROM clients WHERE clinic_id = $1 AND id = $2`
+	qSessionExists = `SELECT 1 FROM sessions WHERE clinic_id = $1 AND id = $2`
+)
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := utc(*t)
+	return &u
+}
+
+// CreateClinic stores a new clinic; FollowUpHours default to aftercare.DefaultFollowUpHours.
+func (s *Store) CreateClinic(ctx context.Context, c *aftercare.Clinic) error {
+	if err := validateClinic(c); err != nil {
+		return err
+	}
+	created := stamp(c.CreatedAt, s.now())
+	hours, err := json.Marshal(c.FollowUpHours)
+	if err != nil {
+		return err
+	}
+	var id int64
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		return dbErr(tx.QueryRow(ctx, `INSERT INTO clinics
+			(name, emergency_number, follow_up_hours, notify_email, webhook_url, webhook_secret, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			c.Name, c.EmergencyNumber, hours, c.NotifyEmail, c.WebhookURL, c.WebhookSecret, created).Scan(&id))
+	})
+	if err != nil {
+		return err
+	}
+	c.ID, c.CreatedAt = id, created
+	return nil
+}
+
+const clinicColumns = `id, name, emergency_number, follow_up_hours, notify_email, webhook_url, webhook_secret, created_at`
+
+func scanClinic(r scanner) (*aftercare.Clinic, error) {
+	var c aftercare.Clinic
+	var hours []byte
+	if err := r.Scan(&c.ID, &c.Name, &c.EmergencyNumber, &hours, &c.NotifyEmail, &c.WebhookURL, &c.WebhookSecret, &c.CreatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(hours, &c.FollowUpHours); err != nil {
+		return nil, fmt.Errorf("postgres: clinic %d follow_up_hours: %w", c.ID, err)
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return &c, nil
+}
+
+// FindClinic returns the clinic with the given id.
+func (s *Store) FindClinic(ctx context.Context, id int64) (*aftercare.Clinic, error) {
+	c, err := scanClinic(s.pool.QueryRow(ctx, `SELECT `+clinicColumns+` FROM clinics WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("clinic")
+	}
+	return c, dbErr(err)
+}
+
+// ListClinics returns every clinic, oldest first.
+func (s *Store) ListClinics(ctx context.Context) ([]*aftercare.Clinic, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+clinicColumns+` FROM clinics ORDER BY id`)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	list := []*aftercare.Clinic{}
+	for rows.Next() {
+		c, err := scanClinic(rows)
+		if err != nil {
+			return nil, dbErr(err)
+		}
+		list = append(list, c)
+	}
+	return list, dbErr(rows.Err())
+}
+
+// CreateUser stores a new staff user; an email already in use (in any case) is ECONFLICT.
+func (s *Store) CreateUser(ctx context.Context, u *aftercare.User) error {
+	if err := validateUser(u); err != nil {
+		return err
+	}
+	created := stamp(u.CreatedAt, s.now())
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "clinic", qClinicExists, u.ClinicID); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO users (clinic_id, email, role, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.ClinicID, u.Email, u.Role, u.PasswordHash, created).Scan(&id)
+		if isUnique(err) {
+			return aftercare.Errorf(aftercare.ECONFLICT, "email", "a user with the email %s already exists", u.Email)
+		}
+		return dbErr(err)
+	})
+	if err != nil {
+		return err
+	}
+	u.ID, u.CreatedAt = id, created
+	return nil
+}
+
+// FindUserByEmail returns the user with the given email, compared case-insensitively.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (*aftercare.User, error) {
+	var u aftercare.User
+	err := s.pool.QueryRow(ctx, `SELECT id, clinic_id, email, role, password_hash, created_at
+		FROM users WHERE lower(email) = lower($1)`, strings.TrimSpace(email)).
+		Scan(&u.ID, &u.ClinicID, &u.Email, &u.Role, &u.PasswordHash, &u.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("user")
+	} else if err != nil {
+		return nil, dbErr(err)
+	}
+	u.CreatedAt = u.CreatedAt.UTC()
+	return &u, nil
+}
+
+// CreateToken stores a new API token (its hash only).
+func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
+	if err := validateToken(t); err != nil {
+		return err
+	}
+	created := stamp(t.CreatedAt, s.now())
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "clinic", qClinicExists, t.ClinicID); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (clinic_id, name, hash, created_at, last_used_at, revoked_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			t.ClinicID, t.Name, t.Hash, created, utcPtr(t.LastUsedAt), utcPtr(t.RevokedAt)).Scan(&id)
+		if isUnique(err) {
+			return aftercare.Errorf(aftercare.ECONFLICT, "hash", "a token with this secret already exists")
+		}
+		return dbErr(err)
+	})
+	if err != nil {
+		return err
+	}
+	t.ID, t.CreatedAt = id, created
+	return nil
+}
+
+// FindToken returns the live (not revoked) token with the given hash.
+func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken, error) {
+	var t aftercare.APIToken
+	err := s.pool.QueryRow(ctx, `SELECT id, clinic_id, name, hash, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL`, hash).
+		Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("token")
+	} else if err != nil {
+		return nil, dbErr(err)
+	}
+	t.CreatedAt, t.LastUsedAt, t.RevokedAt = t.CreatedAt.UTC(), utcPtr(t.LastUsedAt), utcPtr(t.RevokedAt)
+	return &t, nil
+}
+
+// TouchToken records that the token was used at the given time.
+func (s *Store) TouchToken(ctx context.Context, id int64, at time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, utc(at), id)
+	return affected(tag, err, "token")
+}
+
+// RevokeToken revokes one of the clinic's tokens; revoking it again keeps the first time.
+func (s *Store) RevokeToken(ctx context.Context, clinicID, id int64, at time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $1)
+		WHERE clinic_id = $2 AND id = $3`, utc(at), clinicID, id)
+	return affected(tag, err, "token")
+}
+
+// affected turns an update that touched no row into ENOTFOUND.
+func affected(tag pgconn.CommandTag, err error, what string) error {
+	if err != nil {
+		return dbErr(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound(what)
+	}
+	return nil
+}
+
+// CreateClient stores a new client of a clinic.
+func (s *Store) CreateClient(ctx context.Context, c *aftercare.Client) error {
+	if err := validateClient(c); err != nil {
+		return err
+	}
+	created := stamp(c.CreatedAt, s.now())
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "clinic", qClinicExists, c.ClinicID); err != nil {
+			return err
+		}
+		return dbErr(tx.QueryRow(ctx, `INSERT INTO clients (clinic_id, name, email, created_at)
+			VALUES ($1, $2, $3, $4) RETURNING id`, c.ClinicID, c.Name, c.Email, created).Scan(&id))
+	})
+	if err != nil {
+		return err
+	}
+	c.ID, c.CreatedAt = id, created
+	return nil
+}
+
+func scanClient(r scanner) (*aftercare.Client, error) {
+	var c aftercare.Client
+	if err := r.Scan(&c.ID, &c.ClinicID, &c.Name, &c.Email, &c.CreatedAt); err != nil {
+		return nil, err
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return &c, nil
+}
+
+// FindClient returns one client of the clinic.
+func (s *Store) FindClient(ctx context.Context, clinicID, id int64) (*aftercare.Client, error) {
+	c, err := scanClient(s.pool.QueryRow(ctx, `SELECT id, clinic_id, name, email, created_at
+		FROM clients WHERE clinic_id = $1 AND id = $2`, clinicID, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("client")
+	}
+	return c, dbErr(err)
+}
+
+// ListClients returns the clinic's clients, oldest first.
+func (s *Store) ListClients(ctx context.Context, clinicID int64) ([]*aftercare.Client, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, clinic_id, name, email, created_at
+		FROM clients WHERE clinic_id = $1 ORDER BY id`, clinicID)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	list := []*aftercare.Client{}
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, dbErr(err)
+		}
+		list = append(list, c)
+	}
+	return list, dbErr(rows.Err())
+}
+
+// CreateScreening stores a client's screening answers and their cautions.
+func (s *Store) CreateScreening(ctx context.Context, sc *aftercare.Screening) error {
+	if err := validateScreening(sc); err != nil {
+		return err
+	}
+	created := stamp(sc.CreatedAt, s.now())
+	health, err := json.Marshal(sc.Health)
+	if err != nil {
+		return err
+	}
+	cautions, err := json.Marshal(sc.Cautions)
+	if err != nil {
+		return err
+	}
+	var id int64
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "client", qClientExists, sc.ClinicID, sc.ClientID); err != nil {
+			return err
+		}
+		return dbErr(tx.QueryRow(ctx, `INSERT INTO screenings (clinic_id, client_id, health, notes, cautions, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			sc.ClinicID, sc.ClientID, health, sc.Notes, cautions, created).Scan(&id))
+	})
+	if err != nil {
+		return err
+	}
+	sc.ID, sc.CreatedAt = id, created
+	return nil
+}
+
+// ListScreenings returns a client's screenings, oldest first; ENOTFOUND when
+// the client is not the clinic's.
+func (s *Store) ListScreenings(ctx context.Context, clinicID, clientID int64) ([]*aftercare.Screening, error) {
+	list := []*aftercare.Screening{}
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, clinic_id, client_id, health, notes, cautions, created_at
+			FROM screenings WHERE clinic_id = $1 AND client_id = $2 ORDER BY created_at, id`, clinicID, clientID)
+		if err != nil {
+			return dbErr(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sc aftercare.Screening
+			var health, cautions []byte
+			if err := rows.Scan(&sc.ID, &sc.ClinicID, &sc.ClientID, &health, &sc.Notes, &cautions, &sc.CreatedAt); err != nil {
+				return dbErr(err)
+			}
+			if err := json.Unmarshal(health, &sc.Health); err != nil {
+				return fmt.Errorf("postgres: screening %d health: %w", sc.ID, err)
+			}
+			if err := json.Unmarshal(cautions, &sc.Cautions); err != nil {
+				return fmt.Errorf("postgres: screening %d cautions: %w", sc.ID, err)
+			}
+			sc.CreatedAt = sc.CreatedAt.UTC()
+			list = append(list, &sc)
+		}
+		return dbErr(rows.Err())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// CreateSession stores a session, its client link and its follow-ups, and
+// queues one reminder job per follow-up at its due time, in one transaction.
+func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHash []byte) error {
+	if err := validateSession(se, linkHash); err != nil {
+		return err
+	}
+	created := stamp(se.CreatedAt, s.now())
+	areas, err := json.Marshal(se.AreasWorked)
+	if err != nil {
+		return err
+	}
+	areaPressure, err := json.Marshal(se.AreaPressure)
+	if err != nil {
+		return err
+	}
+	var id int64
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "client", qClientExists, se.ClinicID, se.ClientID); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO sessions
+			(clinic_id, client_id, style, pressure, areas_worked, area_pressure, ended_at, notes, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			se.ClinicID, se.ClientID, se.Style, se.Pressure, areas, areaPressure, se.EndedAt, se.Notes, created).Scan(&id)
+		if err != nil {
+			return dbErr(err)
+		}
+		if err := insertLink(ctx, tx, se.ClinicID, id, linkHash, se.LinkExpiresAt, created); err != nil {
+			return err
+		}
+		jobs := make([]river.InsertManyParams, 0, len(se.FollowUps))
+		for _, f := range se.FollowUps {
+			_, err := tx.Exec(ctx, `INSERT INTO follow_ups (clinic_id, session_id, hours, due_at, status, sent_at)
+				VALUES ($1, $2, $3, $4, $5, $6)`, se.ClinicID, id, f.Hours, f.DueAt, f.Status, utcPtr(f.SentAt))
+			if err != nil {
+				return dbErr(err)
+			}
+			if f.Status != statusScheduled {
+				continue
+			}
+			jobs = append(jobs, river.InsertManyParams{
+				Args: followup.ReminderArgs{ClinicID: se.ClinicID, SessionID: id, Hours: f.Hours},
+				InsertOpts: &river.InsertOpts{
+					ScheduledAt: f.DueAt,
+					UniqueOpts:  river.UniqueOpts{ByArgs: true},
+				},
+			})
+		}
+		if len(jobs) > 0 {
+			if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+				return fmt.Errorf("postgres: queue reminders: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	se.ID, se.CreatedAt, se.CheckIns = id, created, nil
+	return nil
+}
+
+func insertLink(ctx context.Context, tx pgx.Tx, clinicID, sessionID int64, hash []byte, expiresAt, created time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO session_links (clinic_id, session_id, hash, expires_at, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, clinicID, sessionID, hash, utc(expiresAt), created)
+	if isUnique(err) {
+		return aftercare.Errorf(aftercare.ECONFLICT, "check_in_url", "this client link is already in use")
+	}
+	return dbErr(err)
+}
+
+// FindSession returns a session of the clinic with its follow-ups (by hours)
+// and check-ins (oldest first). LinkExpiresAt is when its last client link
+// stops working (expiry or revocation).
+func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (*aftercare.Session, error) {
+	var se *aftercare.Session
+	err := s.readTx(ctx, func(tx pgx.Tx) (err error) {
+		se, err = loadSession(ctx, tx, clinicID, id)
+		if err != nil {
+			return err
+		}
+		var until *time.Time
+		err = tx.QueryRow(ctx, `SELECT max(least(expires_at, coalesce(revoked_at, expires_at)))
+			FROM session_links WHERE clinic_id = $1 AND session_id = $2`, clinicID, id).Scan(&until)
+		if err != nil {
+			return dbErr(err)
+		}
+		if until != nil {
+			se.LinkExpiresAt = until.UTC()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return se, nil
+}
+
+// FindSessionByLink returns the session whose live client link has this hash;
+// LinkExpiresAt is that link's expiry.
+func (s *Store) FindSessionByLink(ctx context.Context, linkHash []byte, at time.Time) (*aftercare.Session, error) {
+	var se *aftercare.Session
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		var clinicID, sessionID int64
+		var expires time.Time
+		err := tx.QueryRow(ctx, `SELECT clinic_id, session_id, expires_at FROM session_links
+			WHERE hash = $1 AND revoked_at IS NULL AND expires_at > $2`, linkHash, utc(at)).
+			Scan(&clinicID, &sessionID, &expires)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return aftercare.Errorf(aftercare.ENOTFOUND, "", "check-in link not found; it may have expired")
+		} else if err != nil {
+			return dbErr(err)
+		}
+		if se, err = loadSession(ctx, tx, clinicID, sessionID); err != nil {
+			return err
+		}
+		se.LinkExpiresAt = expires.UTC()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return se, nil
+}
+
+// loadSession reads a session with its follow-ups and check-ins.
+func loadSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
+	var se aftercare.Session
+	var areas, areaPressure []byte
+	err := q.QueryRow(ctx, `SELECT id, clinic_id, client_id, style, pressure, areas_worked, area_pressure,
+		ended_at, notes, created_at FROM sessions WHERE clinic_id = $1 AND id = $2`, clinicID, id).
+		Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure, &areas, &areaPressure, &se.EndedAt, &se.Notes, &se.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("session")
+	} else if err != nil {
+		return nil, dbErr(err)
+	}
+	if err := json.Unmarshal(areas, &se.AreasWorked); err != nil {
+		return nil, fmt.Errorf("postgres: session %d areas_worked: %w", id, err)
+	}
+	if err := json.Unmarshal(areaPressure, &se.AreaPressure); err != nil {
+		return nil, fmt.Errorf("postgres: session %d area_pressure: %w", id, err)
+	}
+	se.EndedAt, se.CreatedAt = se.EndedAt.UTC(), se.CreatedAt.UTC()
+
+	rows, err := q.Query(ctx, `SELECT hours, due_at, status, sent_at FROM follow_ups
+		WHERE clinic_id = $1 AND session_id = $2 ORDER BY hours`, clinicID, id)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	se.FollowUps = []aftercare.FollowUp{}
+	for rows.Next() {
+		var f aftercare.FollowUp
+		if err := rows.Scan(&f.Hours, &f.DueAt, &f.Status, &f.SentAt); err != nil {
+			rows.Close()
+			return nil, dbErr(err)
+		}
+		f.DueAt, f.SentAt = f.DueAt.UTC(), utcPtr(f.SentAt)
+		se.FollowUps = append(se.FollowUps, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err)
+	}
+
+	rows, err = q.Query(ctx, `SELECT id, clinic_id, session_id, hours_since, request, assessment, created_at
+		FROM check_ins WHERE clinic_id = $1 AND session_id = $2 ORDER BY created_at, id`, clinicID, id)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c aftercare.CheckIn
+		var req, resp []byte
+		if err := rows.Scan(&c.ID, &c.ClinicID, &c.SessionID, &c.HoursSince, &req, &resp, &c.CreatedAt); err != nil {
+			return nil, dbErr(err)
+		}
+		if err := json.Unmarshal(req, &c.Request); err != nil {
+			return nil, fmt.Errorf("postgres: check-in %d request: %w", c.ID, err)
+		}
+		if err := json.Unmarshal(resp, &c.Assessment); err != nil {
+			return nil, fmt.Errorf("postgres: check-in %d assessment: %w", c.ID, err)
+		}
+		c.CreatedAt = c.CreatedAt.UTC()
+		se.CheckIns = append(se.CheckIns, c)
+	}
+	return &se, dbErr(rows.Err())
+}
+
+// CreateLink adds another client link to a session of the clinic.
+func (s *Store) CreateLink(ctx context.Context, clinicID, sessionID int64, linkHash []byte, expiresAt time.Time) error {
+	if len(linkHash) == 0 {
+		return invalid("check_in_url", "the client link needs a hash")
+	}
+	if expiresAt.IsZero() {
+		return invalid("link_expires_at", "the client link needs an expiry")
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "session", qSessionExists, clinicID, sessionID); err != nil {
+			return err
+		}
+		return insertLink(ctx, tx, clinicID, sessionID, linkHash, expiresAt, stamp(time.Time{}, s.now()))
+	})
+}
+
+// RevokeLinks revokes every live client link of a session of the clinic.
+func (s *Store) RevokeLinks(ctx context.Context, clinicID, sessionID int64, at time.Time) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := mustExist(ctx, tx, "session", qSessionExists, clinicID, sessionID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE session_links SET revoked_at = $1
+			WHERE clinic_id = $2 AND session_id = $3 AND revoked_at IS NULL`, utc(at), clinicID, sessionID)
+		return dbErr(err)
+	})
+}
+
+// MarkFollowUp records that a scheduled follow-up was sent or skipped; a
+// follow-up already marked stays as it is, so a retried job changes nothing.
+func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hours int, status string, at time.Time) error {
+	if err := validateMark(status); err != nil {
+		return err
+	}
+	var sent *time.Time
+	if status == statusSent {
+		t := utc(at)
+		sent = &t
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE follow_ups SET status = $1, sent_at = $2
+			WHERE clinic_id = $3 AND session_id = $4 AND hours = $5 AND status = 'scheduled'`,
+			status, sent, clinicID, sessionID, hours)
+		if err := affected(tag, err, "follow-up"); err == nil || aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+			return err
+		}
+		return mustExist(ctx, tx, "follow-up",
+			`SELECT 1 FROM follow_ups WHERE clinic_id = $1 AND session_id = $2 AND hours = $3`, clinicID, sessionID, hours)
+	})
+}
+
+// CreateCheckIn stores a check-in and, at consult or above, its flag and the
+// job that tells the clinic, in one transaction. The flag is nil below consult.
+func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
+	if err := validateCheckIn(c); err != nil {
+		return nil, err
+	}
+	created := stamp(c.CreatedAt, s.now())
+	req, err := json.Marshal(c.Request)
+	if err != nil {
+		return nil, invalid("request", "the request cannot be stored: %v", err)
+	}
+	resp, err := json.Marshal(c.Assessment)
+	if err != nil {
+		return nil, invalid("assessment", "the assessment cannot be stored: %v", err)
+	}
+	level := c.Assessment.Level
+	var id int64
+	var flag *aftercare.Flag
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		var clientID int64
+		err := tx.QueryRow(ctx, `SELECT client_id FROM sessions WHERE clinic_id = $1 AND id = $2`,
+			c.ClinicID, c.SessionID).Scan(&clientID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("session")
+		} else if err != nil {
+			return dbErr(err)
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO check_ins
+			(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			c.ClinicID, c.SessionID, c.HoursSince, req, resp, level.String(),
+			c.Assessment.KnowledgeVersion, created).Scan(&id)
+		if err != nil {
+			return dbErr(err)
+		}
+		if level < aftercare.Consult {
+			return nil
+		}
+		flag = &aftercare.Flag{
+			ClinicID: c.ClinicID, CheckInID: id, SessionID: c.SessionID, ClientID: clientID,
+			Level: level, Headline: c.Assessment.Headline, CreatedAt: created,
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, c.ClinicID, id, level.String(), flag.Headline, created).Scan(&flag.ID)
+		if err != nil {
+			return dbErr(err)
+		}
+		_, err = s.jobs.InsertTx(ctx, tx, followup.FlagArgs{ClinicID: c.ClinicID, FlagID: flag.ID},
+			&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		if err != nil {
+			return fmt.Errorf("postgres: queue flag notice: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.ID, c.CreatedAt = id, created
+	return flag, nil
+}
+
+const flagSelect = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.client_id, f.level, f.headline,
+	f.created_at, f.acked_at, f.acked_by
+	FROM flags f
+	JOIN check_ins c ON c.id = f.check_in_id
+	JOIN sessions s ON s.id = c.session_id`
+
+func scanFlag(r scanner) (*aftercare.Flag, error) {
+	var f aftercare.Flag
+	var level string
+	err := r.Scan(&f.ID, &f.ClinicID, &f.CheckInID, &f.SessionID, &f.ClientID, &level, &f.Headline, &f.CreatedAt, &f.AckedAt, &f.AckedBy)
+	if err != nil {
+		return nil, err
+	}
+	if f.Level, err = aftercare.ParseLevel(level); err != nil {
+		return nil, fmt.Errorf("postgres: flag %d: %w", f.ID, err)
+	}
+	f.CreatedAt, f.AckedAt = f.CreatedAt.UTC(), utcPtr(f.AckedAt)
+	return &f, nil
+}
+
+func findFlag(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Flag, error) {
+	f, err := scanFlag(q.QueryRow(ctx, flagSelect+` WHERE f.clinic_id = $1 AND f.id = $2`, clinicID, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("flag")
+	}
+	return f, dbErr(err)
+}
+
+// ListFlags returns the clinic's flags not yet acknowledged, oldest first.
+func (s *Store) ListFlags(ctx context.Context, clinicID int64) ([]*aftercare.Flag, error) {
+	rows, err := s.pool.Query(ctx, flagSelect+` WHERE f.clinic_id = $1 AND f.acked_at IS NULL
+		ORDER BY f.created_at, f.id`, clinicID)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	list := []*aftercare.Flag{}
+	for rows.Next() {
+		f, err := scanFlag(rows)
+		if err != nil {
+			return nil, dbErr(err)
+		}
+		list = append(list, f)
+	}
+	return list, dbErr(rows.Err())
+}
+
+// FindFlag returns one flag of the clinic.
+func (s *Store) FindFlag(ctx context.Context, clinicID, id int64) (*aftercare.Flag, error) {
+	return findFlag(ctx, s.pool, clinicID, id)
+}
+
+// AckFlag records who acknowledged a flag and when; a flag already
+// acknowledged is returned unchanged.
+func (s *Store) AckFlag(ctx context.Context, clinicID, id int64, by string, at time.Time) (*aftercare.Flag, error) {
+	by = strings.TrimSpace(by)
+	if by == "" {
+		return nil, invalid("acked_by", "say who acknowledges the flag")
+	}
+	if err := noNUL("acked_by", by); err != nil {
+		return nil, err
+	}
+	var f *aftercare.Flag
+	err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
+		_, err = tx.Exec(ctx, `UPDATE flags SET acked_at = $1, acked_by = $2
+			WHERE clinic_id = $3 AND id = $4 AND acked_at IS NULL`, utc(at), by, clinicID, id)
+		if err != nil {
+			return dbErr(err)
+		}
+		f, err = findFlag(ctx, tx, clinicID, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}

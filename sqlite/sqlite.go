@@ -1,0 +1,352 @@
+// Package sqlite is the embedded default store of the clinic side: one SQLite
+// file, with the follow-up jobs queued by River in the same file.
+//
+// SQLite takes one writer at a time, so the store keeps two pools: a write pool
+// of exactly one connection, whose transactions begin IMMEDIATE, and a read pool
+// of query-only connections that read WAL snapshots while the writer works.
+// Writes therefore queue in the process instead of failing with SQLITE_BUSY,
+// and River uses the write pool too.
+//
+// The file is opened with synchronous=FULL: in WAL mode NORMAL can lose the
+// last committed transactions on a power cut, and a lost flagged check-in is
+// worse than the one fsync per commit that FULL costs at a clinic's write volume.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+
+	"aftercare"
+)
+
+// FileName is the name of the database file in the data directory.
+const FileName = "aftercare.db"
+
+// busyTimeout is how long a connection waits for a lock held by another
+// process (a second server or an admin command on the same file).
+const busyTimeout = 10 * time.Second
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationTable records the applied clinic migrations; not goose's default
+// name, so that a database shared with another goose user stays apart.
+const migrationTable = "aftercare_migrations"
+
+// Store is the SQLite implementation of aftercare.Store.
+type Store struct {
+	path  string
+	write *sql.DB // one connection: the single writer
+	read  *sql.DB // query-only connections
+	jobs  *river.Client[*sql.Tx]
+	now   func() time.Time
+}
+
+var _ aftercare.Store = (*Store)(nil)
+
+// Open opens (creating when needed) the database in dir, brings its schema and
+// River's up to date, and returns the store.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if dir == "" {
+		return nil, invalid("data", "the data directory is empty")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	s := &Store{path: path, now: time.Now}
+
+	var err error
+	if s.write, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.write.SetMaxOpenConns(1)
+	s.write.SetMaxIdleConns(1)
+	s.write.SetConnMaxLifetime(0)
+	s.write.SetConnMaxIdleTime(0)
+	if s.read, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		s.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	s.read.SetMaxOpenConns(n)
+	s.read.SetMaxIdleConns(n)
+
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// The file holds clients' health answers: keep it to the owner.
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.Close()
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	}
+	s.jobs, err = river.NewClient(riversqlite.New(s.write), &river.Config{
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: river client: %w", err)
+	}
+	return s, nil
+}
+
+// dsn returns the connection string of the database file for the write pool
+// or the read pool.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
+	q.Set("_synchronous", "FULL")
+	if readOnly {
+		q.Set("_query_only", "on")
+	} else {
+		// Take the write lock at BEGIN, so a transaction never fails halfway
+		// when another process holds it; it waits busy_timeout instead.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// migrate brings the clinic schema (goose) and River's schema up to date,
+// holding the migration lock so that processes opening the same directory at
+// once migrate one after the other.
+func (s *Store) migrate(ctx context.Context) error {
+	unlock, err := lockMigrations(ctx, s.path+".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.write, fsys,
+		goose.WithTableName(migrationTable), goose.WithLogger(goose.NopLogger()), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riversqlite.New(s.write), &rivermigrate.Config{
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("sqlite: river migrate: %w", err)
+	}
+	return nil
+}
+
+// lockMigrations takes a write lock on a small SQLite file beside the
+// database, and returns its release. SQLite's own file locking makes this
+// a lock between processes that works wherever SQLite does; a second process
+// waits for it up to busy_timeout.
+func lockMigrations(ctx context.Context, path string) (unlock func(), err error) {
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+
+		"?_txlock=immediate&_busy_timeout="+fmt.Sprint((2*busyTimeout).Milliseconds()))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migration lock: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: migration lock: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		tx.Rollback()
+		db.Close()
+		return nil, fmt.Errorf("sqlite: migration lock: %w", err)
+	}
+	return func() {
+		tx.Rollback()
+		db.Close()
+	}, nil
+}
+
+// Path returns the path of the database file.
+func (s *Store) Path() string { return s.path }
+
+// Ping reports whether the database file can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Close closes both pools. Stop any River client started by Work first.
+func (s *Store) Close() error {
+	var errs []error
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	if s.write != nil {
+		errs = append(errs, s.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Work starts a River client that runs the given workers on the default queue
+// until stop is called (or ctx is cancelled). It shares the store's single
+// writer connection and polls for jobs rather than holding it to listen.
+func (s *Store) Work(ctx context.Context, workers *river.Workers, logger *slog.Logger) (stop func(context.Context) error, err error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c, err := river.NewClient(riversqlite.New(s.write), &river.Config{
+		Logger:            logger,
+		Workers:           workers,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		PollOnly:          true,
+		FetchPollInterval: 500 * time.Millisecond,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: river client: %w", err)
+	}
+	if err := c.Start(ctx); err != nil {
+		return nil, fmt.Errorf("sqlite: start river: %w", err)
+	}
+	return c.Stop, nil
+}
+
+// Jobs returns the River jobs of one kind in the database, oldest first (at
+// most 10,000), for operators and tests.
+func (s *Store) Jobs(ctx context.Context, kind string) ([]*rivertype.JobRow, error) {
+	res, err := s.jobs.JobList(ctx, river.NewJobListParams().Kinds(kind).First(10_000))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list jobs: %w", err)
+	}
+	return res.Jobs, nil
+}
+
+// inTx runs fn in a write transaction and commits it when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbErr(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return dbErr(tx.Commit())
+}
+
+// readTx runs fn in a read transaction, so that several queries see one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return dbErr(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// Times are stored as fixed-width UTC text, so that text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func fmtTime(t time.Time) string { return utc(t).Format(timeLayout) }
+
+func fmtTimePtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return fmtTime(*t)
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sqlite: bad stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+func parseTimePtr(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	t, err := parseTime(s.String)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// appError carries an application error and the database error behind it:
+// aftercare.ErrorCode and ErrorMessage see the first, logs see both.
+type appError struct {
+	app *aftercare.Error
+	err error
+}
+
+// Error returns the application error's text followed by the cause.
+func (e *appError) Error() string { return e.app.Error() + ": " + e.err.Error() }
+
+// Unwrap returns the database error.
+func (e *appError) Unwrap() error { return e.err }
+
+// As lets errors.As find the application error.
+func (e *appError) As(target any) bool {
+	if p, ok := target.(**aftercare.Error); ok {
+		*p = e.app
+		return true
+	}
+	return false
+}
+
+func unavailable(err error) error {
+	return &appError{aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err}
+}
+
+// dbErr turns a database error into an application error where it has a
+// meaning for the caller, and wraps it otherwise.
+func dbErr(err error) error {
+	var app *aftercare.Error
+	var se *sqlite3.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &app):
+		return err
+	case errors.As(err, &se) && (se.Code()&0xff == sqlite3lib.SQLITE_BUSY || se.Code()&0xff == sqlite3lib.SQLITE_LOCKED):
+		return unavailable(err)
+	case errors.Is(err, sql.ErrConnDone):
+		return unavailable(err)
+	}
+	return fmt.Errorf("sqlite: %w", err)
+}
+
+// isUnique reports whether err is a broken uniqueness constraint.
+func isUnique(err error) bool {
+	var se *sqlite3.Error
+	return errors.As(err, &se) &&
+		(se.Code() == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY)
+}

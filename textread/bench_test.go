@@ -1,0 +1,22 @@
+package textread
+
+import (
+	"testing"
+	"time"
+)
+
+// benchText is a typical message of about 300 characters.
+const benchText = "Had a deep tissue massage on Monday with quite firm pressure on my calves and hamstrings. " +
+	"Two days later my left calf is still sore, about 5/10, and it hurts when I walk down stairs. " +
+	"No swelling or redness, no numbness, but a small bruise behind my knee. I'm on warfarin. Should I worry about a clot?"
+
+// BenchmarkRead300 reads a message of about 300 characters.
+func BenchmarkRead300(b *testing.B) {
+	r := Default()
+	at := time.Date(2026, 1, 14, 16, 0, 0, 0, time.UTC)
+	b.SetBytes(int64(len(benchText)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Read(benchText, at)
+	}
+}

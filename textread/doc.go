@@ -1,0 +1,31 @@
+// Package textread reads what a client types after a massage ("my calves are
+// sore since yesterday, about 3/10, no swelling") into findings of the public
+// contract: symptoms, body areas, massage styles, pressures and health
+// conditions with their codes, one pain score and one time since the session.
+//
+// The words live in data: lexicon.yaml (embedded, see DefaultLexicon) lists,
+// for every code, the phrases people write, lay and clinical, British and
+// American, with inflections and common misspellings; its header documents the
+// phrase syntax and the choices made. LoadLexicon validates a lexicon and names
+// the file, the entry and the reason of any error.
+//
+// Reading goes in steps, each in its own file:
+//
+//   - tokens.go: words with byte offsets, apostrophes dropped ("can't" = "cant"),
+//     simple inflections removed alike from text and lexicon;
+//   - fuzzy.go: a word the lexicon does not know is read through a one-letter
+//     misspelling of a lexicon word of seven letters or more;
+//   - match.go: lexicon phrases are found; where they overlap, the one that names
+//     more words wins;
+//   - rules.go: what a phrase cannot say ("left calf feels hot and looks
+//     swollen" is calf_swelling with warmth);
+//   - clauses.go and negation.go: NegEx/ConText triggers mark findings negated,
+//     hypothetical or historical, within clauses; lists are negated whole;
+//   - numbers.go: pain scores ("4/10", "a four", "level 3") and pain words mapped
+//     to the configured Bands; the highest score for now wins;
+//   - times.go: hours since the session from "yesterday", "two days ago",
+//     "since Tuesday" and the like, counted from the time of the request in UTC;
+//   - reader.go: Reader puts it together.
+//
+// A Reader is immutable and safe for concurrent use; Read does no I/O.
+package textread

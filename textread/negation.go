@@ -1,0 +1,417 @@
+package textread
+
+import (
+	"sort"
+	"strings"
+)
+
+// Negation and context follow NegEx (Chapman et al. 2001) and ConText
+// (Harkema et al. 2009): trigger phrases open a scope over the findings near
+// them, within the same clause.
+//
+//   - pre-negation triggers ("no", "not", "without", "denies") negate the
+//     findings that follow, up to preNegWindow words after the trigger or after
+//     the last finding negated, so that "no numbness, tingling or swelling"
+//     negates all three;
+//   - post-negation triggers ("is gone", "has settled") negate the findings
+//     before them;
+//   - pseudo-triggers ("not only", "no change in", "not sure if", "hasn't gone
+//     away") look like triggers but negate nothing; they hide the words they
+//     hold from the other triggers;
+//   - hypothetical triggers ("if", "in case", "should I worry about") mark the
+//     findings that follow as possibilities;
+//   - historical triggers ("years ago", "used to", "history of") mark every
+//     finding of their clause as past; "someone else's" triggers ("my mum had")
+//     do the same for what another person has.
+//
+// A scope ends at the end of the sentence, at an opposing conjunction ("but",
+// "however", "although", "except", "though") and at a comma or "and" that starts
+// a new clause; a comma or "and" between two findings ("numbness, tingling or
+// swelling") continues a list instead.
+
+type trigKind uint8
+
+const (
+	tPre trigKind = iota + 1
+	tPost
+	tPseudo
+	tHypo
+	tHist       // an old episode: "years ago", "used to", "history of"
+	tHistMonths // "months ago": past for a symptom, still recent for surgery or injury
+	tOther      // another person's: "my mum had", "runs in the family"
+)
+
+const (
+	preNegWindow  = 5 // words from a pre-negation trigger (or the last negated finding) to the next finding
+	postNegWindow = 6 // words from a finding to a post-negation trigger (or the next negated finding)
+	hypoWindow    = 6 // as preNegWindow, for hypothetical triggers
+)
+
+var triggerLists = map[trigKind]string{
+	tPre: `no | not | without | denies | deny | denied | denying | never | no sign of | no signs of | no sign | no signs |
+		don't have | do not have | don't | do not | doesn't | does not | didn't | did not | haven't | have not | hasn't |
+		has not | hadn't | isn't | is not | aren't | are not | wasn't | was not | weren't | were not | ain't | not any |
+		free of | nothing | none | no more | no longer | nor | neither | zero | nil | negative for | ruled out |
+		stopped taking | stopped my | came off | come off | no evidence of | absence of | not had | not having |
+		not experiencing | not noticed | haven't noticed | never had | not a hint of | not a trace of`,
+	tPseudo: `not only | not just | not sure if | not sure whether | no idea if | no idea whether | don't know if |
+		don't know whether | unsure if | unsure whether | not certain if | not certain whether | no increase |
+		no change | no changes | not sure | not certain | unsure | no idea | don't know | do not know | not know | not getting better | no better | not better | not improving |
+		no improvement | not gone | hasn't gone | haven't gone | has not gone | have not gone | hasnt really gone |
+		not going away | won't go away | will not go away | didn't go away | did not go away | not went away |
+		hasn't settled | not settled | hasn't cleared | not cleared | hasn't eased | not eased | no less |
+		not less | not much better | not any better | no doubt | not stopped | hasn't stopped | didn't stop |
+		not disappeared | hasn't disappeared | not resolved | hasn't resolved | no relief | not subsided |
+		hasn't subsided | nothing but | as if | almost gone | nearly gone | mostly gone | not completely gone |
+		not quite gone | not totally gone | not fully gone | not entirely gone | not all gone | gone down |
+		went down | gone up | not worse | no worse | not as bad | nothing has changed | not quite |
+		can't tell if | cannot tell if | whether or not | if not | not to mention | showing signs of | not for long |
+		no different | not stopping | never stops | never goes away | never gone | not once`,
+	tPost: `gone | gone away | went away | has gone | have gone | is gone | are gone | all gone | disappeared |
+		settled | settled down | have settled | has settled | cleared | cleared up | resolved | subsided | vanished |
+		stopped | not present | absent | passed | faded | no longer there | gone now | eased off completely |
+		is fine now | are fine now | went | fine now | fine today | ok now | okay now | fine again | all good now |
+		back to normal | settled now | wore off | worn off | has worn off | died down | have died down |
+		has died down | went off | cleared off | gone off`,
+	tHypo: `if | what if | in case | incase | just in case | should i worry about | should i be worried about |
+		should i be concerned about | worried about | worry about | worrying about | concerned about | scared of |
+		afraid of | frightened of | watch for | watch out for | look out for | looking out for | keep an eye out for |
+		signs of | sign of | risk of | risks of | chance of | chances of | could i get | can i get | could it cause |
+		can it cause | can massage cause | could massage cause | does massage cause | can a massage cause |
+		could a massage cause | could this be | could it be | could that be | is it possible | possibility of |
+		whether | might get | may get | might develop | when to worry about | what about | how do i know if |
+		how would i know if | in the event of | unless | even if | or if | to avoid | avoid | prevent |
+		to prevent | is this a | is it a | am i having | do i have | could i have | is that a | worried it is |
+		worried it's | worried i have | worried i might | could be a | might be a | symptoms of | symptom of |
+		can cause | could cause | may cause | might cause | can lead to | could lead to | i read | ive read |
+		i've read | i heard | ive heard | i've heard | read that | heard that | apparently`,
+	tHist: `years ago | year ago | yrs ago | yr ago | last year | in the past | used to | history of | hx of |
+		past history | when i was younger | when i was a kid | when i was a child | as a child | as a kid |
+		as a teenager | in my teens | in my twenties | childhood | years back | a long time ago | long time ago |
+		ages ago | decades ago | previous | previously | an old | my old | old injury | old injuries |
+		once had | had once | last summer | last winter | last spring | last autumn | last fall | had a history |
+		a while back | a while ago | years before | in the past year | in remission`,
+	tHistMonths: `months ago | month ago | mths ago | last month | a few months back | months back`,
+	tOther: `family history | family history of | my mum | my mom | my mother | my dad | my father | my sister |
+		my brother | my husband | my wife | my partner | my friend | my son | my daughter | my gran | my grandma |
+		my grandmother | my grandad | my granddad | my grandpa | my grandfather | my aunt | my uncle |
+		my boyfriend | my girlfriend | runs in the family | runs in my family | run in the family |
+		run in my family | in my family | my colleague | my cousin | my nan | my parents | my kids | my child |
+		a friend | a friend of mine | someone`,
+}
+
+type trigPhrase struct {
+	words []string
+	kind  trigKind
+}
+
+type trigger struct {
+	kind       trigKind
+	start, end int // word range
+}
+
+// trigIndex maps the first word of each trigger to its triggers, longest first.
+var trigIndex = buildTriggers()
+
+func buildTriggers() map[string][]trigPhrase {
+	idx := map[string][]trigPhrase{}
+	for kind, list := range triggerLists {
+		for _, t := range strings.Split(list, "|") {
+			ws := tokenize(strings.TrimSpace(t))
+			if len(ws) == 0 {
+				continue
+			}
+			tp := trigPhrase{kind: kind}
+			for _, w := range ws {
+				tp.words = append(tp.words, w.norm)
+			}
+			idx[tp.words[0]] = append(idx[tp.words[0]], tp)
+		}
+	}
+	// Longest first; between triggers of one length, pseudo-triggers first,
+	// then by kind, so that the choice never depends on map order.
+	rank := func(k trigKind) int {
+		if k == tPseudo {
+			return 0
+		}
+		return int(k)
+	}
+	for k, l := range idx {
+		sort.Slice(l, func(a, b int) bool {
+			if len(l[a].words) != len(l[b].words) {
+				return len(l[a].words) > len(l[b].words)
+			}
+			return rank(l[a].kind) < rank(l[b].kind)
+		})
+		idx[k] = l
+	}
+	return idx
+}
+
+// goneFollowers are the words after which "gone" still means "no longer
+// there"; "gone numb" or "gone purple" means "become".
+var goneFollowers = wordSet(`away now completely entirely totally fully overnight today thankfully since by already and
+	but which so though after as altogether for again off within quickly eventually soon`)
+
+// findTriggers finds the triggers in the words, longest first; words that belong
+// to a coded phrase (lit) are not triggers ("no feeling" is numbness).
+func findTriggers(ws []word, lit []bool) []trigger {
+	var out []trigger
+	for i := 0; i < len(ws); {
+		best, bestLen := trigKind(0), 0
+		for _, tp := range trigIndex[ws[i].norm] {
+			n := len(tp.words)
+			if n <= bestLen || i+n > len(ws) {
+				continue
+			}
+			ok := true
+			for k := 0; k < n; k++ {
+				if ws[i+k].norm != tp.words[k] || k > 0 && ws[i+k].sep != sepNone || lit[i+k] {
+					ok = false
+					break
+				}
+			}
+			if ok && tp.kind == tPost && (tp.words[n-1] == "gone" || tp.words[n-1] == "went") && i+n < len(ws) &&
+				ws[i+n].sep == sepNone && !goneFollowers[ws[i+n].norm] {
+				ok = false // "gone numb", "went purple": become
+			}
+			if ok {
+				best, bestLen = tp.kind, n
+				if n == 1 && tp.words[0] == "without" && cannotBefore(ws, i) {
+					best = tPseudo
+				}
+			}
+		}
+		if bestLen == 0 {
+			i++
+			continue
+		}
+		out = append(out, trigger{best, i, i + bestLen})
+		i += bestLen
+	}
+	return out
+}
+
+// cannotBefore reports whether "can't" or the like stands shortly before word i
+// in its sentence.
+func cannotBefore(ws []word, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-8; k-- {
+		if cannot[ws[k].norm] {
+			return true
+		}
+		if ws[k+1].sep == sepHard {
+			return false
+		}
+	}
+	return false
+}
+
+var (
+	// a clause of only these words after "but" speaks of the finding before it: "numb but it passed".
+	pronounAux = wordSet(`but and though it its that thats they theyre this these those has have had is was were are
+		all now completely finally pretty much since totally entirely fully just already then which seems seemed`)
+	// hypothetical scope stops at a time: "worry about clots after a deep tissue massage".
+	hypoStops = wordSet(`after since following before during`)
+	// "can't raise my arm without sharp pain": the pain is there.
+	cannot       = wordSet(`cant cannot couldnt unable impossible hard difficult`)
+	copulas      = wordSet(`is are was were feels feel felt looks look looked seems seem has have does do definitely really still actually`)
+	firstPerson  = wordSet(`i im ive id my me mine myself we`)
+	determiners  = wordSet(`the this these those that`)
+	subjectWords = wordSet(`sore painful tender aching achy hurting hurt hurts bad hot warm`)
+	worryWords   = wordSet(`should worried worry worrying concerned scared afraid frightened when`)
+)
+
+// chronic health codes stay present when spoken of as past ("a DVT years ago",
+// "a history of varicose veins"): they are lasting risks, not episodes.
+var chronic = wordSet(`dvt_history bleeding_disorder circulatory_condition varicose_veins osteoporosis diabetes`)
+
+// applyContext sets the context of each coded finding.
+func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
+	neg := make([]bool, len(fs))
+	hypo := make([]bool, len(fs))
+	hist := make([]trigKind, len(fs))
+	coded := func(f *found) bool { return layer(f.typ) <= 2 }
+	for _, t := range trigs {
+		switch t.kind {
+		case tPre:
+			c, last, first := cl.fine[t.start], t.end, true
+			for i := range fs {
+				f := &fs[i]
+				if !coded(f) {
+					continue
+				}
+				if f.start < t.start && f.inGap(t.start) && f.inGap(t.end-1) {
+					neg[i] = true // "my calf isn't swollen"
+					for k := range fs {
+						if fs[k].typ == "area" && fs[k].start >= f.start && fs[k].end <= t.start &&
+							onlyCopulas(ws, fs[k].end, t.start) {
+							neg[k] = true
+						}
+					}
+					continue
+				}
+				if f.start < t.end {
+					continue
+				}
+				if cl.fine[f.start] != c || f.start-last > preNegWindow {
+					break
+				}
+				neg[i], last = true, f.end
+				if first {
+					f.from, first = t.start, false
+				}
+			}
+			negateAreaBefore(ws, fs, t, cl, neg, !first)
+		case tPost:
+			c, last, hit := cl.fine[t.start], t.start, false
+			for i := len(fs) - 1; i >= 0; i-- {
+				f := &fs[i]
+				if !coded(f) || f.end > t.start {
+					continue
+				}
+				if cl.fine[f.end-1] != c || last-f.end > postNegWindow {
+					break
+				}
+				neg[i], last, hit = true, f.start, true
+			}
+			if !hit {
+				// "my fingers were numb but it passed": the clause before.
+				j := t.start - 1
+				for j >= 0 && cl.fine[j] == c && pronounAux[ws[j].norm] {
+					j--
+				}
+				if j >= 0 && cl.fine[j] != c && cl.sentence[j] == cl.sentence[t.start] {
+					pc := cl.fine[j]
+					for i := range fs {
+						f := &fs[i]
+						if coded(f) && f.end <= j+1 && cl.fine[f.start] == pc && j-f.end < postNegWindow+4 {
+							neg[i] = true
+						}
+					}
+				}
+			}
+		case tHypo:
+			c, last, first := cl.coarse[t.start], t.end, true
+			worry := worryWords[ws[t.start].norm]
+			for i := range fs {
+				f := &fs[i]
+				if !coded(f) || f.start < t.end {
+					continue
+				}
+				if cl.coarse[f.start] != c || f.start-last > hypoWindow || stopBetween(ws, last, f.start) {
+					break
+				}
+				last = f.end
+				if f.typ == "style" || f.typ == "pressure" {
+					continue // the massage asked about is the one had
+				}
+				wasFirst := first
+				first = false
+				if f.start > 0 && (determiners[ws[f.start-1].norm] || worry && wasFirst && ws[f.start-1].norm == "my") {
+					continue // "should I worry about the bruising": it is there
+				}
+				hypo[i] = true
+			}
+		case tHist, tHistMonths, tOther:
+			c := cl.past[t.start]
+			for i := range fs {
+				f := &fs[i]
+				if !coded(f) || cl.past[f.start] != c || f.start < t.end && f.end > t.start {
+					continue
+				}
+				if t.kind == tOther && personBetween(ws, f, t) || t.kind != tOther && presentBefore(ws, f.start) {
+					continue // "I'm taking rivaroxaban after my clot last year"
+				}
+				if hist[i] == 0 || t.kind == tOther {
+					hist[i] = t.kind
+				}
+			}
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		switch {
+		case !coded(f):
+		case neg[i]:
+			f.ctx = "negated"
+		case hypo[i]:
+			f.ctx = "hypothetical"
+		case hist[i] == tOther:
+			f.ctx = "historical"
+		case hist[i] == tHist && !(f.typ == "health" && chronic[f.code]):
+			f.ctx = "historical"
+		case hist[i] == tHistMonths && f.typ == "symptom":
+			f.ctx = "historical"
+		}
+	}
+}
+
+// personBetween reports whether the client speaks of themself between another
+// person's trigger and a finding: "my husband says my calf is swollen".
+func personBetween(ws []word, f *found, t trigger) bool {
+	from, to := t.end, f.start
+	if f.end <= t.start {
+		from, to = f.end, t.start
+	}
+	for k := from; k < to; k++ {
+		if firstPerson[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// presentMarkers set what follows them in the present.
+var presentMarkers = wordSet(`im am currently still now are is`)
+
+// presentBefore reports whether a present marker stands in the two words before word i.
+func presentBefore(ws []word, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		if presentMarkers[ws[k].norm] {
+			return true
+		}
+		if ws[k+1].sep != sepNone {
+			return false
+		}
+	}
+	return false
+}
+
+// stopBetween reports whether a time word ("after", "since") stands in [from, to).
+func stopBetween(ws []word, from, to int) bool {
+	for k := from; k < to; k++ {
+		if hypoStops[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyCopulas reports whether words [from, to) are all "is", "feels" and the like.
+func onlyCopulas(ws []word, from, to int) bool {
+	for k := from; k < to; k++ {
+		if !copulas[ws[k].norm] {
+			return false
+		}
+	}
+	return true
+}
+
+// negateAreaBefore negates the area that is the subject of a negated
+// statement: "my neck isn't sore", "my calves don't hurt", "calf not swollen".
+// scoped says whether the trigger negated a finding after it.
+func negateAreaBefore(ws []word, fs []found, t trigger, cl clauses, neg []bool, scoped bool) {
+	if !scoped && (t.end >= len(ws) || ws[t.end].sep != sepNone || !subjectWords[ws[t.end].norm]) {
+		return
+	}
+	for i := len(fs) - 1; i >= 0; i-- {
+		f := &fs[i]
+		if f.end > t.start || layer(f.typ) > 1 {
+			continue
+		}
+		if f.typ == "area" && cl.fine[f.end-1] == cl.fine[t.start] && t.start-f.end <= 3 && onlyCopulas(ws, f.end, t.start) {
+			neg[i] = true
+		}
+		return
+	}
+}

@@ -1,0 +1,336 @@
+package textread
+
+import (
+	"math"
+	"time"
+)
+
+// Time expressions give hours since the massage session, counted back from the
+// time of the request (in UTC):
+//
+//	yesterday 24; yesterday morning/afternoon/evening from 09:00/14:00/21:00 the day before;
+//	last night from 21:00 the day before, at least 12; this morning from 09:00, at least 1;
+//	this afternoon from 14:00, this evening and tonight from 18:00, at least 1;
+//	earlier today 3, and "today" 3 when its clause speaks of the massage ("my neck hurts
+//	today" says nothing of the session); the day before yesterday 48; the other day 48;
+//	the day after, the next day 24;
+//	N hours/days/weeks ago, later, after, since, post, on ("48 hours after", "three days later",
+//	"a week ago", "a couple of days ago"), "for N days", "it's been N days", "it's day 3";
+//	last week 168; a fortnight 336; Monday, on Tue, since Tuesday: the days back to that weekday
+//	(a week when it is today; "last Tuesday" on a Wednesday is 8 days); at the weekend: the
+//	days back to Saturday. "In 2 days", "every 2 hours" and "next Monday" are not the past.
+//
+// The text may give several; the reader keeps one (see sessionTime).
+
+type timeExpr struct {
+	hours      float64
+	start, end int  // word range
+	ofSession  bool // counts only in a clause about the massage ("today" is mostly now)
+}
+
+var (
+	weekdays = map[string]time.Weekday{
+		"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+		"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+		"sundays": time.Sunday, "mondays": time.Monday, "tuesdays": time.Tuesday, "wednesdays": time.Wednesday,
+		"thursdays": time.Thursday, "fridays": time.Friday, "saturdays": time.Saturday,
+		"weds": time.Wednesday, "tues": time.Tuesday, "thurs": time.Thursday,
+	}
+	// short weekday names, read only after "on", "since", "last" or "from".
+	shortWeekdays = map[string]time.Weekday{
+		"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+		"thu": time.Thursday, "thur": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+	}
+	unitHours = map[string]float64{
+		"hour": 1, "hours": 1, "hr": 1, "hrs": 1, "h": 1, "hour's": 1, "hours'": 1,
+		"minute": 1.0 / 60, "minutes": 1.0 / 60, "min": 1.0 / 60, "mins": 1.0 / 60,
+		"day": 24, "days": 24, "week": 168, "weeks": 168, "wk": 168, "wks": 168, "fortnight": 336,
+		"night": 24, "nights": 24,
+	}
+	// after "N days": the words that make it the time since the session.
+	timeAfter = wordSet(`ago later after since post out on now back afterwards afterward`)
+	// around "day N": the words that make it today.
+	dayNowBefore = wordSet(`its is now today this`)
+	dayNowAfter  = wordSet(`after post since now today of`)
+	// before "N days": likewise ("for 3 days", "it's been 2 days", "the last 2 days").
+	timeBefore = wordSet(`been for after over past last than nearly almost about around roughly approximately approx
+		since its`)
+)
+
+// timesIn finds the time expressions of the text and marks their numbers used.
+func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
+	at = at.UTC()
+	h := float64(at.Hour()) + float64(at.Minute())/60
+	wd := at.Weekday()
+	var out []timeExpr
+	norm := func(k int) string {
+		if k < 0 || k >= len(ws) {
+			return ""
+		}
+		return ws[k].norm
+	}
+	// joined reports whether words i..j-1 have no separator between them.
+	joined := func(i, j int) bool {
+		for k := i + 1; k < j && k < len(ws); k++ {
+			if ws[k].sep != sepNone {
+				return false
+			}
+		}
+		return true
+	}
+	add := func(hours float64, start, end int) {
+		out = append(out, timeExpr{hours: math.Min(hours, 8760), start: start, end: end})
+		for k := start; k < end; k++ {
+			used[k] = true
+		}
+	}
+	for i := 0; i < len(ws); i++ {
+		w := ws[i].norm
+		switch {
+		case (w == "the" && norm(i+1) == "day" && norm(i+2) == "before" && norm(i+3) == "yesterday" && joined(i, i+4)):
+			add(48, i, i+4)
+			i += 3
+		case w == "day" && norm(i+1) == "before" && norm(i+2) == "yesterday" && joined(i, i+3):
+			add(48, i, i+3)
+			i += 2
+		case w == "yesterday" || w == "yesterdays" || w == "yday" || w == "yest" || w == "yesterdy" || w == "yesturday":
+			hours, end := 24.0, i+1
+			switch norm(i + 1) {
+			case "morning":
+				hours, end = h+24-9, i+2
+			case "afternoon", "lunchtime", "lunch":
+				hours, end = math.Max(h+24-14, 6), i+2
+			case "evening", "night", "eve":
+				hours, end = math.Max(h+24-21, 12), i+2
+			}
+			if end == i+2 && !joined(i, end) {
+				hours, end = 24, i+1
+			}
+			add(hours, i, end)
+			i = end - 1
+		case w == "last" && joined(i, i+2) && (norm(i+1) == "night" || norm(i+1) == "evening" || norm(i+1) == "nite"):
+			add(math.Max(h+24-21, 12), i, i+2)
+			i++
+		case w == "last" && joined(i, i+2) && (norm(i+1) == "week" || norm(i+1) == "weeks"):
+			add(168, i, i+2)
+			i++
+		case w == "last" && joined(i, i+2) && norm(i+1) == "weekend":
+			add(weekendHours(wd, true), i, i+2)
+			i++
+		case w == "this" && joined(i, i+2) && (norm(i+1) == "morning" || norm(i+1) == "am"):
+			add(math.Max(h-9, 1), i, i+2)
+			i++
+		case w == "this" && joined(i, i+2) && (norm(i+1) == "afternoon" || norm(i+1) == "pm" || norm(i+1) == "lunchtime"):
+			add(math.Max(h-14, 1), i, i+2)
+			i++
+		case w == "this" && joined(i, i+2) && norm(i+1) == "evening" || w == "tonight":
+			end := i + 1
+			if w == "this" {
+				end = i + 2
+			}
+			add(math.Max(h-18, 1), i, end)
+			out[len(out)-1].ofSession = true
+			i = end - 1
+		case w == "earlier" && joined(i, i+2) && (norm(i+1) == "today" || norm(i+1) == "on"):
+			add(3, i, i+2)
+			i++
+		case w == "today" || w == "2day":
+			add(3, i, i+1)
+			out[len(out)-1].ofSession = true
+		case (w == "the" || w == "next" || w == "following") && joined(i, i+2) &&
+			(norm(i+1) == "day" || norm(i+1) == "morning") && (w != "the" || norm(i+2) == "after") ||
+			w == "the" && joined(i, i+3) && (norm(i+1) == "next" || norm(i+1) == "following") && norm(i+2) == "day":
+			end := i + 2
+			if w == "the" {
+				end = i + 3
+			}
+			add(24, i, end)
+			i = end - 1
+		case w == "the" && norm(i+1) == "other" && norm(i+2) == "day" && joined(i, i+3):
+			add(48, i, i+3)
+			i += 2
+		case (w == "weekend" || w == "wkend") && i > 0 && joined(i-1, i+1) &&
+			(norm(i-1) == "the" || norm(i-1) == "this" || norm(i-1) == "at" || norm(i-1) == "over"):
+			start := i - 1
+			if start > 0 && (norm(start-1) == "at" || norm(start-1) == "over" || norm(start-1) == "on") && joined(start-1, i) {
+				start--
+			}
+			add(weekendHours(wd, false), start, i+1)
+		case weekdayAt(ws, i) >= 0:
+			t := time.Weekday(weekdayAt(ws, i))
+			if norm(i-1) == "next" || norm(i-1) == "this" && t > wd {
+				continue
+			}
+			d := (int(wd) - int(t) + 7) % 7
+			if d == 0 {
+				d = 7
+			}
+			if norm(i-1) == "last" && d < 2 {
+				d += 7 // on a Wednesday, "last Tuesday" is the week before
+			}
+			start := i
+			if i > 0 && joined(i-1, i+1) && (norm(i-1) == "on" || norm(i-1) == "since" || norm(i-1) == "last") {
+				start = i - 1
+			}
+			add(float64(d*24), start, i+1)
+		case w == "day" && i+1 < len(ws) && ws[i+1].num && joined(i, i+2) && ws[i+1].val >= 1 && ws[i+1].val <= 14 &&
+			(dayNowBefore[norm(i-1)] || dayNowAfter[norm(i+2)] && joined(i, i+3)):
+			// "it's day 3 after the massage"; not "it was 9/10 on day 1"
+			add(ws[i+1].val*24, i, i+2)
+			i++
+		default:
+			if te, ok := quantity(ws, i); ok {
+				add(te.hours, te.start, te.end)
+				i = te.end - 1
+			}
+		}
+	}
+	return out
+}
+
+// weekdayAt returns the weekday named at word i, or -1.
+func weekdayAt(ws []word, i int) int {
+	if d, ok := weekdays[ws[i].norm]; ok {
+		return int(d)
+	}
+	if d, ok := shortWeekdays[ws[i].norm]; ok && i > 0 && ws[i].sep == sepNone {
+		switch ws[i-1].norm {
+		case "on", "since", "last", "from":
+			return int(d)
+		}
+	}
+	return -1
+}
+
+// weekendHours counts back to the Saturday of the latest weekend.
+func weekendHours(wd time.Weekday, last bool) float64 {
+	d := (int(wd) - int(time.Saturday) + 7) % 7
+	if d == 0 {
+		d = 7
+	}
+	if last && wd == time.Sunday {
+		d += 7
+	}
+	return float64(d * 24)
+}
+
+// quantity reads "N hours ago", "a couple of days later", "for 3 days",
+// "48 hours after" at word i.
+func quantity(ws []word, i int) (timeExpr, bool) {
+	n := len(ws)
+	var q float64
+	k := i
+	switch w := ws[i].norm; {
+	case ws[i].num:
+		v, e, _ := numAt(ws, i)
+		q, k = v, e
+	case w == "a" || w == "an" || w == "couple" || w == "few" || w == "several" || w == "half":
+		q, k = 1, i+1
+		if w == "couple" || w == "few" || w == "several" {
+			k = i
+		}
+		if w == "half" && k < n && (ws[k].norm == "an" || ws[k].norm == "a") {
+			q, k = 0.5, k+1
+		}
+		if k < n && (k == i || ws[k].sep == sepNone) {
+			switch ws[k].norm {
+			case "couple":
+				q, k = 2, k+1
+			case "few":
+				q, k = 3, k+1
+			case "several":
+				q, k = 4, k+1
+			}
+			if k < n && ws[k].norm == "of" && ws[k].sep == sepNone && q > 1 {
+				k++
+			}
+		}
+	default:
+		return timeExpr{}, false
+	}
+	if k >= n || ws[k].sep != sepNone || (k > i && ws[k].slash) {
+		return timeExpr{}, false
+	}
+	unit, ok := unitHours[ws[k].norm]
+	if !ok || q <= 0 && !ws[i].num {
+		return timeExpr{}, false
+	}
+	if unit == 24 && (ws[k].norm == "night" || ws[k].norm == "nights") && !ws[i].num && q == 1 {
+		return timeExpr{}, false // "a night out"
+	}
+	minutes := unit < 1
+	end := k + 1
+	// "an hour and a half ago"
+	if end+2 < n && ws[end].norm == "and" && ws[end+1].norm == "a" && ws[end+2].norm == "half" {
+		q += 0.5
+		end += 3
+	}
+	start := i
+	after := end < n && ws[end].sep == sepNone && timeAfter[ws[end].norm]
+	before := i > 0 && ws[i].sep == sepNone && timeBefore[ws[i-1].norm] && !minutes // "for a few minutes": how long
+	if !after && !before {
+		return timeExpr{}, false
+	}
+	if after {
+		end++
+	}
+	if i > 0 && ws[i].sep == sepNone && (ws[i-1].norm == "in" || ws[i-1].norm == "every" || ws[i-1].norm == "within") {
+		return timeExpr{}, false // "in 2 days", "every 2 hours": not since the session
+	}
+	return timeExpr{hours: q * unit, start: start, end: end}, true
+}
+
+// massageWords mark a clause that speaks of the session itself.
+var massageWords = wordSet(`massage massages massaged session treatment appointment therapist masseuse masseur rmt
+	physio sports deep tissue`)
+
+// sessionTime picks the time of the session among the time expressions: those
+// in a clause about a health condition, the past, someone else or a
+// possibility are left out, and so is a duration right after "stopped" or
+// "passed" ("the tingling stopped after an hour"); of the rest, those in a
+// clause that speaks of the massage are preferred; then the largest wins (the
+// session came before everything it caused).
+func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl clauses) (timeExpr, bool) {
+	best, found, bestMassage := timeExpr{}, false, false
+	for _, t := range times {
+		c := cl.fine[t.start]
+		skip := false
+		for _, f := range fs {
+			if f.typ == "health" && cl.fine[f.start] == c {
+				skip = true
+			}
+		}
+		for _, tr := range trigs {
+			if (tr.kind == tHist || tr.kind == tHistMonths || tr.kind == tOther || tr.kind == tHypo) && cl.fine[tr.start] == c {
+				skip = true
+			}
+		}
+		for _, tr := range trigs {
+			if tr.kind == tPost && t.start >= tr.end && t.start-tr.end <= 2 {
+				skip = true // "the tingling stopped after a few hours": how long, not since when
+			}
+		}
+		if skip {
+			continue
+		}
+		massage := false
+		for k := range ws {
+			if cl.fine[k] == c && massageWords[ws[k].norm] {
+				massage = true
+			}
+		}
+		for _, f := range fs {
+			if f.typ == "style" && cl.fine[f.start] == c {
+				massage = true
+			}
+		}
+		if t.ofSession && !massage {
+			continue
+		}
+		switch {
+		case !found, massage && !bestMassage, massage == bestMassage && t.hours > best.hours:
+			best, found, bestMassage = t, true, massage
+		}
+	}
+	return best, found
+}

@@ -1,0 +1,366 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"aftercare"
+	"aftercare/sqlite"
+	"aftercare/triage"
+	"aftercare/web"
+)
+
+var (
+	engineOnce sync.Once
+	engine     *triage.Engine
+	engineErr  error
+)
+
+func realEngine(t *testing.T) *triage.Engine {
+	engineOnce.Do(func() { engine, engineErr = triage.Default() })
+	if engineErr != nil {
+		t.Fatal(engineErr)
+	}
+	return engine
+}
+
+// site is the pages over the real engine and a real SQLite store.
+type site struct {
+	srv   *httptest.Server
+	store *sqlite.Store
+	mu    sync.Mutex
+	at    time.Time
+}
+
+func (s *site) now() time.Time { s.mu.Lock(); defer s.mu.Unlock(); return s.at }
+
+func (s *site) advance(d time.Duration) { s.mu.Lock(); s.at = s.at.Add(d); s.mu.Unlock() }
+
+func newSite(t *testing.T, emergency string) *site {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := &site{store: st, at: time.Now().UTC().Truncate(time.Second)}
+	h := web.New(web.Deps{Assessor: realEngine(t), Store: st, Now: s.now, EmergencyNumber: emergency})
+	s.srv = httptest.NewServer(h)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+type page struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (s *site) get(t *testing.T, path string) page {
+	t.Helper()
+	resp, err := s.srv.Client().Get(s.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func (s *site) post(t *testing.T, path string, form url.Values) page {
+	t.Helper()
+	resp, err := s.srv.Client().PostForm(s.srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func read(t *testing.T, resp *http.Response) page {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page{resp.StatusCode, resp.Header, string(b)}
+}
+
+var dataLevel = regexp.MustCompile(`<section class="answer[^"]*" data-level="([a-z_]+)"`)
+
+func (p page) level() string {
+	m := dataLevel.FindStringSubmatch(p.body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func TestHomePage(t *testing.T) {
+	s := newSite(t, "")
+	p := s.get(t, "/")
+	if p.status != 200 || !strings.Contains(p.body, "Sore after a massage?") {
+		t.Fatalf("status %d: %.500s", p.status, p.body)
+	}
+	t.Run("the page carries the security headers", func(t *testing.T) {
+		want := map[string]string{
+			"Content-Security-Policy": "default-src 'self'",
+			"X-Content-Type-Options":  "nosniff",
+			"X-Frame-Options":         "DENY",
+			"Referrer-Policy":         "same-origin",
+			"Content-Type":            "text/html; charset=utf-8",
+		}
+		for k, v := range want {
+			if !strings.Contains(p.header.Get(k), v) {
+				t.Errorf("%s: %q, want %q", k, p.header.Get(k), v)
+			}
+		}
+	})
+	t.Run("the page loads nothing from elsewhere and runs no script", func(t *testing.T) {
+		if strings.Contains(p.body, "<script") || strings.Contains(p.body, "http://") || strings.Contains(p.body, "https://") {
+			t.Error("the page has a script or an outside address")
+		}
+		if !strings.Contains(p.body, `href="/static/style.css"`) {
+			t.Error("the page does not link its style sheet")
+		}
+	})
+	fields := []string{`name="style"`, `name="pressure"`, `name="hours_since"`, `name="text"`}
+	for _, c := range aftercare.Symptoms.Codes() {
+		fields = append(fields, `name="symptoms" value="`+c.Code+`"`)
+	}
+	for _, c := range aftercare.Health.Codes() {
+		fields = append(fields, `name="health" value="`+c.Code+`"`)
+	}
+	for _, c := range aftercare.Areas.Codes() {
+		fields = append(fields, `name="pain_`+c.Code+`" min="0" max="10"`, `name="areas_worked" value="`+c.Code+`"`)
+	}
+	for _, c := range aftercare.Styles.Codes() {
+		fields = append(fields, `<option value="`+c.Code+`">`)
+	}
+	t.Run("the form has a field for every code of the contract", func(t *testing.T) {
+		for _, f := range fields {
+			if strings.Count(p.body, f) != 1 {
+				t.Errorf("the form has %d of %s, want 1", strings.Count(p.body, f), f)
+			}
+		}
+	})
+	t.Run("the red flags are a marked group", func(t *testing.T) {
+		i := strings.Index(p.body, `data-red-flag="true"`)
+		if i < 0 {
+			t.Fatal("no red-flag group")
+		}
+		for _, c := range []string{"chest_pain", "facial_droop", "calf_swelling", "dark_urine"} {
+			if strings.Index(p.body, `value="`+c+`"`) < i {
+				t.Errorf("%s is not in the red-flag group", c)
+			}
+		}
+		if strings.Index(p.body, `value="stiffness"`) > i {
+			t.Error("stiffness is among the red flags")
+		}
+	})
+	t.Run("the style sheet is served", func(t *testing.T) {
+		css := s.get(t, "/static/style.css")
+		if css.status != 200 || !strings.HasPrefix(css.header.Get("Content-Type"), "text/css") || !strings.Contains(css.body, ".emergency-banner") {
+			t.Errorf("style sheet: %d %q", css.status, css.header.Get("Content-Type"))
+		}
+	})
+}
+
+func TestCheck(t *testing.T) {
+	s := newSite(t, "")
+	tests := []struct {
+		name  string
+		form  url.Values
+		level string
+	}{
+		{"plain soreness a day after deep tissue is expected", url.Values{"style": {"deep_tissue"}, "hours_since": {"24"}, "pain_lower_back": {"4"}}, "self_care"},
+		{"soreness four days later needs advice", url.Values{"style": {"deep_tissue"}, "hours_since": {"96"}, "pain_upper_back": {"4"}}, "consult"},
+		{"numbness needs advice", url.Values{"hours_since": {"24"}, "symptoms": {"numbness"}}, "consult"},
+		{"chest pain is an emergency", url.Values{"hours_since": {"40"}, "symptoms": {"chest_pain"}}, "emergency"},
+		{"a sentence alone is assessed", url.Values{"text": {"my calves are a bit sore since yesterday, no swelling"}}, "self_care"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := s.post(t, "/check", tt.form)
+			if p.status != 200 {
+				t.Fatalf("status %d: %s", p.status, p.body)
+			}
+			if got := p.level(); got != tt.level {
+				t.Errorf("data-level %q, want %q", got, tt.level)
+			}
+			for _, part := range []string{`class="headline"`, `class="recovery"`, `class="disclaimer"`, `class="reasons"`, "Source:"} {
+				if !strings.Contains(p.body, part) {
+					t.Errorf("the answer lacks %s", part)
+				}
+			}
+			banner := strings.Contains(p.body, `class="emergency-banner"`)
+			if banner != (tt.level == "emergency") {
+				t.Errorf("emergency banner shown: %v", banner)
+			}
+		})
+	}
+	t.Run("the emergency banner comes first, with a tel: link", func(t *testing.T) {
+		p := s.post(t, "/check", url.Values{"symptoms": {"facial_droop"}})
+		i := strings.Index(p.body, `class="emergency-banner"`)
+		if i < 0 || i > strings.Index(p.body, "<header") || !strings.Contains(p.body[i:], `href="tel:999"`) {
+			t.Errorf("banner at %d: %.800s", i, p.body)
+		}
+	})
+	t.Run("the entered values are shown again", func(t *testing.T) {
+		p := s.post(t, "/check", url.Values{"style": {"thai"}, "hours_since": {"12"}, "pain_neck": {"3"}, "symptoms": {"stiffness"}})
+		for _, want := range []string{`<option value="thai" selected>`, `name="hours_since" min="0" max="8760" step="0.5" inputmode="decimal" value="12"`, `name="pain_neck" min="0" max="10" step="1" inputmode="numeric" value="3"`, `value="stiffness" checked`} {
+			if !strings.Contains(p.body, want) {
+				t.Errorf("the page lacks %s", want)
+			}
+		}
+	})
+	t.Run("what the text says is shown, negations included", func(t *testing.T) {
+		p := s.post(t, "/check", url.Values{"text": {"my lower back aches, no numbness"}})
+		if !strings.Contains(p.body, `data-code="numbness" data-negated="true"`) {
+			t.Errorf("the negated finding is not shown: %.3000s", p.body)
+		}
+	})
+	t.Run("typed markup is escaped", func(t *testing.T) {
+		p := s.post(t, "/check", url.Values{"text": {`sore <script>alert(1)</script>`}})
+		if strings.Contains(p.body, "<script>") {
+			t.Error("the page holds the typed script")
+		}
+	})
+	bad := []struct {
+		name  string
+		form  url.Values
+		field string
+	}{
+		{"a pain of 11", url.Values{"pain_neck": {"11"}}, "pain_neck"},
+		{"a pain that is not a number", url.Values{"pain_jaw": {"lots"}}, "pain_jaw"},
+		{"negative hours", url.Values{"hours_since": {"-3"}, "pain_neck": {"2"}}, "hours_since"},
+		{"hours that are not a number", url.Values{"hours_since": {"soon"}, "pain_neck": {"2"}}, "hours_since"},
+		{"an unknown symptom", url.Values{"symptoms": {"gout"}}, "symptoms"},
+		{"an unknown style", url.Values{"style": {"shiatsu"}, "pain_neck": {"2"}}, "style"},
+		{"nothing to assess", url.Values{"style": {"swedish"}}, "request"},
+	}
+	for _, tt := range bad {
+		t.Run("a form with "+tt.name+" is shown again with the error", func(t *testing.T) {
+			p := s.post(t, "/check", tt.form)
+			if p.status != 400 || !strings.Contains(p.body, `class="error" role="alert" data-field="`+tt.field+`"`) {
+				t.Errorf("status %d: %.3000s", p.status, p.body)
+			}
+			if p.level() != "" {
+				t.Error("an answer is shown for a bad form")
+			}
+		})
+	}
+}
+
+func TestEmergencyNumber(t *testing.T) {
+	tests := []struct{ name, number, tel string }{
+		{"the default number is 999", "", "tel:999"},
+		{"another number is shown", "112", "tel:112"},
+		{"a number is dialable as given", "+1 911", "tel:&#43;1911"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSite(t, tt.number)
+			p := s.post(t, "/check", url.Values{"symptoms": {"chest_pain"}})
+			if !strings.Contains(p.body, `href="`+tt.tel+`"`) {
+				t.Errorf("no link to %s: %.600s", tt.tel, p.body)
+			}
+		})
+	}
+}
+
+func TestClientPages(t *testing.T) {
+	s := newSite(t, "")
+	ctx := context.Background()
+	clinic := &aftercare.Clinic{Name: "Calm Hands", EmergencyNumber: "112"}
+	if err := s.store.CreateClinic(ctx, clinic); err != nil {
+		t.Fatal(err)
+	}
+	client := &aftercare.Client{ClinicID: clinic.ID, Name: "Kai"}
+	if err := s.store.CreateClient(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	token, hash := aftercare.NewSecret("c_")
+	ended := s.now().Add(-26 * time.Hour)
+	sess := &aftercare.Session{
+		ClinicID: clinic.ID, ClientID: client.ID, Style: "sports", Pressure: "firm", AreasWorked: []string{"hamstrings"},
+		EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour),
+		FollowUps: []aftercare.FollowUp{{Hours: 24, DueAt: ended.Add(24 * time.Hour), Status: "scheduled"}},
+	}
+	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the client's page is prefilled from the session", func(t *testing.T) {
+		p := s.get(t, "/c/"+token)
+		for _, want := range []string{"Calm Hands", "about 26 hours ago", `<option value="sports" selected>`, `<option value="firm" selected>`, `value="hamstrings" checked`, `action="/c/` + token + `"`} {
+			if !strings.Contains(p.body, want) {
+				t.Errorf("the page lacks %s", want)
+			}
+		}
+		if strings.Contains(p.body, "Kai") {
+			t.Error("the page shows the client's name")
+		}
+		if strings.Contains(p.body, "earlier check-ins") {
+			t.Error("the page lists check-ins before any")
+		}
+	})
+	t.Run("a check-in posted on the page is stored and listed", func(t *testing.T) {
+		p := s.post(t, "/c/"+token, url.Values{"pain_hamstrings": {"5"}})
+		if p.status != 200 || p.level() != "self_care" || !strings.Contains(p.body, "sent to your therapist") {
+			t.Fatalf("status %d level %q: %.2000s", p.status, p.level(), p.body)
+		}
+		got, err := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.CheckIns) != 1 || got.CheckIns[0].HoursSince != 26 || got.CheckIns[0].Request.Style != "sports" {
+			t.Fatalf("check-ins %+v", got.CheckIns)
+		}
+		again := s.get(t, "/c/"+token)
+		if !strings.Contains(again.body, "Your earlier check-ins") || !strings.Contains(again.body, "worst pain 5/10") {
+			t.Errorf("the earlier check-in is not listed: %.3000s", again.body)
+		}
+	})
+	t.Run("the clinic's emergency number is shown to its client", func(t *testing.T) {
+		p := s.post(t, "/c/"+token, url.Values{"symptoms": {"shortness_of_breath"}})
+		if p.level() != "emergency" || !strings.Contains(p.body, `href="tel:112"`) {
+			t.Errorf("level %q: %.1000s", p.level(), p.body)
+		}
+	})
+	t.Run("a bad form on the page stores nothing", func(t *testing.T) {
+		p := s.post(t, "/c/"+token, url.Values{"pain_hamstrings": {"12"}})
+		if p.status != 400 {
+			t.Errorf("status %d", p.status)
+		}
+		got, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		if len(got.CheckIns) != 2 {
+			t.Errorf("%d check-ins, want 2", len(got.CheckIns))
+		}
+	})
+	bad := []struct{ name, path string }{
+		{"an unknown link", "/c/c_" + strings.Repeat("Z", 43)},
+		{"a mangled link", "/c/" + token[:len(token)-1]},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name+" shows the not-found page", func(t *testing.T) {
+			for _, p := range []page{s.get(t, tt.path), s.post(t, tt.path, url.Values{"pain_neck": {"2"}})} {
+				if p.status != 404 || !strings.Contains(p.body, "not valid") {
+					t.Errorf("status %d: %.300s", p.status, p.body)
+				}
+			}
+		})
+	}
+	t.Run("an expired link shows the not-found page", func(t *testing.T) {
+		s.advance(15 * 24 * time.Hour)
+		defer s.advance(-15 * 24 * time.Hour)
+		if p := s.get(t, "/c/"+token); p.status != 404 {
+			t.Errorf("status %d", p.status)
+		}
+	})
+}
