@@ -164,7 +164,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", serveUsage, e.stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "the address to listen on")
 	c.storeFlags.register(fs)
-	fs.StringVar(&c.knowledge, "knowledge", "", "a knowledge file of the clinic's own, instead of the built-in one")
+	fs.StringVar(&c.knowledge, "knowledge", "", "a clinic's own knowledge file, laid over the built-in one")
 	fs.StringVar(&c.baseURL, "base-url", "", "the public address of the server, for the links sent to clients (default http://ADDR)")
 	fs.StringVar(&c.emergencyNumber, "emergency-number", web.DefaultEmergencyNumber, "the emergency number shown with an emergency answer")
 	fs.DurationVar(&c.linkTTL, "link-ttl", httpapi.DefaultLinkTTL, "how long a client's check-in link works after the session")
