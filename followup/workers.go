@@ -20,11 +20,11 @@ const DefaultLinkTTL = 14 * 24 * time.Hour
 // Follow-up statuses, as kept in aftercare.FollowUp.Status.
 const (
 	// StatusScheduled is a follow-up whose reminder has not run yet.
-	StatusScheduled = "scheduled"
+	StatusScheduled = aftercare.FollowUpScheduled
 	// StatusSent is a follow-up whose reminder went out.
-	StatusSent = "sent"
+	StatusSent = aftercare.FollowUpSent
 	// StatusSkipped is a follow-up that needed no reminder (the client had checked in, or could no longer be asked).
-	StatusSkipped = "skipped"
+	StatusSkipped = aftercare.FollowUpSkipped
 )
 
 // Deps is what the follow-up workers need.

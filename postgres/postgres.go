@@ -54,7 +54,7 @@ var _ aftercare.Store = (*Store)(nil)
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, invalid("database", "the database URL cannot be read: %v", err)
+		return nil, aftercare.Errorf(aftercare.EINVALID, "database", "the database URL cannot be read: %v", err)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

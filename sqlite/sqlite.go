@@ -66,7 +66,7 @@ var _ aftercare.Store = (*Store)(nil)
 // River's up to date, and returns the store.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if dir == "" {
-		return nil, invalid("data", "the data directory is empty")
+		return nil, aftercare.Errorf(aftercare.EINVALID, "data", "the data directory is empty")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sqlite: create data directory: %w", err)

@@ -62,7 +62,7 @@ const (
 
 // CreateClinic stores a new clinic; FollowUpHours default to aftercare.DefaultFollowUpHours.
 func (s *Store) CreateClinic(ctx context.Context, c *aftercare.Clinic) error {
-	if err := validateClinic(c); err != nil {
+	if err := c.Prepare(); err != nil {
 		return err
 	}
 	created := stamp(c.CreatedAt, s.now())
@@ -130,7 +130,7 @@ func (s *Store) ListClinics(ctx context.Context) ([]*aftercare.Clinic, error) {
 
 // CreateUser stores a new staff user; an email already in use (in any case) is ECONFLICT.
 func (s *Store) CreateUser(ctx context.Context, u *aftercare.User) error {
-	if err := validateUser(u); err != nil {
+	if err := u.Prepare(); err != nil {
 		return err
 	}
 	created := stamp(u.CreatedAt, s.now())
@@ -171,7 +171,7 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (*aftercare.U
 
 // CreateToken stores a new API token (its hash only).
 func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
-	if err := validateToken(t); err != nil {
+	if err := t.Prepare(); err != nil {
 		return err
 	}
 	created := stamp(t.CreatedAt, s.now())
@@ -253,7 +253,7 @@ func affected(res sql.Result, err error, what string) error {
 
 // CreateClient stores a new client of a clinic.
 func (s *Store) CreateClient(ctx context.Context, c *aftercare.Client) error {
-	if err := validateClient(c); err != nil {
+	if err := c.Prepare(); err != nil {
 		return err
 	}
 	created := stamp(c.CreatedAt, s.now())
@@ -315,7 +315,7 @@ func (s *Store) ListClients(ctx context.Context, clinicID int64) ([]*aftercare.C
 
 // CreateScreening stores a client's screening answers and their cautions.
 func (s *Store) CreateScreening(ctx context.Context, sc *aftercare.Screening) error {
-	if err := validateScreening(sc); err != nil {
+	if err := sc.Prepare(); err != nil {
 		return err
 	}
 	created := stamp(sc.CreatedAt, s.now())
@@ -385,7 +385,7 @@ func (s *Store) ListScreenings(ctx context.Context, clinicID, clientID int64) ([
 // CreateSession stores a session, its client link and its follow-ups, and
 // queues one reminder job per follow-up at its due time, in one transaction.
 func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHash []byte) error {
-	if err := validateSession(se, linkHash); err != nil {
+	if err := se.Prepare(linkHash); err != nil {
 		return err
 	}
 	created := stamp(se.CreatedAt, s.now())
@@ -589,10 +589,10 @@ func loadSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare
 // CreateLink adds another client link to a session of the clinic.
 func (s *Store) CreateLink(ctx context.Context, clinicID, sessionID int64, linkHash []byte, expiresAt time.Time) error {
 	if len(linkHash) == 0 {
-		return invalid("check_in_url", "the client link needs a hash")
+		return aftercare.Errorf(aftercare.EINVALID, "check_in_url", "the client link needs a hash")
 	}
 	if expiresAt.IsZero() {
-		return invalid("link_expires_at", "the client link needs an expiry")
+		return aftercare.Errorf(aftercare.EINVALID, "link_expires_at", "the client link needs an expiry")
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "session", qSessionExists, clinicID, sessionID); err != nil {
@@ -617,7 +617,7 @@ func (s *Store) RevokeLinks(ctx context.Context, clinicID, sessionID int64, at t
 // MarkFollowUp records that a scheduled follow-up was sent or skipped; a
 // follow-up already marked stays as it is, so a retried job changes nothing.
 func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hours int, status string, at time.Time) error {
-	if err := validateMark(status); err != nil {
+	if err := aftercare.CheckFollowUpMark(status); err != nil {
 		return err
 	}
 	var sent any
@@ -639,17 +639,17 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 // CreateCheckIn stores a check-in and, at consult or above, its flag and the
 // job that tells the clinic, in one transaction. The flag is nil below consult.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
-	if err := validateCheckIn(c); err != nil {
+	if err := c.Prepare(); err != nil {
 		return nil, err
 	}
 	created := stamp(c.CreatedAt, s.now())
 	req, err := json.Marshal(c.Request)
 	if err != nil {
-		return nil, invalid("request", "the request cannot be stored: %v", err)
+		return nil, aftercare.Errorf(aftercare.EINVALID, "request", "the request cannot be stored: %v", err)
 	}
 	resp, err := json.Marshal(c.Assessment)
 	if err != nil {
-		return nil, invalid("assessment", "the assessment cannot be stored: %v", err)
+		return nil, aftercare.Errorf(aftercare.EINVALID, "assessment", "the assessment cannot be stored: %v", err)
 	}
 	level := c.Assessment.Level
 	var id int64
@@ -760,9 +760,9 @@ func (s *Store) FindFlag(ctx context.Context, clinicID, id int64) (*aftercare.Fl
 func (s *Store) AckFlag(ctx context.Context, clinicID, id int64, by string, at time.Time) (*aftercare.Flag, error) {
 	by = strings.TrimSpace(by)
 	if by == "" {
-		return nil, invalid("acked_by", "say who acknowledges the flag")
+		return nil, aftercare.Errorf(aftercare.EINVALID, "acked_by", "say who acknowledges the flag")
 	}
-	if err := noNUL("acked_by", by); err != nil {
+	if err := aftercare.CheckNoNUL("acked_by", by); err != nil {
 		return nil, err
 	}
 	var f *aftercare.Flag

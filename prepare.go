@@ -1,0 +1,212 @@
+package aftercare
+
+// The checks a store makes before it writes, shared by every store so that all
+// refuse the same things with the same errors. Prepare also normalises: names
+// trimmed, times in UTC at microsecond precision, empty lists made non-nil.
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Follow-up statuses, as kept in FollowUp.Status.
+const (
+	// FollowUpScheduled is a follow-up whose reminder has not run yet.
+	FollowUpScheduled = "scheduled"
+	// FollowUpSent is a follow-up whose reminder went out.
+	FollowUpSent = "sent"
+	// FollowUpSkipped is a follow-up that needed no reminder.
+	FollowUpSkipped = "skipped"
+)
+
+// StoredTime returns t as stores keep it: in UTC at microsecond precision.
+func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func utc(t time.Time) time.Time { return StoredTime(t) }
+
+func invalid(field, format string, args ...any) error {
+	return Errorf(EINVALID, field, format, args...)
+}
+
+// CheckNoNUL refuses text holding a NUL character, which PostgreSQL cannot
+// store, so that every store takes the same text; fields alternates names and values.
+func CheckNoNUL(fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if strings.ContainsRune(fields[i+1], 0) {
+			return invalid(fields[i], "text must not contain NUL characters")
+		}
+	}
+	return nil
+}
+
+// Prepare normalises the clinic and checks it before it is stored.
+func (c *Clinic) Prepare() error {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return invalid("name", "the clinic needs a name")
+	}
+	if len(c.FollowUpHours) == 0 {
+		c.FollowUpHours = slices.Clone(DefaultFollowUpHours)
+	}
+	seen := map[int]bool{}
+	for _, h := range c.FollowUpHours {
+		if h < 1 || h > MaxHours {
+			return invalid("follow_up_hours", "follow-up hours must be between 1 and %d, not %d", MaxHours, h)
+		}
+		if seen[h] {
+			return invalid("follow_up_hours", "follow-up hour %d is given twice", h)
+		}
+		seen[h] = true
+	}
+	if err := CheckNoNUL("name", c.Name, "emergency_number", c.EmergencyNumber, "notify_email", c.NotifyEmail,
+		"webhook_url", c.WebhookURL, "webhook_secret", c.WebhookSecret); err != nil {
+		return err
+	}
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return invalid("webhook_url", "the webhook URL must be an absolute http or https URL")
+		}
+	}
+	return nil
+}
+
+// Prepare normalises the user and checks it before it is stored.
+func (u *User) Prepare() error {
+	u.Email = strings.TrimSpace(u.Email)
+	if u.ClinicID == 0 {
+		return invalid("clinic_id", "the user needs a clinic")
+	}
+	if u.Email == "" {
+		return invalid("email", "the user needs an email address")
+	}
+	if !strings.Contains(u.Email, "@") {
+		return invalid("email", "%q is not an email address", u.Email)
+	}
+	if u.Role != RoleOwner && u.Role != RoleTherapist {
+		return invalid("role", "unknown role %q; allowed: %s, %s", u.Role, RoleOwner, RoleTherapist)
+	}
+	return CheckNoNUL("email", u.Email, "password_hash", u.PasswordHash)
+}
+
+// Prepare checks the token before it is stored.
+func (t *APIToken) Prepare() error {
+	t.Name = strings.TrimSpace(t.Name)
+	if t.ClinicID == 0 {
+		return invalid("clinic_id", "the token needs a clinic")
+	}
+	if t.Name == "" {
+		return invalid("name", "the token needs a name")
+	}
+	if len(t.Hash) == 0 {
+		return invalid("hash", "the token needs a hash")
+	}
+	return CheckNoNUL("name", t.Name)
+}
+
+// Prepare normalises the client and checks it before it is stored.
+func (c *Client) Prepare() error {
+	c.Name = strings.TrimSpace(c.Name)
+	c.Email = strings.TrimSpace(c.Email)
+	if c.ClinicID == 0 {
+		return invalid("clinic_id", "the client needs a clinic")
+	}
+	if c.Name == "" {
+		return invalid("name", "the client needs a name")
+	}
+	return CheckNoNUL("name", c.Name, "email", c.Email)
+}
+
+// Prepare normalises the screening and checks it before it is stored.
+func (s *Screening) Prepare() error {
+	if s.ClinicID == 0 {
+		return invalid("clinic_id", "the screening needs a clinic")
+	}
+	if s.ClientID == 0 {
+		return invalid("client_id", "the screening needs a client")
+	}
+	if s.Health == nil {
+		s.Health = []string{}
+	}
+	if s.Cautions == nil {
+		s.Cautions = []Caution{}
+	}
+	return CheckNoNUL("notes", s.Notes)
+}
+
+// Prepare normalises the session and checks it, with the hash of its client link, before it is stored.
+func (s *Session) Prepare(linkHash []byte) error {
+	if s.ClinicID == 0 {
+		return invalid("clinic_id", "the session needs a clinic")
+	}
+	if s.ClientID == 0 {
+		return invalid("client_id", "the session needs a client")
+	}
+	if s.EndedAt.IsZero() {
+		return invalid("ended_at", "the session needs the time it ended")
+	}
+	if len(linkHash) == 0 {
+		return invalid("check_in_url", "the session needs a client link")
+	}
+	if s.LinkExpiresAt.IsZero() {
+		return invalid("link_expires_at", "the client link needs an expiry")
+	}
+	seen := map[int]bool{}
+	for i := range s.FollowUps {
+		f := &s.FollowUps[i]
+		if f.Hours < 1 || f.Hours > MaxHours {
+			return invalid("follow_ups", "follow-up hours must be between 1 and %d, not %d", MaxHours, f.Hours)
+		}
+		if seen[f.Hours] {
+			return invalid("follow_ups", "follow-up hour %d is given twice", f.Hours)
+		}
+		seen[f.Hours] = true
+		if f.DueAt.IsZero() {
+			return invalid("follow_ups", "the follow-up at %d hours needs a due time", f.Hours)
+		}
+		if f.Status == "" {
+			f.Status = FollowUpScheduled
+		}
+		if f.Status != FollowUpScheduled && f.Status != FollowUpSent && f.Status != FollowUpSkipped {
+			return invalid("follow_ups", "unknown follow-up status %q", f.Status)
+		}
+		f.DueAt = utc(f.DueAt)
+	}
+	if s.AreasWorked == nil {
+		s.AreasWorked = []string{}
+	}
+	if s.AreaPressure == nil {
+		s.AreaPressure = map[string]string{}
+	}
+	s.EndedAt = utc(s.EndedAt)
+	s.LinkExpiresAt = utc(s.LinkExpiresAt)
+	return CheckNoNUL("style", s.Style, "pressure", s.Pressure, "notes", s.Notes)
+}
+
+// Prepare checks the check-in before it is stored.
+func (c *CheckIn) Prepare() error {
+	if c.ClinicID == 0 {
+		return invalid("clinic_id", "the check-in needs a clinic")
+	}
+	if c.SessionID == 0 {
+		return invalid("session_id", "the check-in needs a session")
+	}
+	if c.Assessment.Level <= LevelNone || c.Assessment.Level > Emergency {
+		return invalid("assessment.level", "the check-in needs an assessment with a level")
+	}
+	if math.IsNaN(c.HoursSince) || math.IsInf(c.HoursSince, 0) {
+		return invalid("hours_since", "hours since the session must be a number")
+	}
+	return CheckNoNUL("assessment.headline", c.Assessment.Headline, "assessment.knowledge_version", c.Assessment.KnowledgeVersion)
+}
+
+// CheckFollowUpMark checks the status a follow-up is marked with.
+func CheckFollowUpMark(status string) error {
+	if status != FollowUpSent && status != FollowUpSkipped {
+		return invalid("status", "a follow-up is marked %q or %q, not %q", FollowUpSent, FollowUpSkipped, status)
+	}
+	return nil
+}
