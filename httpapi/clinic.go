@@ -358,7 +358,7 @@ func (s *server) createCheckIn(w http.ResponseWriter, r *http.Request, tok *afte
 	if err != nil {
 		return err
 	}
-	return s.recordCheckIn(w, r, sess)
+	return s.recordClinicCheckIn(w, r, sess)
 }
 
 // recordCheckIn reads an assessment request and stores it as a check-in of sess.
@@ -371,6 +371,12 @@ func (s *server) recordCheckIn(w http.ResponseWriter, r *http.Request, sess *aft
 	if err != nil {
 		return err
 	}
+	return s.storeCheckIn(w, r, sess, req)
+}
+
+// storeCheckIn completes, assesses and stores req as a check-in of sess, and
+// answers with the check-in: the one path every check-in door ends in.
+func (s *server) storeCheckIn(w http.ResponseWriter, r *http.Request, sess *aftercare.Session, req aftercare.Request) error {
 	c, _, err := checkin.Record(r.Context(), s.store, s.assessor, sess, req, s.now().UTC())
 	if err != nil {
 		return err

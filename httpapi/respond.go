@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,12 @@ type errorDetail struct {
 
 // writeJSON writes v as the JSON body with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONAs(w, status, "application/json", v)
+}
+
+// writeJSONAs writes v as a JSON body of the given media type, such as
+// application/fhir+json; an encoding failure is a plain application/json error.
+func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -56,9 +63,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		buf.Reset()
 		_ = json.NewEncoder(&buf).Encode(errorBody{errorDetail{Code: aftercare.EINTERNAL, Message: "internal error"}})
+		contentType = "application/json"
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", contentType)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
@@ -91,15 +99,27 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 // readJSONBody checks that the body is JSON and returns it, at most MaxBodyBytes.
 func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	data, _, err := readBodyOf(w, r, "application/json")
+	return data, err
+}
+
+// readBodyOf checks that the body is sent as one of the given JSON media
+// types and returns it, at most MaxBodyBytes, with the media type it came as.
+func readBodyOf(w http.ResponseWriter, r *http.Request, types ...string) ([]byte, string, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
-	if ct == "" || err != nil || mt != "application/json" {
+	if ct == "" || err != nil || !slices.Contains(types, mt) {
 		got := ct
 		if got == "" {
 			got = "none"
 		}
-		return nil, aftercare.Errorf(aftercare.EUNSUPPORTED, "Content-Type", "the body must be JSON sent as Content-Type: application/json, not %s", got)
+		return nil, "", aftercare.Errorf(aftercare.EUNSUPPORTED, "Content-Type", "the body must be JSON sent as Content-Type: %s, not %s", strings.Join(types, " or "), got)
 	}
+	data, err := readLimited(w, r, params)
+	return data, mt, err
+}
+
+func readLimited(w http.ResponseWriter, r *http.Request, params map[string]string) ([]byte, error) {
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return nil, aftercare.Errorf(aftercare.EUNSUPPORTED, "Content-Type", "the body must be UTF-8, not %s", cs)
 	}

@@ -31,8 +31,14 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/sessions", s.h(s.auth(s.createSession)))
 	s.handle("GET /api/v1/sessions/{id}", s.h(s.auth(s.getSession)))
 	s.handle("POST /api/v1/sessions/{id}/check-ins", s.h(s.auth(s.createCheckIn)))
+	s.handle("GET /api/v1/sessions/{id}/fhir", s.h(s.auth(s.sessionFHIR)))
 	s.handle("GET /api/v1/flags", s.h(s.auth(s.listFlags)))
 	s.handle("POST /api/v1/flags/{id}/ack", s.h(s.auth(s.ackFlag)))
+
+	// Interoperability (interop.go): FHIR questionnaires and CDS Hooks, public.
+	s.handle("GET /fhir/Questionnaire/{name}", s.h(s.questionnaire))
+	s.handle("GET /cds-services", s.h(s.cdsDiscovery))
+	s.handle("POST /cds-services/aftercare-checkin", s.h(s.cdsCheckIn))
 
 	// The pages (package web), when the program mounts them.
 	if s.web != nil {
