@@ -186,6 +186,11 @@ type Store interface {
 	CreateSession(ctx context.Context, s *Session, linkHash []byte) error
 	// FindSession returns a session with its check-ins, oldest first.
 	FindSession(ctx context.Context, clinicID, id int64) (*Session, error)
+	// ListSessions returns a client's sessions, or every session of the clinic
+	// when clientID is 0, oldest first (by end time), each with its follow-ups
+	// and check-ins as FindSession returns them. A client not of the clinic
+	// is not found (ENOTFOUND).
+	ListSessions(ctx context.Context, clinicID, clientID int64) ([]*Session, error)
 	// FindSessionByLink returns the session whose client link has this hash,
 	// when the link is neither expired (at is past its expiry) nor revoked.
 	FindSessionByLink(ctx context.Context, linkHash []byte, at time.Time) (*Session, error)

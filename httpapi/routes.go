@@ -35,6 +35,11 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/flags", s.h(s.auth(s.listFlags)))
 	s.handle("POST /api/v1/flags/{id}/ack", s.h(s.auth(s.ackFlag)))
 
+	// Exports (export.go), behind a bearer token.
+	s.handle("GET /api/v1/export/check-ins.csv", s.h(s.auth(s.exportCheckIns)))
+	s.handle("GET /api/v1/clients/{id}/export", s.h(s.auth(s.exportClient)))
+	s.handle("GET /api/v1/clients/{id}/follow-ups.ics", s.h(s.auth(s.clientFollowUps)))
+
 	// Interoperability (interop.go): FHIR questionnaires and CDS Hooks, public.
 	s.handle("GET /fhir/Questionnaire/{name}", s.h(s.questionnaire))
 	s.handle("GET /cds-services", s.h(s.cdsDiscovery))

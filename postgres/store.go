@@ -435,25 +435,70 @@ func insertLink(ctx context.Context, tx pgx.Tx, clinicID, sessionID int64, hash 
 func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (*aftercare.Session, error) {
 	var se *aftercare.Session
 	err := s.readTx(ctx, func(tx pgx.Tx) (err error) {
-		se, err = loadSession(ctx, tx, clinicID, id)
-		if err != nil {
-			return err
+		se, err = findSession(ctx, tx, clinicID, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return se, nil
+}
+
+// findSession reads a session as FindSession returns it: with its follow-ups,
+// its check-ins and the expiry of its last client link.
+func findSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
+	se, err := loadSession(ctx, q, clinicID, id)
+	if err != nil {
+		return nil, err
+	}
+	var until *time.Time
+	err = q.QueryRow(ctx, `SELECT max(least(expires_at, coalesce(revoked_at, expires_at)))
+		FROM session_links WHERE clinic_id = $1 AND session_id = $2`, clinicID, id).Scan(&until)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	if until != nil {
+		se.LinkExpiresAt = until.UTC()
+	}
+	return se, nil
+}
+
+// ListSessions returns a client's sessions (every session of the clinic when
+// clientID is 0), oldest first by end time, each as FindSession returns it;
+// ENOTFOUND when the client is not the clinic's.
+func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*aftercare.Session, error) {
+	list := []*aftercare.Session{}
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		query := `SELECT id FROM sessions WHERE clinic_id = $1 ORDER BY ended_at, id`
+		args := []any{clinicID}
+		if clientID != 0 {
+			if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
+				return err
+			}
+			query = `SELECT id FROM sessions WHERE clinic_id = $1 AND client_id = $2 ORDER BY ended_at, id`
+			args = append(args, clientID)
 		}
-		var until *time.Time
-		err = tx.QueryRow(ctx, `SELECT max(least(expires_at, coalesce(revoked_at, expires_at)))
-			FROM session_links WHERE clinic_id = $1 AND session_id = $2`, clinicID, id).Scan(&until)
+		rows, err := tx.Query(ctx, query, args...)
 		if err != nil {
 			return dbErr(err)
 		}
-		if until != nil {
-			se.LinkExpiresAt = until.UTC()
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return dbErr(err)
+		}
+		for _, id := range ids {
+			se, err := findSession(ctx, tx, clinicID, id)
+			if err != nil {
+				return err
+			}
+			list = append(list, se)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return se, nil
+	return list, nil
 }
 
 // FindSessionByLink returns the session whose live client link has this hash;

@@ -460,25 +460,86 @@ func insertLink(ctx context.Context, tx *sql.Tx, clinicID, sessionID int64, hash
 func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (*aftercare.Session, error) {
 	var se *aftercare.Session
 	err := s.readTx(ctx, func(tx *sql.Tx) (err error) {
-		se, err = loadSession(ctx, tx, clinicID, id)
-		if err != nil {
-			return err
-		}
-		var until sql.NullString
-		err = tx.QueryRowContext(ctx, `SELECT max(min(expires_at, coalesce(revoked_at, expires_at)))
-			FROM session_links WHERE clinic_id = ? AND session_id = ?`, clinicID, id).Scan(&until)
-		if err != nil {
-			return dbErr(err)
-		}
-		if until.Valid {
-			se.LinkExpiresAt, err = parseTime(until.String)
-		}
+		se, err = findSession(ctx, tx, clinicID, id)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return se, nil
+}
+
+// findSession reads a session as FindSession returns it: with its follow-ups,
+// its check-ins and the expiry of its last client link.
+func findSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
+	se, err := loadSession(ctx, q, clinicID, id)
+	if err != nil {
+		return nil, err
+	}
+	var until sql.NullString
+	err = q.QueryRowContext(ctx, `SELECT max(min(expires_at, coalesce(revoked_at, expires_at)))
+		FROM session_links WHERE clinic_id = ? AND session_id = ?`, clinicID, id).Scan(&until)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	if until.Valid {
+		if se.LinkExpiresAt, err = parseTime(until.String); err != nil {
+			return nil, err
+		}
+	}
+	return se, nil
+}
+
+// ListSessions returns a client's sessions (every session of the clinic when
+// clientID is 0), oldest first by end time, each as FindSession returns it;
+// ENOTFOUND when the client is not the clinic's.
+func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*aftercare.Session, error) {
+	list := []*aftercare.Session{}
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		query := `SELECT id FROM sessions WHERE clinic_id = ? ORDER BY ended_at, id`
+		args := []any{clinicID}
+		if clientID != 0 {
+			if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
+				return err
+			}
+			query = `SELECT id FROM sessions WHERE clinic_id = ? AND client_id = ? ORDER BY ended_at, id`
+			args = append(args, clientID)
+		}
+		ids, err := sessionIDs(ctx, tx, query, args...)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			se, err := findSession(ctx, tx, clinicID, id)
+			if err != nil {
+				return err
+			}
+			list = append(list, se)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// sessionIDs returns the ids query selects, reading them all before any other query runs.
+func sessionIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, dbErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, dbErr(rows.Err())
 }
 
 // FindSessionByLink returns the session whose live client link has this hash;

@@ -441,6 +441,57 @@ var sessionTests = []test{
 		wantCode(t, err, aftercare.EINVALID)
 		wantField(t, err, "notes")
 	}},
+	{"sessions are listed per client and per clinic, oldest first, as FindSession returns them, never across clinics", func(t *testing.T, s aftercare.Store) {
+		a, b := build(t, s, "alpha"), build(t, s, "beta")
+		ctx := t.Context()
+		// Created out of order: the listing follows the end time, not the id.
+		earlier, _ := newSession(t, s, a.clinic.ID, a.client.ID, base.Add(-48*time.Hour))
+		other := &aftercare.Client{ClinicID: a.clinic.ID, Name: "Bo"}
+		must(t, s.CreateClient(ctx, other))
+		otherSession, _ := newSession(t, s, a.clinic.ID, other.ID, base.Add(-24*time.Hour))
+		_, err := s.CreateCheckIn(ctx, checkIn(a.clinic.ID, a.session.ID, aftercare.SelfCare))
+		must(t, err)
+		_, err = s.CreateCheckIn(ctx, checkIn(a.clinic.ID, a.session.ID, aftercare.Consult))
+		must(t, err)
+		find := func(ids ...int64) []*aftercare.Session {
+			var out []*aftercare.Session
+			for _, id := range ids {
+				se, err := s.FindSession(ctx, a.clinic.ID, id)
+				must(t, err)
+				out = append(out, se)
+			}
+			return out
+		}
+
+		list, err := s.ListSessions(ctx, a.clinic.ID, a.client.ID)
+		must(t, err)
+		same(t, "client's sessions", list, find(earlier.ID, a.session.ID))
+		if len(list[1].CheckIns) != 2 || len(list[1].FollowUps) != 2 || list[1].FollowUps[0].Hours != 24 {
+			t.Fatalf("listed session = %+v, want two check-ins and follow-ups in hour order", list[1])
+		}
+		list, err = s.ListSessions(ctx, a.clinic.ID, 0)
+		must(t, err)
+		same(t, "clinic's sessions", list, find(earlier.ID, otherSession.ID, a.session.ID))
+
+		list, err = s.ListSessions(ctx, b.clinic.ID, 0)
+		must(t, err)
+		if len(list) != 1 || list[0].ID != b.session.ID || list[0].ClinicID != b.clinic.ID {
+			t.Fatalf("clinic B's sessions = %+v, want only its own session %d", list, b.session.ID)
+		}
+		_, err = s.ListSessions(ctx, b.clinic.ID, a.client.ID)
+		wantCode(t, err, aftercare.ENOTFOUND)
+		list, err = s.ListSessions(ctx, a.clinic.ID, other.ID+1000)
+		if aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+			t.Fatalf("unknown client: sessions %+v, error %v, want ENOTFOUND", list, err)
+		}
+		none := &aftercare.Client{ClinicID: a.clinic.ID, Name: "Cy"}
+		must(t, s.CreateClient(ctx, none))
+		list, err = s.ListSessions(ctx, a.clinic.ID, none.ID)
+		must(t, err)
+		if list == nil || len(list) != 0 {
+			t.Fatalf("sessions of a client without any = %#v, want an empty list", list)
+		}
+	}},
 	{"an unknown session is not found", func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		_, err := s.FindSession(t.Context(), w.clinic.ID, w.session.ID+1000)
