@@ -74,13 +74,7 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	var findings []aftercare.Finding
-	if req.Text != "" && e.reader != nil {
-		findings = e.reader.Read(req.Text, at)
-	}
-	if findings == nil {
-		findings = []aftercare.Finding{}
-	}
+	findings := e.read(&req, at)
 	s := e.pool.Get().(*scratch)
 	defer e.pool.Put(s)
 	s.facts = knowledge.Facts{}
@@ -146,6 +140,31 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 		resp.Recovery.HoursSince = &h
 	}
 	return resp, nil
+}
+
+// Facts returns the facts the rules see for a request made at the given
+// time: the request merged with what its text says, and what is derived from
+// both. Assess grades exactly these; tools that evaluate the rules another way
+// (the benchmarks) start from them too.
+func (e *Engine) Facts(req aftercare.Request, at time.Time) (knowledge.Facts, error) {
+	var f knowledge.Facts
+	if err := req.Validate(); err != nil {
+		return f, err
+	}
+	e.derive(&f, &req, e.read(&req, at))
+	return f, nil
+}
+
+// read returns the findings in the request's text, never nil.
+func (e *Engine) read(req *aftercare.Request, at time.Time) []aftercare.Finding {
+	var findings []aftercare.Finding
+	if req.Text != "" && e.reader != nil {
+		findings = e.reader.Read(req.Text, at)
+	}
+	if findings == nil {
+		findings = []aftercare.Finding{}
+	}
+	return findings
 }
 
 // reason states one fired rule for the client, with its sources.
