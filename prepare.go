@@ -25,6 +25,14 @@ const (
 // StoredTime returns t as stores keep it: in UTC at microsecond precision.
 func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// StoredTimeOr returns t as stores keep it, or now when t is zero.
+func StoredTimeOr(t, now time.Time) time.Time {
+	if t.IsZero() {
+		t = now
+	}
+	return StoredTime(t)
+}
+
 func utc(t time.Time) time.Time { return StoredTime(t) }
 
 func invalid(field, format string, args ...any) error {

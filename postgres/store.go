@@ -57,7 +57,7 @@ func utcPtr(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
 	}
-	u := utc(*t)
+	u := aftercare.StoredTime(*t)
 	return &u
 }
 
@@ -66,7 +66,7 @@ func (s *Store) CreateClinic(ctx context.Context, c *aftercare.Clinic) error {
 	if err := c.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(c.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
 	hours, err := json.Marshal(c.FollowUpHours)
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func (s *Store) CreateUser(ctx context.Context, u *aftercare.User) error {
 	if err := u.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(u.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(u.CreatedAt, s.now())
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, u.ClinicID); err != nil {
@@ -172,7 +172,7 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 	if err := t.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(t.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(t.CreatedAt, s.now())
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, t.ClinicID); err != nil {
@@ -210,14 +210,14 @@ func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken
 
 // TouchToken records that the token was used at the given time.
 func (s *Store) TouchToken(ctx context.Context, id int64, at time.Time) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, utc(at), id)
+	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, aftercare.StoredTime(at), id)
 	return affected(tag, err, "token")
 }
 
 // RevokeToken revokes one of the clinic's tokens; revoking it again keeps the first time.
 func (s *Store) RevokeToken(ctx context.Context, clinicID, id int64, at time.Time) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $1)
-		WHERE clinic_id = $2 AND id = $3`, utc(at), clinicID, id)
+		WHERE clinic_id = $2 AND id = $3`, aftercare.StoredTime(at), clinicID, id)
 	return affected(tag, err, "token")
 }
 
@@ -237,7 +237,7 @@ func (s *Store) CreateClient(ctx context.Context, c *aftercare.Client) error {
 	if err := c.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(c.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, c.ClinicID); err != nil {
@@ -296,7 +296,7 @@ func (s *Store) CreateScreening(ctx context.Context, sc *aftercare.Screening) er
 	if err := sc.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(sc.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(sc.CreatedAt, s.now())
 	health, err := json.Marshal(sc.Health)
 	if err != nil {
 		return err
@@ -364,7 +364,7 @@ func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHa
 	if err := se.Prepare(linkHash); err != nil {
 		return err
 	}
-	created := stamp(se.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(se.CreatedAt, s.now())
 	areas, err := json.Marshal(se.AreasWorked)
 	if err != nil {
 		return err
@@ -395,7 +395,7 @@ func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHa
 			if err != nil {
 				return dbErr(err)
 			}
-			if f.Status != statusScheduled {
+			if f.Status != aftercare.FollowUpScheduled {
 				continue
 			}
 			jobs = append(jobs, river.InsertManyParams{
@@ -422,7 +422,7 @@ func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHa
 
 func insertLink(ctx context.Context, tx pgx.Tx, clinicID, sessionID int64, hash []byte, expiresAt, created time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO session_links (clinic_id, session_id, hash, expires_at, created_at)
-		VALUES ($1, $2, $3, $4, $5)`, clinicID, sessionID, hash, utc(expiresAt), created)
+		VALUES ($1, $2, $3, $4, $5)`, clinicID, sessionID, hash, aftercare.StoredTime(expiresAt), created)
 	if isUnique(err) {
 		return aftercare.Errorf(aftercare.ECONFLICT, "check_in_url", "this client link is already in use")
 	}
@@ -509,7 +509,7 @@ func (s *Store) FindSessionByLink(ctx context.Context, linkHash []byte, at time.
 		var clinicID, sessionID int64
 		var expires time.Time
 		err := tx.QueryRow(ctx, `SELECT clinic_id, session_id, expires_at FROM session_links
-			WHERE hash = $1 AND revoked_at IS NULL AND expires_at > $2`, linkHash, utc(at)).
+			WHERE hash = $1 AND revoked_at IS NULL AND expires_at > $2`, linkHash, aftercare.StoredTime(at)).
 			Scan(&clinicID, &sessionID, &expires)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return aftercare.Errorf(aftercare.ENOTFOUND, "", "check-in link not found; it may have expired")
@@ -604,7 +604,7 @@ func (s *Store) CreateLink(ctx context.Context, clinicID, sessionID int64, linkH
 		if err := mustExist(ctx, tx, "session", qSessionExists, clinicID, sessionID); err != nil {
 			return err
 		}
-		return insertLink(ctx, tx, clinicID, sessionID, linkHash, expiresAt, stamp(time.Time{}, s.now()))
+		return insertLink(ctx, tx, clinicID, sessionID, linkHash, expiresAt, aftercare.StoredTimeOr(time.Time{}, s.now()))
 	})
 }
 
@@ -615,7 +615,7 @@ func (s *Store) RevokeLinks(ctx context.Context, clinicID, sessionID int64, at t
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE session_links SET revoked_at = $1
-			WHERE clinic_id = $2 AND session_id = $3 AND revoked_at IS NULL`, utc(at), clinicID, sessionID)
+			WHERE clinic_id = $2 AND session_id = $3 AND revoked_at IS NULL`, aftercare.StoredTime(at), clinicID, sessionID)
 		return dbErr(err)
 	})
 }
@@ -627,8 +627,8 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 		return err
 	}
 	var sent *time.Time
-	if status == statusSent {
-		t := utc(at)
+	if status == aftercare.FollowUpSent {
+		t := aftercare.StoredTime(at)
 		sent = &t
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
@@ -649,7 +649,7 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	if err := c.Prepare(); err != nil {
 		return nil, err
 	}
-	created := stamp(c.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
 	req, err := json.Marshal(c.Request)
 	if err != nil {
 		return nil, aftercare.Errorf(aftercare.EINVALID, "request", "the request cannot be stored: %v", err)
@@ -769,7 +769,7 @@ func (s *Store) AckFlag(ctx context.Context, clinicID, id int64, by string, at t
 	var f *aftercare.Flag
 	err := s.inTx(ctx, func(tx pgx.Tx) (err error) {
 		_, err = tx.Exec(ctx, `UPDATE flags SET acked_at = $1, acked_by = $2
-			WHERE clinic_id = $3 AND id = $4 AND acked_at IS NULL`, utc(at), by, clinicID, id)
+			WHERE clinic_id = $3 AND id = $4 AND acked_at IS NULL`, aftercare.StoredTime(at), by, clinicID, id)
 		if err != nil {
 			return dbErr(err)
 		}

@@ -272,7 +272,7 @@ func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // Times are stored as fixed-width UTC text, so that text order is time order.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-func fmtTime(t time.Time) string { return utc(t).Format(timeLayout) }
+func fmtTime(t time.Time) string { return aftercare.StoredTime(t).Format(timeLayout) }
 
 func fmtTimePtr(t *time.Time) any {
 	if t == nil {

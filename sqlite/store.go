@@ -65,7 +65,7 @@ func (s *Store) CreateClinic(ctx context.Context, c *aftercare.Clinic) error {
 	if err := c.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(c.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
 	hours, err := json.Marshal(c.FollowUpHours)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (s *Store) CreateUser(ctx context.Context, u *aftercare.User) error {
 	if err := u.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(u.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(u.CreatedAt, s.now())
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, u.ClinicID); err != nil {
@@ -174,7 +174,7 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 	if err := t.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(t.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(t.CreatedAt, s.now())
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, t.ClinicID); err != nil {
@@ -256,7 +256,7 @@ func (s *Store) CreateClient(ctx context.Context, c *aftercare.Client) error {
 	if err := c.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(c.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, c.ClinicID); err != nil {
@@ -318,7 +318,7 @@ func (s *Store) CreateScreening(ctx context.Context, sc *aftercare.Screening) er
 	if err := sc.Prepare(); err != nil {
 		return err
 	}
-	created := stamp(sc.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(sc.CreatedAt, s.now())
 	health, err := json.Marshal(sc.Health)
 	if err != nil {
 		return err
@@ -388,7 +388,7 @@ func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHa
 	if err := se.Prepare(linkHash); err != nil {
 		return err
 	}
-	created := stamp(se.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(se.CreatedAt, s.now())
 	areas, err := json.Marshal(se.AreasWorked)
 	if err != nil {
 		return err
@@ -420,7 +420,7 @@ func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHa
 			if err != nil {
 				return dbErr(err)
 			}
-			if f.Status != statusScheduled {
+			if f.Status != aftercare.FollowUpScheduled {
 				continue
 			}
 			jobs = append(jobs, river.InsertManyParams{
@@ -659,7 +659,7 @@ func (s *Store) CreateLink(ctx context.Context, clinicID, sessionID int64, linkH
 		if err := mustExist(ctx, tx, "session", qSessionExists, clinicID, sessionID); err != nil {
 			return err
 		}
-		return insertLink(ctx, tx, clinicID, sessionID, linkHash, expiresAt, stamp(time.Time{}, s.now()))
+		return insertLink(ctx, tx, clinicID, sessionID, linkHash, expiresAt, aftercare.StoredTimeOr(time.Time{}, s.now()))
 	})
 }
 
@@ -682,7 +682,7 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 		return err
 	}
 	var sent any
-	if status == statusSent {
+	if status == aftercare.FollowUpSent {
 		sent = fmtTime(at)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -703,7 +703,7 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	if err := c.Prepare(); err != nil {
 		return nil, err
 	}
-	created := stamp(c.CreatedAt, s.now())
+	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
 	req, err := json.Marshal(c.Request)
 	if err != nil {
 		return nil, aftercare.Errorf(aftercare.EINVALID, "request", "the request cannot be stored: %v", err)
