@@ -85,3 +85,26 @@ func ErrorField(err error) string {
 	}
 	return ""
 }
+
+// wrapped is an application error with the fault behind it: errors.As finds
+// the application error (what the caller is told), errors.Unwrap the cause
+// (what the logs keep).
+type wrapped struct {
+	app   *Error
+	cause error
+}
+
+// WrapError returns app with cause behind it.
+func WrapError(app *Error, cause error) error { return &wrapped{app, cause} }
+
+func (w *wrapped) Error() string { return w.app.Error() + ": " + w.cause.Error() }
+
+func (w *wrapped) Unwrap() error { return w.cause }
+
+func (w *wrapped) As(target any) bool {
+	if p, ok := target.(**Error); ok {
+		*p = w.app
+		return true
+	}
+	return false
+}

@@ -200,30 +200,8 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return fn(tx)
 }
 
-// appError carries an application error and the database error behind it:
-// aftercare.ErrorCode and ErrorMessage see the first, logs see both.
-type appError struct {
-	app *aftercare.Error
-	err error
-}
-
-// Error returns the application error's text followed by the cause.
-func (e *appError) Error() string { return e.app.Error() + ": " + e.err.Error() }
-
-// Unwrap returns the database error.
-func (e *appError) Unwrap() error { return e.err }
-
-// As lets errors.As find the application error.
-func (e *appError) As(target any) bool {
-	if p, ok := target.(**aftercare.Error); ok {
-		*p = e.app
-		return true
-	}
-	return false
-}
-
 func unavailable(err error) error {
-	return &appError{aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err}
+	return aftercare.WrapError(aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err)
 }
 
 // dbErr turns a database error into an application error where it has a
@@ -242,9 +220,9 @@ func dbErr(err error) error {
 	case errors.As(err, &pe):
 		switch pe.Code {
 		case "22021", "22P05": // a NUL byte or a character the database cannot hold
-			return &appError{aftercare.Errorf(aftercare.EINVALID, "", "text must not contain NUL characters"), err}
+			return aftercare.WrapError(aftercare.Errorf(aftercare.EINVALID, "", "text must not contain NUL characters"), err)
 		case "23503":
-			return &appError{aftercare.Errorf(aftercare.ENOTFOUND, "", "a referenced record was not found"), err}
+			return aftercare.WrapError(aftercare.Errorf(aftercare.ENOTFOUND, "", "a referenced record was not found"), err)
 		case "57P01", "57P02", "57P03", "53300": // shutdown, crash, cannot connect now, too many connections
 			return unavailable(err)
 		}

@@ -300,30 +300,8 @@ func parseTimePtr(s sql.NullString) (*time.Time, error) {
 	return &t, nil
 }
 
-// appError carries an application error and the database error behind it:
-// aftercare.ErrorCode and ErrorMessage see the first, logs see both.
-type appError struct {
-	app *aftercare.Error
-	err error
-}
-
-// Error returns the application error's text followed by the cause.
-func (e *appError) Error() string { return e.app.Error() + ": " + e.err.Error() }
-
-// Unwrap returns the database error.
-func (e *appError) Unwrap() error { return e.err }
-
-// As lets errors.As find the application error.
-func (e *appError) As(target any) bool {
-	if p, ok := target.(**aftercare.Error); ok {
-		*p = e.app
-		return true
-	}
-	return false
-}
-
 func unavailable(err error) error {
-	return &appError{aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err}
+	return aftercare.WrapError(aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err)
 }
 
 // dbErr turns a database error into an application error where it has a
