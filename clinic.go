@@ -57,10 +57,12 @@ type User struct {
 
 // APIToken is a credential for the clinic API. Only a hash of the secret is kept.
 type APIToken struct {
-	ID         int64      `json:"id"`
-	ClinicID   int64      `json:"clinic_id"`
-	Name       string     `json:"name"`
-	Hash       []byte     `json:"-"`
+	ID       int64  `json:"id"`
+	ClinicID int64  `json:"clinic_id"`
+	Name     string `json:"name"`
+	Hash     []byte `json:"-"`
+	// Scopes are what the token may do (see Scopes).
+	Scopes     []string   `json:"scopes"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
@@ -141,6 +143,11 @@ type CheckIn struct {
 	Request    Request   `json:"request"`
 	Assessment Response  `json:"assessment"`
 	CreatedAt  time.Time `json:"created_at"`
+	// IdempotencyKey is the caller's key for this check-in (the Idempotency-Key
+	// header): a retry with the same key for the same session records nothing new.
+	IdempotencyKey string `json:"-"`
+	// Replayed is set by CreateCheckIn when the key had been used and the stored check-in was returned.
+	Replayed bool `json:"-"`
 }
 
 // Flag is a check-in at consult or above that a person at the clinic must see.
@@ -167,16 +174,52 @@ type Store interface {
 
 	CreateUser(ctx context.Context, u *User) error
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// FindUser returns one staff user of the clinic.
+	FindUser(ctx context.Context, clinicID, id int64) (*User, error)
+	// ListUsers returns the clinic's staff, oldest first.
+	ListUsers(ctx context.Context, clinicID int64) ([]*User, error)
+	// SetPassword replaces a user's password hash and ends every session of the user.
+	SetPassword(ctx context.Context, clinicID, userID int64, hash string) error
+
+	// CreateStaffSession stores a new signed-in session (its hash, never its secret).
+	CreateStaffSession(ctx context.Context, s *StaffSession) error
+	// FindStaffSession returns the session with this hash, with its User, when
+	// it is live at time at (StaffSession.Live); otherwise ENOTFOUND.
+	FindStaffSession(ctx context.Context, hash []byte, at time.Time) (*StaffSession, error)
+	// TouchStaffSession records a use of a session and moves its idle end on.
+	TouchStaffSession(ctx context.Context, id int64, at, idleUntil time.Time) error
+	// DeleteStaffSession ends the session with this hash; ending one already gone is no error.
+	DeleteStaffSession(ctx context.Context, hash []byte) error
+
+	// RecordLoginFailure counts a failed sign-in under key (such as
+	// "email:ana@example.com" or "addr:192.0.2.1") and returns the failures
+	// counted under it since its last success or clearing.
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) (int, error)
+	// LoginFailures returns the failures counted under key and the time of the last one.
+	LoginFailures(ctx context.Context, key string) (int, time.Time, error)
+	// ClearLoginFailures forgets the failures counted under key.
+	ClearLoginFailures(ctx context.Context, key string) error
+
+	// AppendAudit adds one entry to the audit log, which is never changed or deleted.
+	AppendAudit(ctx context.Context, e *AuditEntry) error
+	// ListAudit returns a clinic's audit entries at or after since, oldest first.
+	ListAudit(ctx context.Context, clinicID int64, since time.Time) ([]*AuditEntry, error)
 
 	CreateToken(ctx context.Context, t *APIToken) error
 	// FindToken returns the live (not revoked) token with the given hash.
 	FindToken(ctx context.Context, hash []byte) (*APIToken, error)
 	TouchToken(ctx context.Context, id int64, at time.Time) error
 	RevokeToken(ctx context.Context, clinicID, id int64, at time.Time) error
+	// ListTokens returns the clinic's tokens, revoked ones included, oldest first.
+	ListTokens(ctx context.Context, clinicID int64) ([]*APIToken, error)
 
 	CreateClient(ctx context.Context, c *Client) error
 	FindClient(ctx context.Context, clinicID, id int64) (*Client, error)
 	ListClients(ctx context.Context, clinicID int64) ([]*Client, error)
+	// EraseClient deletes a client and everything held on them (screenings,
+	// sessions, follow-ups and their scheduled reminders, links, check-ins,
+	// flags), in one transaction. The audit log keeps its entries, which hold no health data.
+	EraseClient(ctx context.Context, clinicID, clientID int64) error
 
 	CreateScreening(ctx context.Context, s *Screening) error
 	ListScreenings(ctx context.Context, clinicID, clientID int64) ([]*Screening, error)
@@ -203,9 +246,14 @@ type Store interface {
 
 	// CreateCheckIn stores a check-in and, at consult or above, its flag and
 	// the clinic's notification, in one transaction. The flag is nil below consult.
+	// When c.IdempotencyKey is set and a check-in of the same session was already
+	// stored under it, nothing is written: c is filled with the stored check-in,
+	// c.Replayed is set, and its flag (if any) is returned.
 	CreateCheckIn(ctx context.Context, c *CheckIn) (*Flag, error)
 	// ListFlags returns the clinic's flags not yet acknowledged, oldest first.
 	ListFlags(ctx context.Context, clinicID int64) ([]*Flag, error)
+	// ListClientFlags returns every flag of one client, acknowledged or not, oldest first.
+	ListClientFlags(ctx context.Context, clinicID, clientID int64) ([]*Flag, error)
 	AckFlag(ctx context.Context, clinicID, id int64, by string, at time.Time) (*Flag, error)
 	// FindFlag returns one flag of the clinic.
 	FindFlag(ctx context.Context, clinicID, id int64) (*Flag, error)

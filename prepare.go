@@ -112,6 +112,14 @@ func (t *APIToken) Prepare() error {
 	if len(t.Hash) == 0 {
 		return invalid("hash", "the token needs a hash")
 	}
+	if len(t.Scopes) == 0 {
+		t.Scopes = slices.Clone(DefaultTokenScopes)
+	}
+	for _, sc := range t.Scopes {
+		if !slices.Contains(Scopes, sc) {
+			return invalid("scopes", "unknown scope %q; allowed: %s", sc, strings.Join(Scopes, ", "))
+		}
+	}
 	return CheckNoNUL("name", t.Name)
 }
 
