@@ -286,3 +286,26 @@ func (a *Access) ListUsers(ctx context.Context) ([]*User, error) {
 	}
 	return a.store.ListUsers(ctx, a.p.ClinicID)
 }
+
+type metaKey struct{}
+
+// WithRequestMeta returns a context carrying what the audit log notes of a request.
+func WithRequestMeta(ctx context.Context, m RequestMeta) context.Context {
+	return context.WithValue(ctx, metaKey{}, m)
+}
+
+// RequestMetaFrom returns what a context carries of its request, or the zero RequestMeta.
+func RequestMetaFrom(ctx context.Context) RequestMeta {
+	m, _ := ctx.Value(metaKey{}).(RequestMeta)
+	return m
+}
+
+// AccessFrom returns the clinic door for the principal a context carries, or
+// nil when it carries none.
+func AccessFrom(ctx context.Context, st Store, now func() time.Time) *Access {
+	p := PrincipalFrom(ctx)
+	if p == nil {
+		return nil
+	}
+	return NewAccess(st, p, RequestMetaFrom(ctx), now)
+}
