@@ -186,7 +186,8 @@ type Store interface {
 	// FindStaffSession returns the session with this hash, with its User, when
 	// it is live at time at (StaffSession.Live); otherwise ENOTFOUND.
 	FindStaffSession(ctx context.Context, hash []byte, at time.Time) (*StaffSession, error)
-	// TouchStaffSession records a use of a session and moves its idle end on.
+	// TouchStaffSession records a use of a session and moves its idle end on;
+	// ENOTFOUND when the session is unknown or no longer live. Times never move back.
 	TouchStaffSession(ctx context.Context, id int64, at, idleUntil time.Time) error
 	// DeleteStaffSession ends the session with this hash; ending one already gone is no error.
 	DeleteStaffSession(ctx context.Context, hash []byte) error
@@ -200,7 +201,8 @@ type Store interface {
 	// ClearLoginFailures forgets the failures counted under key.
 	ClearLoginFailures(ctx context.Context, key string) error
 
-	// AppendAudit adds one entry to the audit log, which is never changed or deleted.
+	// AppendAudit adds one entry to the audit log, which is never changed or
+	// deleted; a ClinicID or ClientID of 0 is stored as none.
 	AppendAudit(ctx context.Context, e *AuditEntry) error
 	// ListAudit returns a clinic's audit entries at or after since, oldest first.
 	ListAudit(ctx context.Context, clinicID int64, since time.Time) ([]*AuditEntry, error)
@@ -218,7 +220,9 @@ type Store interface {
 	ListClients(ctx context.Context, clinicID int64) ([]*Client, error)
 	// EraseClient deletes a client and everything held on them (screenings,
 	// sessions, follow-ups and their scheduled reminders, links, check-ins,
-	// flags), in one transaction. The audit log keeps its entries, which hold no health data.
+	// flags), in one transaction. Scheduled reminders are deleted; a reminder
+	// already running finds its session gone and cancels itself. The audit log
+	// keeps its entries, which hold no health data.
 	EraseClient(ctx context.Context, clinicID, clientID int64) error
 
 	CreateScreening(ctx context.Context, s *Screening) error

@@ -3,6 +3,9 @@ package aftercare
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 )
 
 // Application error codes. Adapters map them to their own vocabulary (HTTP
@@ -53,7 +56,8 @@ func Errorf(code, field, format string, args ...any) *Error {
 	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of an application error, EINTERNAL for any other
+// ErrorCode returns the code of an application error, EUNAVAILABLE for a
+// broken or refused connection (see Unreachable), EINTERNAL for any other
 // error and "" for nil.
 func ErrorCode(err error) string {
 	var e *Error
@@ -61,6 +65,8 @@ func ErrorCode(err error) string {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Code
+	} else if Unreachable(err) {
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
 }
@@ -73,8 +79,20 @@ func ErrorMessage(err error) string {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Message
+	} else if Unreachable(err) {
+		return "the database or a service it needs is unavailable; try again shortly"
 	}
 	return "internal error"
+}
+
+// Unreachable reports whether err comes from a connection that broke or was
+// refused (to the database, say, as it stops): a dependency down for now,
+// which a retry may get past, rather than a fault of the service.
+func Unreachable(err error) bool {
+	var op *net.OpError
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) || errors.As(err, &op)
 }
 
 // ErrorField returns the field of an application error, or "".

@@ -213,6 +213,12 @@ func (c *CheckIn) Prepare() error {
 	if c.Assessment.Level <= LevelNone || c.Assessment.Level > Emergency {
 		return invalid("assessment.level", "the check-in needs an assessment with a level")
 	}
+	if len(c.IdempotencyKey) > MaxIdempotencyKeyBytes {
+		return invalid("idempotency_key", "the idempotency key must be at most %d bytes", MaxIdempotencyKeyBytes)
+	}
+	if err := CheckNoNUL("idempotency_key", c.IdempotencyKey); err != nil {
+		return err
+	}
 	if math.IsNaN(c.HoursSince) || math.IsInf(c.HoursSince, 0) {
 		return invalid("hours_since", "hours since the session must be a number")
 	}
@@ -225,4 +231,43 @@ func CheckFollowUpMark(status string) error {
 		return invalid("status", "a follow-up is marked %q or %q, not %q", FollowUpSent, FollowUpSkipped, status)
 	}
 	return nil
+}
+
+// Prepare checks a staff session before it is stored.
+func (ss *StaffSession) Prepare() error {
+	switch {
+	case ss.ClinicID == 0:
+		return invalid("clinic_id", "the staff session needs a clinic")
+	case ss.UserID == 0:
+		return invalid("user_id", "the staff session needs a user")
+	case len(ss.Hash) == 0:
+		return invalid("hash", "the staff session needs a hash")
+	case ss.IdleUntil.IsZero():
+		return invalid("idle_until", "the staff session needs an idle end")
+	case ss.ExpiresAt.IsZero():
+		return invalid("expires_at", "the staff session needs an expiry")
+	}
+	return CheckNoNUL("address", ss.Address)
+}
+
+// CheckLoginKey checks a key under which failed sign-ins are counted.
+func CheckLoginKey(key string) error {
+	if key == "" {
+		return invalid("key", "login failures need a key")
+	}
+	return CheckNoNUL("key", key)
+}
+
+// Prepare checks an audit entry before it is stored.
+func (e *AuditEntry) Prepare() error {
+	switch {
+	case strings.TrimSpace(e.Actor) == "":
+		return invalid("actor", "the audit entry needs an actor")
+	case strings.TrimSpace(e.Action) == "":
+		return invalid("action", "the audit entry needs an action")
+	case strings.TrimSpace(e.Outcome) == "":
+		return invalid("outcome", "the audit entry needs an outcome")
+	}
+	return CheckNoNUL("actor", e.Actor, "action", e.Action, "object", e.Object, "outcome", e.Outcome,
+		"address", e.Address, "request_id", e.RequestID, "route", e.Route)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -107,10 +109,67 @@ func open(tb testing.TB) *postgres.Store {
 	return s
 }
 
+// rawSQL reaches a store's database through its pool.
+var rawSQL = storetest.RawSQL{
+	Exec: func(ctx context.Context, s aftercare.Store, query string) error {
+		_, err := s.(*postgres.Store).Pool().Exec(ctx, query)
+		return err
+	},
+	Int: func(ctx context.Context, s aftercare.Store, query string) (int64, error) {
+		var n int64
+		err := s.(*postgres.Store).Pool().QueryRow(ctx, query).Scan(&n)
+		return n, err
+	},
+}
+
 // TestStore runs the shared store suite on PostgreSQL.
 func TestStore(t *testing.T) {
 	requirePostgres(t)
-	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) })
+	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) }, storetest.WithRawSQL(rawSQL))
+}
+
+// TestUpgradeFromTheFirstMigrationKeepsTheData stores data under migration 1,
+// opens the store (which migrates to the latest), then migrates back down to 1
+// and up again.
+func TestUpgradeFromTheFirstMigrationKeepsTheData(t *testing.T) {
+	dbURL := freshDatabase(t)
+	db, err := postgres.MigrateTo(t.Context(), dbURL, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec := func(q string) error { _, err := db.ExecContext(t.Context(), q); return err }
+	blob := func(b []byte) string { return fmt.Sprintf(`'\x%x'::bytea`, b) }
+	var s *postgres.Store
+	storetest.Upgrade(t, exec, blob, func() aftercare.Store {
+		if s, err = postgres.Open(t.Context(), dbURL); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+	s.Close()
+
+	down, err := postgres.MigrateTo(t.Context(), dbURL, 1)
+	if err != nil {
+		t.Fatalf("migrate down to 1: %v", err)
+	}
+	defer down.Close()
+	var tables int
+	if err := down.QueryRowContext(t.Context(), `SELECT count(*) FROM pg_tables
+		WHERE tablename IN ('staff_sessions', 'login_failures', 'audit_log')`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Fatalf("%d tables of migration 2 left after migrating down", tables)
+	}
+	s, err = postgres.Open(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.FindToken(t.Context(), aftercare.HashSecret("act_legacy")); err != nil {
+		t.Fatalf("legacy token after migrating down and up: %v", err)
+	}
 }
 
 // TestSeveralProcessesMigrateOneDatabaseAtOnce opens one new database from several stores at once.
@@ -142,8 +201,12 @@ func TestSeveralProcessesMigrateOneDatabaseAtOnce(t *testing.T) {
 		`SELECT count(*) FROM aftercare_migrations WHERE version_id > 0`).Scan(&versions); err != nil {
 		t.Fatal(err)
 	}
-	if versions != 1 {
-		t.Fatalf("%d clinic migrations recorded, want 1", versions)
+	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if versions != len(files) {
+		t.Fatalf("%d clinic migrations recorded, want %d (one per file)", versions, len(files))
 	}
 }
 

@@ -178,9 +178,9 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, t.ClinicID); err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (clinic_id, name, hash, created_at, last_used_at, revoked_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			t.ClinicID, t.Name, t.Hash, created, utcPtr(t.LastUsedAt), utcPtr(t.RevokedAt)).Scan(&id)
+		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (clinic_id, name, hash, scopes, created_at, last_used_at, revoked_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			t.ClinicID, t.Name, t.Hash, t.Scopes, created, utcPtr(t.LastUsedAt), utcPtr(t.RevokedAt)).Scan(&id)
 		if isUnique(err) {
 			return aftercare.Errorf(aftercare.ECONFLICT, "hash", "a token with this secret already exists")
 		}
@@ -193,19 +193,47 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 	return nil
 }
 
-// FindToken returns the live (not revoked) token with the given hash.
-func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken, error) {
+const tokenColumns = `id, clinic_id, name, hash, scopes, created_at, last_used_at, revoked_at`
+
+func scanToken(r scanner) (*aftercare.APIToken, error) {
 	var t aftercare.APIToken
-	err := s.pool.QueryRow(ctx, `SELECT id, clinic_id, name, hash, created_at, last_used_at, revoked_at
-		FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL`, hash).
-		Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound("token")
-	} else if err != nil {
-		return nil, dbErr(err)
+	if err := r.Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, &t.Scopes, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+		return nil, err
+	}
+	if t.Scopes == nil {
+		t.Scopes = []string{}
 	}
 	t.CreatedAt, t.LastUsedAt, t.RevokedAt = t.CreatedAt.UTC(), utcPtr(t.LastUsedAt), utcPtr(t.RevokedAt)
 	return &t, nil
+}
+
+// FindToken returns the live (not revoked) token with the given hash.
+func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken, error) {
+	t, err := scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenColumns+`
+		FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL`, hash))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("token")
+	}
+	return t, dbErr(err)
+}
+
+// ListTokens returns the clinic's tokens, revoked ones included, oldest first.
+func (s *Store) ListTokens(ctx context.Context, clinicID int64) ([]*aftercare.APIToken, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+tokenColumns+`
+		FROM api_tokens WHERE clinic_id = $1 ORDER BY id`, clinicID)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	list := []*aftercare.APIToken{}
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, dbErr(err)
+		}
+		list = append(list, t)
+	}
+	return list, dbErr(rows.Err())
 }
 
 // TouchToken records that the token was used at the given time.
@@ -568,28 +596,38 @@ func loadSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare
 		return nil, dbErr(err)
 	}
 
-	rows, err = q.Query(ctx, `SELECT id, clinic_id, session_id, hours_since, request, assessment, created_at
+	rows, err = q.Query(ctx, `SELECT `+checkInColumns+`
 		FROM check_ins WHERE clinic_id = $1 AND session_id = $2 ORDER BY created_at, id`, clinicID, id)
 	if err != nil {
 		return nil, dbErr(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c aftercare.CheckIn
-		var req, resp []byte
-		if err := rows.Scan(&c.ID, &c.ClinicID, &c.SessionID, &c.HoursSince, &req, &resp, &c.CreatedAt); err != nil {
+		c, err := scanCheckIn(rows)
+		if err != nil {
 			return nil, dbErr(err)
 		}
-		if err := json.Unmarshal(req, &c.Request); err != nil {
-			return nil, fmt.Errorf("postgres: check-in %d request: %w", c.ID, err)
-		}
-		if err := json.Unmarshal(resp, &c.Assessment); err != nil {
-			return nil, fmt.Errorf("postgres: check-in %d assessment: %w", c.ID, err)
-		}
-		c.CreatedAt = c.CreatedAt.UTC()
-		se.CheckIns = append(se.CheckIns, c)
+		se.CheckIns = append(se.CheckIns, *c)
 	}
 	return &se, dbErr(rows.Err())
+}
+
+const checkInColumns = `id, clinic_id, session_id, hours_since, request, assessment, idempotency_key, created_at`
+
+func scanCheckIn(r scanner) (*aftercare.CheckIn, error) {
+	var c aftercare.CheckIn
+	var req, resp []byte
+	if err := r.Scan(&c.ID, &c.ClinicID, &c.SessionID, &c.HoursSince, &req, &resp, &c.IdempotencyKey, &c.CreatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(req, &c.Request); err != nil {
+		return nil, fmt.Errorf("postgres: check-in %d request: %w", c.ID, err)
+	}
+	if err := json.Unmarshal(resp, &c.Assessment); err != nil {
+		return nil, fmt.Errorf("postgres: check-in %d assessment: %w", c.ID, err)
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return &c, nil
 }
 
 // CreateLink adds another client link to a session of the clinic.
@@ -645,6 +683,8 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 
 // CreateCheckIn stores a check-in and, at consult or above, its flag and the
 // job that tells the clinic, in one transaction. The flag is nil below consult.
+// A check-in whose idempotency key the session already used stores nothing:
+// c becomes the stored check-in, marked Replayed, and its flag is returned.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
 	if err := c.Prepare(); err != nil {
 		return nil, err
@@ -661,6 +701,7 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	level := c.Assessment.Level
 	var id int64
 	var flag *aftercare.Flag
+	var stored *aftercare.CheckIn
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		var clientID int64
 		err := tx.QueryRow(ctx, `SELECT client_id FROM sessions WHERE clinic_id = $1 AND id = $2`,
@@ -670,12 +711,27 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 		} else if err != nil {
 			return dbErr(err)
 		}
+		if c.IdempotencyKey != "" {
+			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || stored != nil {
+				return err
+			}
+		}
+		// The unique index on (session_id, idempotency_key) settles a race:
+		// the loser waits for the winner to commit, inserts nothing and (its
+		// next statement seeing the commit) reads the winner's check-in.
 		err = tx.QueryRow(ctx, `INSERT INTO check_ins
-			(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
+			RETURNING id`,
 			c.ClinicID, c.SessionID, c.HoursSince, req, resp, level.String(),
-			c.Assessment.KnowledgeVersion, created).Scan(&id)
-		if err != nil {
+			c.Assessment.KnowledgeVersion, c.IdempotencyKey, created).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && stored == nil {
+				err = fmt.Errorf("postgres: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)
+			}
+			return err
+		} else if err != nil {
 			return dbErr(err)
 		}
 		if level < aftercare.Consult {
@@ -700,7 +756,12 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	if err != nil {
 		return nil, err
 	}
-	c.ID, c.CreatedAt = id, created
+	if stored != nil {
+		*c = *stored
+		c.Replayed = true
+		return flag, nil
+	}
+	c.ID, c.CreatedAt, c.Replayed = id, created, false
 	return flag, nil
 }
 

@@ -138,14 +138,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	fsys, err := fs.Sub(migrations, "migrations")
+	p, err := migrationProvider(s.write)
 	if err != nil {
-		return fmt.Errorf("sqlite: migrations: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.write, fsys,
-		goose.WithTableName(migrationTable), goose.WithLogger(goose.NopLogger()), goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return fmt.Errorf("sqlite: migrations: %w", err)
+		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
@@ -160,6 +155,20 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlite: river migrate: %w", err)
 	}
 	return nil
+}
+
+// migrationProvider returns the goose provider of the clinic schema on db.
+func migrationProvider(db *sql.DB) (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
+		goose.WithTableName(migrationTable), goose.WithLogger(goose.NopLogger()), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	return p, nil
 }
 
 // lockMigrations takes a write lock on a small SQLite file beside the

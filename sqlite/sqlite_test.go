@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -12,9 +13,14 @@ import (
 	"aftercare/storetest"
 )
 
-func open(tb testing.TB) *sqlite.Store {
+// open opens a store in dir, or in a new directory when none is given.
+func open(tb testing.TB, dir ...string) *sqlite.Store {
 	tb.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "data"))
+	d := filepath.Join(tb.TempDir(), "data")
+	if len(dir) > 0 {
+		d = dir[0]
+	}
+	s, err := sqlite.Open(context.Background(), d)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -26,9 +32,66 @@ func open(tb testing.TB) *sqlite.Store {
 	return s
 }
 
+// rawSQL reaches a store's database through its write pool.
+var rawSQL = storetest.RawSQL{
+	Exec: func(ctx context.Context, s aftercare.Store, query string) error {
+		_, err := sqlite.WriteDB(s.(*sqlite.Store)).ExecContext(ctx, query)
+		return err
+	},
+	Int: func(ctx context.Context, s aftercare.Store, query string) (int64, error) {
+		var n int64
+		err := sqlite.WriteDB(s.(*sqlite.Store)).QueryRowContext(ctx, query).Scan(&n)
+		return n, err
+	},
+}
+
 // TestStore runs the shared store suite on SQLite.
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) })
+	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) }, storetest.WithRawSQL(rawSQL))
+}
+
+// TestUpgradeFromTheFirstMigrationKeepsTheData stores data under migration 1,
+// opens the store (which migrates to the latest), then migrates back down to 1
+// and up again.
+func TestUpgradeFromTheFirstMigrationKeepsTheData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	db, err := sqlite.MigrateTo(t.Context(), dir, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string) error { _, err := db.ExecContext(t.Context(), q); return err }
+	blob := func(b []byte) string { return fmt.Sprintf("X'%x'", b) }
+	var s *sqlite.Store
+	storetest.Upgrade(t, exec, blob, func() aftercare.Store {
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if s, err = sqlite.Open(t.Context(), dir); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err = sqlite.MigrateTo(t.Context(), dir, 1)
+	if err != nil {
+		t.Fatalf("migrate down to 1: %v", err)
+	}
+	var tables int
+	if err := db.QueryRowContext(t.Context(), `SELECT count(*) FROM sqlite_schema
+		WHERE name IN ('staff_sessions', 'login_failures', 'audit_log')`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Fatalf("%d tables of migration 2 left after migrating down", tables)
+	}
+	db.Close()
+	s = open(t, dir)
+	if _, err := s.FindToken(t.Context(), aftercare.HashSecret("act_legacy")); err != nil {
+		t.Fatalf("legacy token after migrating down and up: %v", err)
+	}
 }
 
 // TestOpenCreatesAPrivateDirectoryAndFile checks the modes of what Open creates.

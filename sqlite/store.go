@@ -175,13 +175,18 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 		return err
 	}
 	created := aftercare.StoredTimeOr(t.CreatedAt, s.now())
+	scopes, err := json.Marshal(t.Scopes)
+	if err != nil {
+		return err
+	}
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) (err error) {
 		if err := mustExist(ctx, tx, "clinic", qClinicExists, t.ClinicID); err != nil {
 			return err
 		}
-		id, err = insertID(ctx, tx, `INSERT INTO api_tokens (clinic_id, name, hash, created_at, last_used_at, revoked_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, t.ClinicID, t.Name, t.Hash, fmtTime(created), fmtTimePtr(t.LastUsedAt), fmtTimePtr(t.RevokedAt))
+		id, err = insertID(ctx, tx, `INSERT INTO api_tokens (clinic_id, name, hash, scopes, created_at, last_used_at, revoked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ClinicID, t.Name, t.Hash, string(scopes),
+			fmtTime(created), fmtTimePtr(t.LastUsedAt), fmtTimePtr(t.RevokedAt))
 		if isUnique(err) {
 			return aftercare.Errorf(aftercare.ECONFLICT, "hash", "a token with this secret already exists")
 		}
@@ -194,19 +199,19 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 	return nil
 }
 
-// FindToken returns the live (not revoked) token with the given hash.
-func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken, error) {
+const tokenColumns = `id, clinic_id, name, hash, scopes, created_at, last_used_at, revoked_at`
+
+func scanToken(r scanner) (*aftercare.APIToken, error) {
 	var t aftercare.APIToken
-	var created string
+	var scopes, created string
 	var used, revoked sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT id, clinic_id, name, hash, created_at, last_used_at, revoked_at
-		FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`, hash).
-		Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, &created, &used, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("token")
-	} else if err != nil {
-		return nil, dbErr(err)
+	if err := r.Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, &scopes, &created, &used, &revoked); err != nil {
+		return nil, err
 	}
+	if err := json.Unmarshal([]byte(scopes), &t.Scopes); err != nil {
+		return nil, fmt.Errorf("sqlite: token %d scopes: %w", t.ID, err)
+	}
+	var err error
 	if t.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
@@ -217,6 +222,35 @@ func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken
 		return nil, err
 	}
 	return &t, nil
+}
+
+// FindToken returns the live (not revoked) token with the given hash.
+func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken, error) {
+	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+`
+		FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("token")
+	}
+	return t, dbErr(err)
+}
+
+// ListTokens returns the clinic's tokens, revoked ones included, oldest first.
+func (s *Store) ListTokens(ctx context.Context, clinicID int64) ([]*aftercare.APIToken, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+`
+		FROM api_tokens WHERE clinic_id = ? ORDER BY id`, clinicID)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	list := []*aftercare.APIToken{}
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, dbErr(err)
+		}
+		list = append(list, t)
+	}
+	return list, dbErr(rows.Err())
 }
 
 // TouchToken records that the token was used at the given time.
@@ -621,30 +655,39 @@ func loadSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare
 	}
 	rows.Close()
 
-	rows, err = q.QueryContext(ctx, `SELECT id, clinic_id, session_id, hours_since, request, assessment, created_at
+	rows, err = q.QueryContext(ctx, `SELECT `+checkInColumns+`
 		FROM check_ins WHERE clinic_id = ? AND session_id = ? ORDER BY created_at, id`, clinicID, id)
 	if err != nil {
 		return nil, dbErr(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c aftercare.CheckIn
-		var req, resp, created string
-		if err := rows.Scan(&c.ID, &c.ClinicID, &c.SessionID, &c.HoursSince, &req, &resp, &created); err != nil {
+		c, err := scanCheckIn(rows)
+		if err != nil {
 			return nil, dbErr(err)
 		}
-		if err := json.Unmarshal([]byte(req), &c.Request); err != nil {
-			return nil, fmt.Errorf("sqlite: check-in %d request: %w", c.ID, err)
-		}
-		if err := json.Unmarshal([]byte(resp), &c.Assessment); err != nil {
-			return nil, fmt.Errorf("sqlite: check-in %d assessment: %w", c.ID, err)
-		}
-		if c.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
-		}
-		se.CheckIns = append(se.CheckIns, c)
+		se.CheckIns = append(se.CheckIns, *c)
 	}
 	return &se, dbErr(rows.Err())
+}
+
+const checkInColumns = `id, clinic_id, session_id, hours_since, request, assessment, idempotency_key, created_at`
+
+func scanCheckIn(r scanner) (*aftercare.CheckIn, error) {
+	var c aftercare.CheckIn
+	var req, resp, created string
+	if err := r.Scan(&c.ID, &c.ClinicID, &c.SessionID, &c.HoursSince, &req, &resp, &c.IdempotencyKey, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(req), &c.Request); err != nil {
+		return nil, fmt.Errorf("sqlite: check-in %d request: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(resp), &c.Assessment); err != nil {
+		return nil, fmt.Errorf("sqlite: check-in %d assessment: %w", c.ID, err)
+	}
+	var err error
+	c.CreatedAt, err = parseTime(created)
+	return &c, err
 }
 
 // CreateLink adds another client link to a session of the clinic.
@@ -699,6 +742,8 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 
 // CreateCheckIn stores a check-in and, at consult or above, its flag and the
 // job that tells the clinic, in one transaction. The flag is nil below consult.
+// A check-in whose idempotency key the session already used stores nothing:
+// c becomes the stored check-in, marked Replayed, and its flag is returned.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
 	if err := c.Prepare(); err != nil {
 		return nil, err
@@ -715,6 +760,7 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	level := c.Assessment.Level
 	var id int64
 	var flag *aftercare.Flag
+	var stored *aftercare.CheckIn
 	err = s.inTx(ctx, func(tx *sql.Tx) (err error) {
 		var clientID int64
 		err = tx.QueryRowContext(ctx, `SELECT client_id FROM sessions WHERE clinic_id = ? AND id = ?`,
@@ -724,12 +770,28 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 		} else if err != nil {
 			return dbErr(err)
 		}
-		id, err = insertID(ctx, tx, `INSERT INTO check_ins
-			(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		if c.IdempotencyKey != "" {
+			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || stored != nil {
+				return err
+			}
+		}
+		// Writers take the lock at BEGIN, so the read above sees any earlier
+		// use of the key, in this process or another; the unique index on
+		// (session_id, idempotency_key) holds it all the same: a clash inserts
+		// nothing and reads the stored check-in.
+		err = tx.QueryRowContext(ctx, `INSERT INTO check_ins
+			(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
+			RETURNING id`,
 			c.ClinicID, c.SessionID, c.HoursSince, string(req), string(resp), level.String(),
-			c.Assessment.KnowledgeVersion, fmtTime(created))
-		if err != nil {
+			c.Assessment.KnowledgeVersion, c.IdempotencyKey, fmtTime(created)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && stored == nil {
+				err = fmt.Errorf("sqlite: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)
+			}
+			return err
+		} else if err != nil {
 			return dbErr(err)
 		}
 		if level < aftercare.Consult {
@@ -754,7 +816,12 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	if err != nil {
 		return nil, err
 	}
-	c.ID, c.CreatedAt = id, created
+	if stored != nil {
+		*c = *stored
+		c.Replayed = true
+		return flag, nil
+	}
+	c.ID, c.CreatedAt, c.Replayed = id, created, false
 	return flag, nil
 }
 

@@ -30,16 +30,46 @@ type Worker interface {
 	Work(ctx context.Context, workers *river.Workers, logger *slog.Logger) (stop func(context.Context) error, err error)
 }
 
+// RawSQL reaches a store's database past its methods, so that the suite can
+// check what the database itself holds or refuses. Queries name ids as
+// literals and take no parameters, so one text runs on every database.
+type RawSQL struct {
+	// Exec runs one statement.
+	Exec func(ctx context.Context, s aftercare.Store, query string) error
+	// Int runs a query whose first row's first column is an integer (such as
+	// SELECT count(*) …) and returns that integer.
+	Int func(ctx context.Context, s aftercare.Store, query string) (int64, error)
+}
+
+// Option changes how Run runs the suite.
+type Option func(*config)
+
+type config struct {
+	raw *RawSQL
+}
+
+// WithRawSQL gives the suite direct access to the store's database; the tests
+// that need it are skipped without it.
+func WithRawSQL(raw RawSQL) Option {
+	return func(c *config) { c.raw = &raw }
+}
+
 // Run runs the suite; open returns a new, empty store for each subtest and
 // arranges for it to be closed when the subtest ends. Subtests run in parallel.
-func Run(t *testing.T, open func(t *testing.T) aftercare.Store) {
+func Run(t *testing.T, open func(t *testing.T) aftercare.Store, opts ...Option) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
 	groups := []struct {
 		name  string
 		tests []test
 	}{
 		{"clinics", clinicTests},
 		{"users", userTests},
+		{"staff", staffTests},
 		{"tokens", tokenTests},
+		{"token scopes", tokenScopeTests},
 		{"clients", clientTests},
 		{"sessions", sessionTests},
 		{"links", linkTests},
@@ -49,6 +79,12 @@ func Run(t *testing.T, open func(t *testing.T) aftercare.Store) {
 		{"refused writes", refusedTests},
 		{"concurrency", concurrencyTests},
 		{"workers", workerTests},
+		{"staff sessions", staffSessionTests},
+		{"login failures", loginFailureTests},
+		{"audit", auditTests},
+		{"erasure", erasureTests},
+		{"idempotent check-ins", idempotencyTests},
+		{"client flags", clientFlagTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -56,7 +92,14 @@ func Run(t *testing.T, open func(t *testing.T) aftercare.Store) {
 			for _, tc := range g.tests {
 				t.Run(tc.name, func(t *testing.T) {
 					t.Parallel()
+					if tc.runRaw != nil && cfg.raw == nil {
+						t.Skip("needs direct access to the database (storetest.WithRawSQL)")
+					}
 					s := open(t)
+					if tc.runRaw != nil {
+						tc.runRaw(t, s, &raw{s: s, sql: cfg.raw})
+						return
+					}
 					tc.run(t, s)
 				})
 			}
@@ -64,9 +107,32 @@ func Run(t *testing.T, open func(t *testing.T) aftercare.Store) {
 	}
 }
 
+// test is one case of the suite: run, or runRaw for a case that needs direct
+// access to the database (skipped when the store's package gives none).
 type test struct {
-	name string
-	run  func(t *testing.T, s aftercare.Store)
+	name   string
+	run    func(t *testing.T, s aftercare.Store)
+	runRaw func(t *testing.T, s aftercare.Store, db *raw)
+}
+
+// raw is the direct access to one store's database.
+type raw struct {
+	s   aftercare.Store
+	sql *RawSQL
+}
+
+// exec runs one statement and returns its error.
+func (r *raw) exec(t testing.TB, format string, args ...any) error {
+	t.Helper()
+	return r.sql.Exec(context.Background(), r.s, fmt.Sprintf(format, args...))
+}
+
+// int runs a query returning one integer, failing the test on an error.
+func (r *raw) int(t testing.TB, format string, args ...any) int64 {
+	t.Helper()
+	n, err := r.sql.Int(context.Background(), r.s, fmt.Sprintf(format, args...))
+	must(t, err)
+	return n
 }
 
 // base is a whole second, so every store keeps it exactly.
@@ -198,7 +264,7 @@ func jobs[T river.JobArgs](t testing.TB, s aftercare.Store) (rows []*rivertype.J
 }
 
 var clinicTests = []test{
-	{"a created clinic is found with every field, its webhook secret included", func(t *testing.T, s aftercare.Store) {
+	{name: "a created clinic is found with every field, its webhook secret included", run: func(t *testing.T, s aftercare.Store) {
 		ctx := t.Context()
 		c := &aftercare.Clinic{Name: "  Kneads  ", EmergencyNumber: "112", FollowUpHours: []int{12, 36},
 			NotifyEmail: "desk@kneads.example", WebhookURL: "https://hooks.kneads.example/aftercare", WebhookSecret: "whsec"}
@@ -213,7 +279,7 @@ var clinicTests = []test{
 			t.Fatalf("webhook secret = %q, want whsec", got.WebhookSecret)
 		}
 	}},
-	{"a clinic without follow-up hours gets the default ones and an empty emergency number stays empty", func(t *testing.T, s aftercare.Store) {
+	{name: "a clinic without follow-up hours gets the default ones and an empty emergency number stays empty", run: func(t *testing.T, s aftercare.Store) {
 		c := &aftercare.Clinic{Name: "Plain"}
 		must(t, s.CreateClinic(t.Context(), c))
 		got, err := s.FindClinic(t.Context(), c.ID)
@@ -222,17 +288,17 @@ var clinicTests = []test{
 			t.Fatalf("clinic = %+v, want default follow-up hours and no emergency number", got)
 		}
 	}},
-	{"a clinic without a name is refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "a clinic without a name is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		err := s.CreateClinic(t.Context(), &aftercare.Clinic{Name: "   "})
 		wantCode(t, err, aftercare.EINVALID)
 		wantField(t, err, "name")
 	}},
-	{"a clinic with a zero follow-up hour is refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "a clinic with a zero follow-up hour is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		err := s.CreateClinic(t.Context(), &aftercare.Clinic{Name: "Zero", FollowUpHours: []int{0}})
 		wantCode(t, err, aftercare.EINVALID)
 		wantField(t, err, "follow_up_hours")
 	}},
-	{"listing clinics returns every clinic oldest first", func(t *testing.T, s aftercare.Store) {
+	{name: "listing clinics returns every clinic oldest first", run: func(t *testing.T, s aftercare.Store) {
 		a, b := &aftercare.Clinic{Name: "A"}, &aftercare.Clinic{Name: "B"}
 		must(t, s.CreateClinic(t.Context(), a))
 		must(t, s.CreateClinic(t.Context(), b))
@@ -240,14 +306,14 @@ var clinicTests = []test{
 		must(t, err)
 		same(t, "clinics", list, []*aftercare.Clinic{a, b})
 	}},
-	{"an unknown clinic is not found", func(t *testing.T, s aftercare.Store) {
+	{name: "an unknown clinic is not found", run: func(t *testing.T, s aftercare.Store) {
 		_, err := s.FindClinic(t.Context(), 424242)
 		wantCode(t, err, aftercare.ENOTFOUND)
 	}},
 }
 
 var userTests = []test{
-	{"a user is found by email in any letter case", func(t *testing.T, s aftercare.Store) {
+	{name: "a user is found by email in any letter case", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		got, err := s.FindUserByEmail(t.Context(), "  "+upper(w.user.Email)+" ")
 		must(t, err)
@@ -256,13 +322,13 @@ var userTests = []test{
 			t.Fatalf("password hash = %q, want %q", got.PasswordHash, w.user.PasswordHash)
 		}
 	}},
-	{"a user with an email already in use in another case is a conflict on the email", func(t *testing.T, s aftercare.Store) {
+	{name: "a user with an email already in use in another case is a conflict on the email", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		err := s.CreateUser(t.Context(), &aftercare.User{ClinicID: w.clinic.ID, Email: upper(w.user.Email), Role: aftercare.RoleTherapist})
 		wantCode(t, err, aftercare.ECONFLICT)
 		wantField(t, err, "email")
 	}},
-	{"users with a bad role or email are refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "users with a bad role or email are refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		for _, tc := range []struct {
 			user  aftercare.User
@@ -277,18 +343,18 @@ var userTests = []test{
 			wantField(t, err, tc.field)
 		}
 	}},
-	{"a user of an unknown clinic is not found", func(t *testing.T, s aftercare.Store) {
+	{name: "a user of an unknown clinic is not found", run: func(t *testing.T, s aftercare.Store) {
 		err := s.CreateUser(t.Context(), &aftercare.User{ClinicID: 424242, Email: "x@y.example", Role: aftercare.RoleOwner})
 		wantCode(t, err, aftercare.ENOTFOUND)
 	}},
-	{"an unknown email is not found", func(t *testing.T, s aftercare.Store) {
+	{name: "an unknown email is not found", run: func(t *testing.T, s aftercare.Store) {
 		_, err := s.FindUserByEmail(t.Context(), "nobody@example.com")
 		wantCode(t, err, aftercare.ENOTFOUND)
 	}},
 }
 
 var tokenTests = []test{
-	{"a token is found by its hash until it is revoked", func(t *testing.T, s aftercare.Store) {
+	{name: "a token is found by its hash until it is revoked", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		got, err := s.FindToken(t.Context(), w.token.Hash)
 		must(t, err)
@@ -301,7 +367,7 @@ var tokenTests = []test{
 		wantCode(t, err, aftercare.ENOTFOUND)
 		must(t, s.RevokeToken(t.Context(), w.clinic.ID, w.token.ID, base.Add(time.Hour)))
 	}},
-	{"touching a token records when it was last used", func(t *testing.T, s aftercare.Store) {
+	{name: "touching a token records when it was last used", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		must(t, s.TouchToken(t.Context(), w.token.ID, base.Add(time.Minute)))
 		got, err := s.FindToken(t.Context(), w.token.Hash)
@@ -311,12 +377,12 @@ var tokenTests = []test{
 		}
 		wantCode(t, s.TouchToken(t.Context(), 424242, base), aftercare.ENOTFOUND)
 	}},
-	{"a token with a hash already stored is a conflict", func(t *testing.T, s aftercare.Store) {
+	{name: "a token with a hash already stored is a conflict", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		err := s.CreateToken(t.Context(), &aftercare.APIToken{ClinicID: w.clinic.ID, Name: "copy", Hash: w.token.Hash})
 		wantCode(t, err, aftercare.ECONFLICT)
 	}},
-	{"a token without a name is refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "a token without a name is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		_, hash := aftercare.NewSecret("act_")
 		err := s.CreateToken(t.Context(), &aftercare.APIToken{ClinicID: w.clinic.ID, Hash: hash})
@@ -326,7 +392,7 @@ var tokenTests = []test{
 }
 
 var clientTests = []test{
-	{"a client is found and listed under its clinic", func(t *testing.T, s aftercare.Store) {
+	{name: "a client is found and listed under its clinic", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		got, err := s.FindClient(t.Context(), w.clinic.ID, w.client.ID)
 		must(t, err)
@@ -337,13 +403,13 @@ var clientTests = []test{
 		must(t, err)
 		same(t, "clients", list, []*aftercare.Client{w.client, second})
 	}},
-	{"a client without a name is refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "a client without a name is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		err := s.CreateClient(t.Context(), &aftercare.Client{ClinicID: w.clinic.ID})
 		wantCode(t, err, aftercare.EINVALID)
 		wantField(t, err, "name")
 	}},
-	{"screenings keep their health answers and cautions and list oldest first", func(t *testing.T, s aftercare.Store) {
+	{name: "screenings keep their health answers and cautions and list oldest first", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		first := &aftercare.Screening{ClinicID: w.clinic.ID, ClientID: w.client.ID, Health: []string{"pregnancy", "blood_thinners"},
 			Notes: "second trimester", CreatedAt: base,
@@ -359,7 +425,7 @@ var clientTests = []test{
 }
 
 var sessionTests = []test{
-	{"a session is found with its follow-ups in hour order and no check-ins", func(t *testing.T, s aftercare.Store) {
+	{name: "a session is found with its follow-ups in hour order and no check-ins", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		got, err := s.FindSession(t.Context(), w.clinic.ID, w.session.ID)
 		must(t, err)
@@ -370,7 +436,7 @@ var sessionTests = []test{
 			t.Fatalf("check-ins = %v, want none", got.CheckIns)
 		}
 	}},
-	{"a session queues one unique reminder job per follow-up at its due time", func(t *testing.T, s aftercare.Store) {
+	{name: "a session queues one unique reminder job per follow-up at its due time", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		rows, args := jobs[followup.ReminderArgs](t, s)
 		if len(rows) != 2 {
@@ -397,7 +463,7 @@ var sessionTests = []test{
 			}
 		}
 	}},
-	{"a session of another clinic's client is not found and queues nothing", func(t *testing.T, s aftercare.Store) {
+	{name: "a session of another clinic's client is not found and queues nothing", run: func(t *testing.T, s aftercare.Store) {
 		a, b := build(t, s, "alpha"), build(t, s, "beta")
 		before, _ := jobs[followup.ReminderArgs](t, s)
 		_, hash := aftercare.NewSecret("link_")
@@ -410,7 +476,7 @@ var sessionTests = []test{
 			t.Fatalf("%d reminder jobs after a refused session, want %d", len(after), len(before))
 		}
 	}},
-	{"sessions missing required fields are refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "sessions missing required fields are refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		_, hash := aftercare.NewSecret("link_")
 		for _, tc := range []struct {
@@ -433,7 +499,7 @@ var sessionTests = []test{
 			wantField(t, err, tc.field)
 		}
 	}},
-	{"a session note holding a NUL character is refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "a session note holding a NUL character is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		_, hash := aftercare.NewSecret("link_")
 		err := s.CreateSession(t.Context(), &aftercare.Session{ClinicID: w.clinic.ID, ClientID: w.client.ID,
@@ -441,7 +507,7 @@ var sessionTests = []test{
 		wantCode(t, err, aftercare.EINVALID)
 		wantField(t, err, "notes")
 	}},
-	{"sessions are listed per client and per clinic, oldest first, as FindSession returns them, never across clinics", func(t *testing.T, s aftercare.Store) {
+	{name: "sessions are listed per client and per clinic, oldest first, as FindSession returns them, never across clinics", run: func(t *testing.T, s aftercare.Store) {
 		a, b := build(t, s, "alpha"), build(t, s, "beta")
 		ctx := t.Context()
 		// Created out of order: the listing follows the end time, not the id.
@@ -492,7 +558,7 @@ var sessionTests = []test{
 			t.Fatalf("sessions of a client without any = %#v, want an empty list", list)
 		}
 	}},
-	{"an unknown session is not found", func(t *testing.T, s aftercare.Store) {
+	{name: "an unknown session is not found", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		_, err := s.FindSession(t.Context(), w.clinic.ID, w.session.ID+1000)
 		wantCode(t, err, aftercare.ENOTFOUND)
@@ -500,7 +566,7 @@ var sessionTests = []test{
 }
 
 var linkTests = []test{
-	{"a link finds its session until it expires", func(t *testing.T, s aftercare.Store) {
+	{name: "a link finds its session until it expires", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		got, err := s.FindSessionByLink(t.Context(), w.linkHash, w.session.LinkExpiresAt.Add(-time.Second))
 		must(t, err)
@@ -513,7 +579,7 @@ var linkTests = []test{
 		_, err = s.FindSessionByLink(t.Context(), hash, base)
 		wantCode(t, err, aftercare.ENOTFOUND)
 	}},
-	{"revoked links find nothing while a fresh one works", func(t *testing.T, s aftercare.Store) {
+	{name: "revoked links find nothing while a fresh one works", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		_, second := aftercare.NewSecret("link_")
 		must(t, s.CreateLink(t.Context(), w.clinic.ID, w.session.ID, second, base.Add(time.Hour)))
@@ -535,7 +601,7 @@ var linkTests = []test{
 			t.Fatalf("session by fresh link = %+v", got)
 		}
 	}},
-	{"a link already in use is a conflict", func(t *testing.T, s aftercare.Store) {
+	{name: "a link already in use is a conflict", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		err := s.CreateLink(t.Context(), w.clinic.ID, w.session.ID, w.linkHash, base.Add(time.Hour))
 		wantCode(t, err, aftercare.ECONFLICT)
@@ -543,7 +609,7 @@ var linkTests = []test{
 }
 
 var followUpTests = []test{
-	{"marking a follow-up sent records the time and marking it again changes nothing", func(t *testing.T, s aftercare.Store) {
+	{name: "marking a follow-up sent records the time and marking it again changes nothing", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		sent := base.Add(24 * time.Hour)
 		must(t, s.MarkFollowUp(t.Context(), w.clinic.ID, w.session.ID, 24, "sent", sent))
@@ -559,7 +625,7 @@ var followUpTests = []test{
 			t.Fatalf("48-hour follow-up = %+v, want skipped and never sent", f48)
 		}
 	}},
-	{"marking an unknown follow-up is not found and an unknown status is refused", func(t *testing.T, s aftercare.Store) {
+	{name: "marking an unknown follow-up is not found and an unknown status is refused", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		wantCode(t, s.MarkFollowUp(t.Context(), w.clinic.ID, w.session.ID, 72, "sent", base), aftercare.ENOTFOUND)
 		err := s.MarkFollowUp(t.Context(), w.clinic.ID, w.session.ID, 24, "lost", base)
@@ -569,7 +635,7 @@ var followUpTests = []test{
 }
 
 var checkInTests = []test{
-	{"a check-in below consult is stored without a flag or a notice", func(t *testing.T, s aftercare.Store) {
+	{name: "a check-in below consult is stored without a flag or a notice", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		for _, level := range []aftercare.Level{aftercare.SelfCare, aftercare.Monitor} {
 			c := checkIn(w.clinic.ID, w.session.ID, level)
@@ -589,7 +655,7 @@ var checkInTests = []test{
 			t.Fatalf("%d flags and %d notices, want none", len(flags), len(notices))
 		}
 	}},
-	{"a check-in at consult or above raises a flag and queues a notice to run at once", func(t *testing.T, s aftercare.Store) {
+	{name: "a check-in at consult or above raises a flag and queues a notice to run at once", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		var want []*aftercare.Flag
 		for i, level := range []aftercare.Level{aftercare.Consult, aftercare.Urgent, aftercare.Emergency} {
@@ -621,7 +687,7 @@ var checkInTests = []test{
 		must(t, err)
 		same(t, "flags", flags, want)
 	}},
-	{"check-ins of a session come back oldest first with their request and assessment", func(t *testing.T, s aftercare.Store) {
+	{name: "check-ins of a session come back oldest first with their request and assessment", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		later := checkIn(w.clinic.ID, w.session.ID, aftercare.Monitor)
 		later.CreatedAt = base.Add(2 * time.Hour)
@@ -636,7 +702,7 @@ var checkInTests = []test{
 		must(t, err)
 		same(t, "check-ins", got.CheckIns, []aftercare.CheckIn{*earlier, *later})
 	}},
-	{"acknowledging a flag takes it off the list and acknowledging again returns it unchanged", func(t *testing.T, s aftercare.Store) {
+	{name: "acknowledging a flag takes it off the list and acknowledging again returns it unchanged", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		first, err := s.CreateCheckIn(t.Context(), checkIn(w.clinic.ID, w.session.ID, aftercare.Consult))
 		must(t, err)
@@ -657,7 +723,7 @@ var checkInTests = []test{
 		_, err = s.AckFlag(t.Context(), w.clinic.ID, second.ID, " ", at)
 		wantCode(t, err, aftercare.EINVALID)
 	}},
-	{"a check-in without an assessment level is refused naming the field", func(t *testing.T, s aftercare.Store) {
+	{name: "a check-in without an assessment level is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		_, err := s.CreateCheckIn(t.Context(), checkIn(w.clinic.ID, w.session.ID, aftercare.LevelNone))
 		wantCode(t, err, aftercare.EINVALID)
@@ -666,7 +732,7 @@ var checkInTests = []test{
 }
 
 var isolationTests = []test{
-	{"clinic B's ids find nothing of clinic A and change nothing", func(t *testing.T, s aftercare.Store) {
+	{name: "clinic B's ids find nothing of clinic A and change nothing", run: func(t *testing.T, s aftercare.Store) {
 		a, b := build(t, s, "alpha"), build(t, s, "beta")
 		flagA, err := s.CreateCheckIn(t.Context(), checkIn(a.clinic.ID, a.session.ID, aftercare.Urgent))
 		must(t, err)
@@ -734,7 +800,7 @@ var isolationTests = []test{
 }
 
 var refusedTests = []test{
-	{"a check-in for another clinic's session stores no check-in, flag or notice", func(t *testing.T, s aftercare.Store) {
+	{name: "a check-in for another clinic's session stores no check-in, flag or notice", run: func(t *testing.T, s aftercare.Store) {
 		a, b := build(t, s, "alpha"), build(t, s, "beta")
 		_, err := s.CreateCheckIn(t.Context(), checkIn(a.clinic.ID, b.session.ID, aftercare.Emergency))
 		wantCode(t, err, aftercare.ENOTFOUND)
@@ -751,7 +817,7 @@ var refusedTests = []test{
 			t.Fatalf("%d flag notices queued, want none", len(notices))
 		}
 	}},
-	{"a duplicate email leaves the first user unchanged", func(t *testing.T, s aftercare.Store) {
+	{name: "a duplicate email leaves the first user unchanged", run: func(t *testing.T, s aftercare.Store) {
 		a, b := build(t, s, "alpha"), build(t, s, "beta")
 		err := s.CreateUser(t.Context(), &aftercare.User{ClinicID: b.clinic.ID, Email: a.user.Email,
 			Role: aftercare.RoleTherapist, PasswordHash: "other"})
@@ -763,7 +829,7 @@ var refusedTests = []test{
 			t.Fatal("the first user's password hash changed")
 		}
 	}},
-	{"a session whose link is in use is refused with nothing of it stored or queued", func(t *testing.T, s aftercare.Store) {
+	{name: "a session whose link is in use is refused with nothing of it stored or queued", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		before, _ := jobs[followup.ReminderArgs](t, s)
 		se := &aftercare.Session{ClinicID: w.clinic.ID, ClientID: w.client.ID, EndedAt: base.Add(time.Hour),
@@ -787,7 +853,7 @@ var refusedTests = []test{
 }
 
 var concurrencyTests = []test{
-	{"twenty concurrent check-ins are all stored exactly once", func(t *testing.T, s aftercare.Store) {
+	{name: "twenty concurrent check-ins are all stored exactly once", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		const n = 20
 		var wg sync.WaitGroup
@@ -829,7 +895,7 @@ var concurrencyTests = []test{
 }
 
 var workerTests = []test{
-	{"workers started by Work run the flag notice and a due reminder", func(t *testing.T, s aftercare.Store) {
+	{name: "workers started by Work run the flag notice and a due reminder", run: func(t *testing.T, s aftercare.Store) {
 		wk, ok := s.(Worker)
 		if !ok {
 			t.Fatalf("%T has no Work method", s)
