@@ -204,7 +204,8 @@ type Store interface {
 	// AppendAudit adds one entry to the audit log, which is never changed or
 	// deleted; a ClinicID or ClientID of 0 is stored as none.
 	AppendAudit(ctx context.Context, e *AuditEntry) error
-	// ListAudit returns a clinic's audit entries at or after since, oldest first.
+	// ListAudit returns a clinic's audit entries at or after since, oldest first;
+	// clinicID 0 lists the entries tied to no clinic (refused anonymous attempts).
 	ListAudit(ctx context.Context, clinicID int64, since time.Time) ([]*AuditEntry, error)
 
 	CreateToken(ctx context.Context, t *APIToken) error

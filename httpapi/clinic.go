@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"fmt"
-	"log/slog"
 	"maps"
 	"net/http"
 	"net/mail"
@@ -21,41 +20,7 @@ const (
 	maxNameChars  = 200
 	maxEmailBytes = 254
 	maxNotesBytes = aftercare.MaxTextBytes
-	maxTokenBytes = 200
 )
-
-// authedFunc is a handler of the clinic API, given the caller's token.
-type authedFunc func(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error
-
-// auth admits a request with a live bearer token and hands the token on.
-func (s *server) auth(next authedFunc) apiFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		h := r.Header.Get("Authorization")
-		scheme, secret, ok := strings.Cut(h, " ")
-		secret = strings.TrimSpace(secret)
-		if h == "" {
-			return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "this route needs an API token: send Authorization: Bearer <token>")
-		}
-		if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" || len(secret) > maxTokenBytes {
-			return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "the Authorization header must be Bearer <token>")
-		}
-		tok, err := s.store.FindToken(r.Context(), aftercare.HashSecret(secret))
-		if err != nil {
-			if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
-				return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "the API token is not valid, or has been revoked")
-			}
-			return err
-		}
-		now := s.now()
-		if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > time.Minute {
-			if err := s.store.TouchToken(r.Context(), tok.ID, now); err != nil {
-				s.logger.LogAttrs(r.Context(), slog.LevelWarn, "token not touched",
-					slog.String("request_id", requestID(r.Context())), slog.String("error", err.Error()))
-			}
-		}
-		return next(w, r, tok)
-	}
-}
 
 // clientInput is the body of POST /api/v1/clients.
 type clientInput struct {
@@ -107,7 +72,7 @@ func printable(s string) bool {
 	return true
 }
 
-func (s *server) createClient(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
+func (s *server) createClient(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
 	var in clientInput
 	if err := s.decode(w, r, &in); err != nil {
 		return err
@@ -115,8 +80,8 @@ func (s *server) createClient(w http.ResponseWriter, r *http.Request, tok *after
 	if err := in.validate(); err != nil {
 		return err
 	}
-	c := &aftercare.Client{ClinicID: tok.ClinicID, Name: in.Name, Email: in.Email, CreatedAt: s.now().UTC()}
-	if err := s.store.CreateClient(r.Context(), c); err != nil {
+	c := &aftercare.Client{Name: in.Name, Email: in.Email, CreatedAt: s.now().UTC()}
+	if err := a.CreateClient(r.Context(), c); err != nil {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/clients/%d", c.ID))
@@ -129,8 +94,8 @@ type clientList struct {
 	Clients []*aftercare.Client `json:"clients"`
 }
 
-func (s *server) listClients(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	cs, err := s.store.ListClients(r.Context(), tok.ClinicID)
+func (s *server) listClients(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	cs, err := a.ListClients(r.Context())
 	if err != nil {
 		return err
 	}
@@ -144,12 +109,12 @@ type clientView struct {
 	Screenings []*aftercare.Screening `json:"screenings"`
 }
 
-func (s *server) getClient(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	c, err := s.findClient(r, tok)
+func (s *server) getClient(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	c, err := findClient(r, a)
 	if err != nil {
 		return err
 	}
-	sc, err := s.store.ListScreenings(r.Context(), tok.ClinicID, c.ID)
+	sc, err := a.ListScreenings(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
@@ -160,12 +125,13 @@ func (s *server) getClient(w http.ResponseWriter, r *http.Request, tok *aftercar
 	return nil
 }
 
-func (s *server) findClient(r *http.Request, tok *aftercare.APIToken) (*aftercare.Client, error) {
+// findClient reads the client the path names, through the caller's door.
+func findClient(r *http.Request, a *aftercare.Access) (*aftercare.Client, error) {
 	id, err := pathID(r, "id", "client")
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.store.FindClient(r.Context(), tok.ClinicID, id)
+	c, err := a.FindClient(r.Context(), id)
 	if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
 		return nil, aftercare.Errorf(aftercare.ENOTFOUND, "id", "no client %d", id)
 	}
@@ -178,8 +144,8 @@ type screeningInput struct {
 	Notes  string   `json:"notes"`
 }
 
-func (s *server) createScreening(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	c, err := s.findClient(r, tok)
+func (s *server) createScreening(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	c, err := findClient(r, a)
 	if err != nil {
 		return err
 	}
@@ -195,14 +161,13 @@ func (s *server) createScreening(w http.ResponseWriter, r *http.Request, tok *af
 		return err
 	}
 	sc := &aftercare.Screening{
-		ClinicID:  tok.ClinicID,
 		ClientID:  c.ID,
 		Health:    health,
 		Notes:     strings.TrimSpace(in.Notes),
 		Cautions:  nonNil(s.assessor.Cautions(health)),
 		CreatedAt: s.now().UTC(),
 	}
-	if err := s.store.CreateScreening(r.Context(), sc); err != nil {
+	if err := a.CreateScreening(r.Context(), sc); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, sc)
@@ -278,41 +243,27 @@ func (in *sessionInput) session(clinicID int64, now time.Time) (*aftercare.Sessi
 	return s, nil
 }
 
-func (s *server) createSession(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
+func (s *server) createSession(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
 	var in sessionInput
 	if err := s.decode(w, r, &in); err != nil {
 		return err
 	}
 	now := s.now().UTC()
-	sess, err := in.session(tok.ClinicID, now)
+	sess, err := in.session(a.ClinicID(), now)
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.FindClient(r.Context(), tok.ClinicID, sess.ClientID); err != nil {
+	clinic, err := a.Clinic(r.Context())
+	if err != nil {
+		return err
+	}
+	token, hash := checkin.Schedule(sess, clinic, s.linkTTL)
+	sess.CheckInURL = s.base(r) + checkin.LinkPath(token)
+	sess.CreatedAt = now
+	if err := a.CreateSession(r.Context(), sess, hash); err != nil {
 		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
 			return aftercare.Errorf(aftercare.ENOTFOUND, "client_id", "no client %d", sess.ClientID)
 		}
-		return err
-	}
-	clinic, err := s.store.FindClinic(r.Context(), tok.ClinicID)
-	if err != nil {
-		return err
-	}
-	hours := clinic.FollowUpHours
-	if len(hours) == 0 {
-		hours = aftercare.DefaultFollowUpHours
-	}
-	sess.FollowUps = make([]aftercare.FollowUp, 0, len(hours))
-	for _, h := range hours {
-		sess.FollowUps = append(sess.FollowUps, aftercare.FollowUp{
-			Hours: h, DueAt: sess.EndedAt.Add(time.Duration(h) * time.Hour), Status: "scheduled",
-		})
-	}
-	token, hash := aftercare.NewSecret("c_")
-	sess.CheckInURL = s.base(r) + "/c/" + token
-	sess.LinkExpiresAt = sess.EndedAt.Add(s.linkTTL)
-	sess.CreatedAt = now
-	if err := s.store.CreateSession(r.Context(), sess, hash); err != nil {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/sessions/%d", sess.ID))
@@ -332,20 +283,21 @@ func (s *server) base(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func (s *server) findSession(r *http.Request, tok *aftercare.APIToken) (*aftercare.Session, error) {
+// findSession reads the session the path names, through the caller's door.
+func findSession(r *http.Request, a *aftercare.Access) (*aftercare.Session, error) {
 	id, err := pathID(r, "id", "session")
 	if err != nil {
 		return nil, err
 	}
-	sess, err := s.store.FindSession(r.Context(), tok.ClinicID, id)
+	sess, err := a.FindSession(r.Context(), id)
 	if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
 		return nil, aftercare.Errorf(aftercare.ENOTFOUND, "id", "no session %d", id)
 	}
 	return sess, err
 }
 
-func (s *server) getSession(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	sess, err := s.findSession(r, tok)
+func (s *server) getSession(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	sess, err := findSession(r, a)
 	if err != nil {
 		return err
 	}
@@ -353,16 +305,16 @@ func (s *server) getSession(w http.ResponseWriter, r *http.Request, tok *afterca
 	return nil
 }
 
-func (s *server) createCheckIn(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	sess, err := s.findSession(r, tok)
+func (s *server) createCheckIn(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	sess, err := findSession(r, a)
 	if err != nil {
 		return err
 	}
-	return s.recordClinicCheckIn(w, r, sess)
+	return s.recordClinicCheckIn(w, r, a, sess)
 }
 
-// recordCheckIn reads an assessment request and stores it as a check-in of sess.
-func (s *server) recordCheckIn(w http.ResponseWriter, r *http.Request, sess *aftercare.Session) error {
+// recordCheckIn reads an assessment request and stores it as a check-in of sess through door.
+func (s *server) recordCheckIn(w http.ResponseWriter, r *http.Request, door checkin.Door, sess *aftercare.Session) error {
 	data, err := readJSONBody(w, r)
 	if err != nil {
 		return err
@@ -371,17 +323,24 @@ func (s *server) recordCheckIn(w http.ResponseWriter, r *http.Request, sess *aft
 	if err != nil {
 		return err
 	}
-	return s.storeCheckIn(w, r, sess, req)
+	return s.storeCheckIn(w, r, door, sess, req)
 }
 
-// storeCheckIn completes, assesses and stores req as a check-in of sess, and
-// answers with the check-in: the one path every check-in door ends in.
-func (s *server) storeCheckIn(w http.ResponseWriter, r *http.Request, sess *aftercare.Session, req aftercare.Request) error {
-	c, _, err := checkin.Record(r.Context(), s.store, s.assessor, sess, req, s.now().UTC())
+// storeCheckIn completes, assesses and stores req as a check-in of sess
+// through door, and answers with the check-in: the one path every check-in
+// door ends in.
+func (s *server) storeCheckIn(w http.ResponseWriter, r *http.Request, door checkin.Door, sess *aftercare.Session, req aftercare.Request) error {
+	door, err := idempotentDoor(r, door) // idempotency.go: a retry under the same Idempotency-Key replays the first
 	if err != nil {
 		return err
 	}
-	s.metrics.assessed(c.Assessment.Level)
+	c, _, err := checkin.Record(r.Context(), door, s.assessor, sess, req, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	if markReplayed(w, c); !c.Replayed {
+		s.metrics.assessed(c.Assessment.Level)
+	}
 	writeJSON(w, http.StatusCreated, c)
 	return nil
 }
@@ -391,8 +350,8 @@ type flagList struct {
 	Flags []*aftercare.Flag `json:"flags"`
 }
 
-func (s *server) listFlags(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	fs, err := s.store.ListFlags(r.Context(), tok.ClinicID)
+func (s *server) listFlags(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	fs, err := a.ListFlags(r.Context())
 	if err != nil {
 		return err
 	}
@@ -400,12 +359,12 @@ func (s *server) listFlags(w http.ResponseWriter, r *http.Request, tok *aftercar
 	return nil
 }
 
-func (s *server) ackFlag(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
+func (s *server) ackFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
 	id, err := pathID(r, "id", "flag")
 	if err != nil {
 		return err
 	}
-	f, err := s.store.AckFlag(r.Context(), tok.ClinicID, id, "token:"+tok.Name, s.now().UTC())
+	f, err := a.AckFlag(r.Context(), id)
 	if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
 		return aftercare.Errorf(aftercare.ENOTFOUND, "id", "no flag %d", id)
 	}

@@ -18,12 +18,13 @@ const (
 // exportCheckIns answers GET /api/v1/export/check-ins.csv: every check-in of
 // the clinic's clients' sessions as CSV, one row per sore area (see
 // export.CheckInRows), client by client, each client's sessions oldest first.
-func (s *server) exportCheckIns(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	clients, err := s.store.ListClients(r.Context(), tok.ClinicID)
+func (s *server) exportCheckIns(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	ctx := r.Context()
+	clients, err := a.ListClients(ctx)
 	if err != nil {
 		return err
 	}
-	sessions, err := s.store.ListSessions(r.Context(), tok.ClinicID, 0)
+	sessions, err := a.ListSessions(ctx, 0)
 	if err != nil {
 		return err
 	}
@@ -43,21 +44,24 @@ func (s *server) exportCheckIns(w http.ResponseWriter, r *http.Request, tok *aft
 	if err := export.WriteCheckInsCSV(&buf, rows); err != nil {
 		return err
 	}
+	if err := a.Exported(ctx, "check-ins.csv", 0); err != nil {
+		return err
+	}
 	writeFile(w, csvType, "check-ins.csv", buf.Bytes())
 	return nil
 }
 
 // clientRecords loads the client of the path with their clinic and sessions.
-func (s *server) clientRecords(r *http.Request, tok *aftercare.APIToken) (*export.ClientRecords, error) {
-	c, err := s.findClient(r, tok)
+func clientRecords(r *http.Request, a *aftercare.Access) (*export.ClientRecords, error) {
+	c, err := findClient(r, a)
 	if err != nil {
 		return nil, err
 	}
-	clinic, err := s.store.FindClinic(r.Context(), tok.ClinicID)
+	clinic, err := a.Clinic(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	sessions, err := s.store.ListSessions(r.Context(), tok.ClinicID, c.ID)
+	sessions, err := a.ListSessions(r.Context(), c.ID)
 	if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
 		return nil, aftercare.Errorf(aftercare.ENOTFOUND, "id", "no client %d", c.ID)
 	}
@@ -71,32 +75,36 @@ func (s *server) clientRecords(r *http.Request, tok *aftercare.APIToken) (*expor
 	return rec, nil
 }
 
-// exportClient answers GET /api/v1/clients/{id}/export: everything held on
-// one client as one JSON document (export.ClientDocument). Flags are those
-// the clinic has not yet acknowledged, as the store lists them.
-func (s *server) exportClient(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	rec, err := s.clientRecords(r, tok)
+// exportClient answers GET /api/v1/clients/{id}/export, the client's right
+// of access: everything held on one client as one JSON document
+// (export.ClientDocument): the client, their screenings, their sessions with
+// every check-in and its assessment, and every flag raised on them,
+// acknowledged or not. The download is written to the audit log.
+func (s *server) exportClient(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	ctx := r.Context()
+	rec, err := clientRecords(r, a)
 	if err != nil {
 		return err
 	}
-	screenings, err := s.store.ListScreenings(r.Context(), tok.ClinicID, rec.Client.ID)
+	screenings, err := a.ListScreenings(ctx, rec.Client.ID)
 	if err != nil {
 		return err
 	}
 	for _, sc := range screenings {
 		rec.Screenings = append(rec.Screenings, *sc)
 	}
-	flags, err := s.store.ListFlags(r.Context(), tok.ClinicID)
+	flags, err := a.ListClientFlags(ctx, rec.Client.ID)
 	if err != nil {
 		return err
 	}
 	for _, f := range flags {
-		if f.ClientID == rec.Client.ID {
-			rec.Flags = append(rec.Flags, *f)
-		}
+		rec.Flags = append(rec.Flags, *f)
 	}
 	var buf bytes.Buffer
 	if err := export.ClientJSON(&buf, *rec, s.now()); err != nil {
+		return err
+	}
+	if err := a.Exported(ctx, fmt.Sprintf("client/%d", rec.Client.ID), rec.Client.ID); err != nil {
 		return err
 	}
 	writeFile(w, "application/json", fmt.Sprintf("client-%d.json", rec.Client.ID), buf.Bytes())
@@ -105,13 +113,16 @@ func (s *server) exportClient(w http.ResponseWriter, r *http.Request, tok *after
 
 // clientFollowUps answers GET /api/v1/clients/{id}/follow-ups.ics: the
 // client's follow-up times as an iCalendar file (export.FollowUpsICS).
-func (s *server) clientFollowUps(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	rec, err := s.clientRecords(r, tok)
+func (s *server) clientFollowUps(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	rec, err := clientRecords(r, a)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	if err := export.FollowUpsICS(&buf, rec.Clinic, rec.Client, rec.Sessions, s.now()); err != nil {
+		return err
+	}
+	if err := a.Exported(r.Context(), fmt.Sprintf("client/%d/follow-ups.ics", rec.Client.ID), rec.Client.ID); err != nil {
 		return err
 	}
 	writeFile(w, calendarType, fmt.Sprintf("follow-ups-%d.ics", rec.Client.ID), buf.Bytes())

@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 
 	"aftercare"
 	"aftercare/httpapi"
+	"aftercare/password"
 	"aftercare/postgres"
 	"aftercare/sqlite"
 	"aftercare/triage"
@@ -122,10 +124,10 @@ func openStore(t testing.TB, kind string) aftercare.Store {
 	return nil
 }
 
-// forEachStore runs fn on a fresh harness over each store.
-func forEachStore(t *testing.T, fn func(t *testing.T, h *harness)) {
+// forEachStore runs fn on a fresh harness over each store; opts change the server's Deps.
+func forEachStore(t *testing.T, fn func(t *testing.T, h *harness), opts ...func(*httpapi.Deps)) {
 	for _, kind := range stores {
-		t.Run("on "+kind, func(t *testing.T) { fn(t, newHarness(t, kind)) })
+		t.Run("on "+kind, func(t *testing.T) { fn(t, newHarness(t, kind, opts...)) })
 	}
 }
 
@@ -169,25 +171,33 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
 
 // harness is a real server over the real engine and a real store, with a
-// clinic and its API token, and another clinic with its own.
+// clinic and its API token, and another clinic with its own. Both tokens hold
+// every scope.
 type harness struct {
-	t       testing.TB
-	kind    string
-	store   aftercare.Store
-	srv     *httptest.Server
-	clock   *clock
-	logs    *syncBuffer
-	reg     *prometheus.Registry
-	clinic  *aftercare.Clinic
-	token   string
-	tokenID int64
-	other   string
-	oas     *oasChecker
+	t            testing.TB
+	kind         string
+	store        aftercare.Store
+	srv          *httptest.Server
+	clock        *clock
+	logs         *syncBuffer
+	reg          *prometheus.Registry
+	clinic       *aftercare.Clinic
+	token        string
+	tokenID      int64
+	otherClinic  *aftercare.Clinic
+	other        string
+	otherTokenID int64
+	oas          *oasChecker
+	// handler is the server's handler, for requests made in-process (TLS, fuzzing).
+	handler http.Handler
+	// verifies counts the password checks the server ran.
+	verifies atomic.Int64
 }
 
 const baseURL = "https://aftercare.example"
 
-func newHarness(t testing.TB, kind string) *harness {
+// newHarness starts a server over a fresh store of kind; opts change its Deps.
+func newHarness(t testing.TB, kind string, opts ...func(*httpapi.Deps)) *harness {
 	t.Helper()
 	st := openStore(t, kind)
 	h := &harness{
@@ -199,7 +209,7 @@ func newHarness(t testing.TB, kind string) *harness {
 		reg:   prometheus.NewRegistry(),
 	}
 	eng := realEngine(t)
-	handler := httpapi.NewServer(httpapi.Deps{
+	d := httpapi.Deps{
 		Assessor: eng,
 		Store:    st,
 		Logger:   slog.New(slog.NewJSONHandler(h.logs, nil)),
@@ -207,16 +217,24 @@ func newHarness(t testing.TB, kind string) *harness {
 		Now:      h.clock.Now,
 		BaseURL:  baseURL,
 		Web:      web.New(web.Deps{Assessor: eng, Store: st, Now: h.clock.Now, EmergencyNumber: "999"}),
-	})
-	h.srv = httptest.NewServer(handler)
+		VerifyPassword: func(pw, encoded string) (bool, error) {
+			h.verifies.Add(1)
+			return password.Verify(pw, encoded)
+		},
+	}
+	for _, o := range opts {
+		o(&d)
+	}
+	h.handler = httpapi.NewServer(d)
+	h.srv = httptest.NewServer(h.handler)
 	t.Cleanup(h.srv.Close)
 	h.clinic, h.token, h.tokenID = h.newClinic("Clinic " + t.Name())
-	_, h.other, _ = h.newClinic("Other clinic " + t.Name())
+	h.otherClinic, h.other, h.otherTokenID = h.newClinic("Other clinic " + t.Name())
 	h.oas = loadOAS(t, h.srv.URL)
 	return h
 }
 
-// newClinic stores a clinic with an API token.
+// newClinic stores a clinic with an API token holding every scope.
 func (h *harness) newClinic(name string) (*aftercare.Clinic, string, int64) {
 	h.t.Helper()
 	ctx := context.Background()
@@ -225,7 +243,7 @@ func (h *harness) newClinic(name string) (*aftercare.Clinic, string, int64) {
 		h.t.Fatal(err)
 	}
 	secret, hash := aftercare.NewSecret("act_")
-	tok := &aftercare.APIToken{ClinicID: c.ID, Name: "test", Hash: hash}
+	tok := &aftercare.APIToken{ClinicID: c.ID, Name: "test", Hash: hash, Scopes: aftercare.Scopes}
 	if err := h.store.CreateToken(ctx, tok); err != nil {
 		h.t.Fatal(err)
 	}
@@ -278,7 +296,7 @@ func (h *harness) do(method, path string, body any, opts ...reqOpt) *result {
 	for _, o := range opts {
 		o(req)
 	}
-	resp, err := h.srv.Client().Do(req)
+	resp, err := h.client().Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -290,6 +308,14 @@ func (h *harness) do(method, path string, body any, opts ...reqOpt) *result {
 	r := &result{status: resp.StatusCode, header: resp.Header, body: data}
 	h.oas.check(h.t, req, r)
 	return r
+}
+
+// client is the test server's client, which does not follow redirects: the
+// tests look at each answer, 303s included.
+func (h *harness) client() *http.Client {
+	c := *h.srv.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
 }
 
 // api sends a request with the clinic's token.
@@ -410,6 +436,13 @@ func (o *oasChecker) check(t testing.TB, req *http.Request, r *result) {
 
 func (o *oasChecker) validate(req *http.Request, r *result) error {
 	route, params, err := o.router.FindRoute(req)
+	for _, v := range params {
+		if v == "" {
+			// The legacy router matches /clients against /clients/{id} with an
+			// empty id; the server does not.
+			route, err = nil, fmt.Errorf("no route")
+		}
+	}
 	if err != nil {
 		if r.status != http.StatusNotFound && r.status != http.StatusMethodNotAllowed {
 			return fmt.Errorf("no operation in the document, yet status %d", r.status)

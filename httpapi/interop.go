@@ -22,16 +22,16 @@ func (s *server) fhirBuilder(r *http.Request) *fhir.Builder {
 
 // sessionFHIR answers GET /api/v1/sessions/{id}/fhir: the session, its
 // client, clinic and check-ins as one FHIR R4 collection Bundle.
-func (s *server) sessionFHIR(w http.ResponseWriter, r *http.Request, tok *aftercare.APIToken) error {
-	sess, err := s.findSession(r, tok)
+func (s *server) sessionFHIR(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	sess, err := findSession(r, a)
 	if err != nil {
 		return err
 	}
-	clinic, err := s.store.FindClinic(r.Context(), tok.ClinicID)
+	clinic, err := a.Clinic(r.Context())
 	if err != nil {
 		return err
 	}
-	client, err := s.store.FindClient(r.Context(), tok.ClinicID, sess.ClientID)
+	client, err := a.FindClient(r.Context(), sess.ClientID)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *server) questionnaire(w http.ResponseWriter, r *http.Request) error {
 // questionnaire, and stores it as a check-in of sess. A body is read as a
 // QuestionnaireResponse when sent as application/fhir+json, or when its
 // resourceType is "QuestionnaireResponse".
-func (s *server) recordClinicCheckIn(w http.ResponseWriter, r *http.Request, sess *aftercare.Session) error {
+func (s *server) recordClinicCheckIn(w http.ResponseWriter, r *http.Request, a *aftercare.Access, sess *aftercare.Session) error {
 	data, mt, err := readBodyOf(w, r, "application/json", fhirJSON)
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (s *server) recordClinicCheckIn(w http.ResponseWriter, r *http.Request, ses
 	if err != nil {
 		return err
 	}
-	return s.storeCheckIn(w, r, sess, req)
+	return s.storeCheckIn(w, r, a, sess, req)
 }
 
 // isQuestionnaireResponse reports whether data is a JSON object whose

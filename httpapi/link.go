@@ -31,6 +31,7 @@ type linkCheckIn struct {
 	CreatedAt  time.Time       `json:"created_at"`
 }
 
+// openLink opens the client link of the path; checkin.Open audits the attempt.
 func (s *server) openLink(r *http.Request) (*checkin.Link, error) {
 	return checkin.Open(r.Context(), s.store, r.PathValue("token"), s.now().UTC())
 }
@@ -68,5 +69,5 @@ func (s *server) linkCheckIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.recordCheckIn(w, r, l.Session)
+	return s.recordCheckIn(w, r, l, l.Session)
 }

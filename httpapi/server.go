@@ -1,7 +1,11 @@
 // Package httpapi is the HTTP door of the product: the public assessment
-// endpoint, the clinic API behind bearer tokens, the client's check-in link,
-// health, readiness and metrics, and the mount point of the web pages. Every
-// route is listed in routes.go; every error is JSON in one shape.
+// endpoint, the clinic API behind bearer tokens or a staff sign-in, the
+// client's check-in link, health, readiness and metrics, and the mount point
+// of the web pages. Every route is listed in routes.go; every error is JSON in
+// one shape. One chain of middleware serves every request, pages included:
+// request id and access log (observe), panics (recover), security headers
+// (secure), cross-origin refusal (http.CrossOriginProtection), the caller's
+// credential (authenticate), and the rate limit of the public doors (limit).
 package httpapi
 
 import (
@@ -11,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -18,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"aftercare"
+	"aftercare/password"
 )
 
 // DefaultLinkTTL is how long a client's check-in link works after the session ends.
@@ -40,8 +46,18 @@ type Deps struct {
 	BaseURL string
 	// LinkTTL is how long a client link works after the session ends; zero means DefaultLinkTTL.
 	LinkTTL time.Duration
-	// Web serves the pages (GET /, POST /check, GET and POST /c/{token}, GET /static/); nil serves none.
+	// Web serves the pages (GET /, POST /check, GET and POST /c/{token},
+	// GET /static/, GET /login and the /staff pages); nil serves none.
 	Web http.Handler
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed; empty
+	// believes none, and the caller's address is the connection's.
+	TrustedProxies []netip.Prefix
+	// AssessRate is how many requests a minute one address may make to the
+	// public assessment doors; zero means DefaultAssessRate, negative means no limit.
+	AssessRate int
+	// VerifyPassword checks a password against its stored hash; nil uses password.Verify.
+	VerifyPassword func(pw, encoded string) (bool, error)
 }
 
 type server struct {
@@ -54,6 +70,9 @@ type server struct {
 	web      http.Handler
 	metrics  *metrics
 	registry *prometheus.Registry
+	proxies  []netip.Prefix
+	verify   func(pw, encoded string) (bool, error)
+	limiter  *limiter
 
 	mux      *http.ServeMux
 	patterns map[string]bool
@@ -70,7 +89,22 @@ func NewServer(d Deps) http.Handler {
 		linkTTL:  d.LinkTTL,
 		web:      d.Web,
 		registry: d.Metrics,
+		proxies:  d.TrustedProxies,
+		verify:   d.VerifyPassword,
 		patterns: map[string]bool{},
+	}
+	if s.verify == nil {
+		s.verify = password.Verify
+	}
+	// Make the dummy hash now, so that the first sign-in for an unknown
+	// email takes no longer than any other.
+	go password.Dummy()
+	rate := d.AssessRate
+	if rate == 0 {
+		rate = DefaultAssessRate
+	}
+	if rate > 0 {
+		s.limiter = newLimiter(rate, time.Minute)
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -92,7 +126,7 @@ func NewServer(d Deps) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, aftercare.Errorf(aftercare.EFORBIDDEN, "Origin", "cross-origin requests that change data are refused"))
 	}))
-	return s.observe(s.recover(cop.Handler(http.HandlerFunc(s.dispatch))))
+	return s.observe(s.recover(s.secure(cop.Handler(s.authenticate(s.limit(http.HandlerFunc(s.dispatch)))))))
 }
 
 // handle registers a route; routes.go is the only caller.
@@ -115,11 +149,7 @@ func (s *server) h(fn apiFunc) http.Handler {
 
 // dispatch serves the mux, turning its plain-text 404 and 405 into JSON errors.
 func (s *server) dispatch(w http.ResponseWriter, r *http.Request) {
-	_, pattern := s.mux.Handler(r)
-	if info := infoOf(r.Context()); info != nil && s.patterns[pattern] {
-		info.route = pattern
-	}
-	if s.patterns[pattern] {
+	if s.patterns[s.route(r)] {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
@@ -174,11 +204,37 @@ func (s *server) recover(next http.Handler) http.Handler {
 	})
 }
 
+// route returns the pattern of the route that serves r, or "" when none does.
+func (s *server) route(r *http.Request) string {
+	if info := infoOf(r.Context()); info != nil && info.routed {
+		return info.pattern
+	}
+	_, pattern := s.mux.Handler(r)
+	if !s.patterns[pattern] {
+		pattern = ""
+	}
+	if info := infoOf(r.Context()); info != nil {
+		info.pattern, info.routed = pattern, true
+		if pattern != "" {
+			info.route = pattern
+		}
+	}
+	return pattern
+}
+
 // requestInfo travels in the request's context, so that the outermost
 // middleware learns what the inner ones found.
 type requestInfo struct {
 	id    string
 	route string
+	// pattern is the matched route pattern ("" for none), once routed is set.
+	pattern string
+	routed  bool
+	// noStore marks a response that must not be cached: the request carried
+	// a credential or a client link.
+	noStore bool
+	// credErr is why a credential the request carried was refused.
+	credErr error
 }
 
 type infoKey struct{}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -96,4 +97,23 @@ func Verify(pw, encoded string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+var dummy struct {
+	once sync.Once
+	hash string
+}
+
+// Dummy returns the hash of a random password, made once per process: a
+// sign-in for an unknown email is verified against it, so that it costs the
+// same time as one for a known email and tells nothing of which emails exist.
+func Dummy() string {
+	dummy.once.Do(func() {
+		salt := make([]byte, SaltBytes)
+		pw := make([]byte, 32)
+		_, _ = rand.Read(salt)
+		_, _ = rand.Read(pw)
+		dummy.hash = encode(Memory, Time, Threads, salt, argon2.IDKey(pw, salt, Time, Memory, Threads, KeyBytes))
+	})
+	return dummy.hash
 }

@@ -209,8 +209,12 @@ func (s *Store) AppendAudit(ctx context.Context, e *aftercare.AuditEntry) error 
 
 // ListAudit returns a clinic's audit entries at or after since, oldest first (by time, then id).
 func (s *Store) ListAudit(ctx context.Context, clinicID int64, since time.Time) ([]*aftercare.AuditEntry, error) {
+	auditClinic := "clinic_id = $1"
+	if clinicID == 0 {
+		auditClinic = "clinic_id IS NULL AND $1::bigint = 0"
+	}
 	rows, err := s.pool.Query(ctx, `SELECT id, clinic_id, at, actor, action, object, client_id, outcome,
-		address, request_id, route FROM audit_log WHERE clinic_id = $1 AND at >= $2 ORDER BY at, id`,
+		address, request_id, route FROM audit_log WHERE `+auditClinic+` AND at >= $2 ORDER BY at, id`,
 		clinicID, aftercare.StoredTime(since))
 	if err != nil {
 		return nil, dbErr(err)

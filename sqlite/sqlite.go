@@ -323,7 +323,7 @@ func dbErr(err error) error {
 		return nil
 	case errors.As(err, &app):
 		return err
-	case errors.As(err, &se) && (se.Code()&0xff == sqlite3lib.SQLITE_BUSY || se.Code()&0xff == sqlite3lib.SQLITE_LOCKED):
+	case errors.As(err, &se) && unavailableCode(se.Code()&0xff):
 		return unavailable(err)
 	case errors.Is(err, sql.ErrConnDone):
 		return unavailable(err)
@@ -336,4 +336,15 @@ func isUnique(err error) bool {
 	var se *sqlite3.Error
 	return errors.As(err, &se) &&
 		(se.Code() == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+// unavailableCode reports whether a primary SQLite result code means the
+// database cannot be used for now (busy, locked, full disk, I/O error, file
+// gone) rather than that the request was wrong.
+func unavailableCode(code int) bool {
+	switch code {
+	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED, sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_IOERR, sqlite3lib.SQLITE_CANTOPEN:
+		return true
+	}
+	return false
 }

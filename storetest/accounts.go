@@ -310,6 +310,9 @@ var auditTests = []test{
 		list, err = s.ListAudit(ctx, b.clinic.ID, time.Time{})
 		must(t, err)
 		same(t, "clinic B's audit log", list, []*aftercare.AuditEntry{others})
+		list, err = s.ListAudit(ctx, 0, time.Time{})
+		must(t, err)
+		same(t, "the entries tied to no clinic", list, []*aftercare.AuditEntry{anonymous})
 	}},
 	{name: "listing the audit log since a time leaves out what came before it", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")

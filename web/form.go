@@ -1,10 +1,13 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
-	"html/template"
+	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"aftercare"
@@ -19,6 +22,7 @@ type option struct {
 
 // symptomGroup is a titled group of symptom checkboxes.
 type symptomGroup struct {
+	ID      string
 	Title   string
 	Note    string
 	RedFlag bool
@@ -27,9 +31,16 @@ type symptomGroup struct {
 
 // painRow is one area's 0–10 pain input.
 type painRow struct {
-	Code  string
+	Code    string
+	Label   string
+	Value   string
+	Invalid bool
+}
+
+// quickHours is a one-tap answer to "when was your massage?".
+type quickHours struct {
+	Hours string
 	Label string
-	Value string
 }
 
 // form is the check-in form with what the client chose.
@@ -41,29 +52,42 @@ type form struct {
 	SymptomGroups []symptomGroup
 	Health        []option
 	HoursSince    string
-	Text          string
+	// HoursHint is shown in the empty hours field (on a client's page, the hours since their session).
+	HoursHint string
+	Quick     []quickHours
+	Text      string
+	// Invalid is the form field an error is about.
+	Invalid string
+	// Map is the body map of the pain entered so far.
+	Map *bodyMap
+	// Open shows the areas-worked list unfolded.
+	Open bool
 }
 
-// symptomGroups sorts the symptoms for the form. It only groups them for the
-// reader; the triage engine alone decides what they mean.
+// symptomGroups sorts the symptoms for the form, the warning signs first so
+// that they are seen. It only groups them for the reader; the triage engine
+// alone decides what they mean.
 var symptomGroups = []struct {
-	title, note string
-	redFlag     bool
-	codes       []string
+	id, title, note string
+	redFlag         bool
+	codes           []string
 }{
-	{"Common after a massage", "", false, []string{
-		"stiffness", "fatigue", "headache", "bruising_light", "nausea", "dizziness",
+	{"warning", "Warning signs", "Tick any you have now. If you feel very unwell, call the emergency number straight away.", true, []string{
+		"chest_pain", "shortness_of_breath", "coughing_blood", "fainting", "facial_droop", "one_sided_weakness",
+		"speech_difficulty", "vision_changes", "sudden_severe_headache", "confusion", "stiff_neck", "unsteadiness",
+		"calf_swelling", "dark_urine", "severe_weakness", "saddle_numbness", "bladder_bowel_change", "leg_weakness",
 	}},
-	{"Less usual", "Tell us if you have any of these.", false, []string{
+	{"unusual", "Less usual after a massage", "", false, []string{
 		"bruising_dark", "swelling", "tingling", "numbness", "joint_instability", "pain_on_movement",
 		"sharp_pain", "warmth_redness", "fever", "vomiting",
 	}},
-	{"Red flags", "Any of these needs medical help. If you feel very unwell, call the emergency number now.", true, []string{
-		"calf_swelling", "dark_urine", "severe_weakness", "chest_pain", "shortness_of_breath",
-		"coughing_blood", "fainting", "sudden_severe_headache", "stiff_neck", "confusion",
-		"vision_changes", "speech_difficulty", "facial_droop", "one_sided_weakness", "unsteadiness",
-		"saddle_numbness", "bladder_bowel_change", "leg_weakness",
+	{"common", "Common after a massage", "", false, []string{
+		"stiffness", "fatigue", "headache", "bruising_light", "nausea", "dizziness",
 	}},
+}
+
+var quick = []quickHours{
+	{"3", "Earlier today"}, {"24", "Yesterday"}, {"48", "2 days ago"}, {"72", "3 days ago"}, {"96", "4 or more days ago"},
 }
 
 func options(v *aftercare.Vocabulary) []option {
@@ -74,23 +98,25 @@ func options(v *aftercare.Vocabulary) []option {
 	return out
 }
 
-func newForm() form {
-	f := form{
+func newForm() *form {
+	f := &form{
 		Styles:      options(aftercare.Styles),
 		Pressures:   options(aftercare.Pressures),
 		AreasWorked: options(aftercare.Areas),
 		Health:      options(aftercare.Health),
+		Quick:       quick,
 	}
 	for _, a := range aftercare.Areas.Codes() {
 		f.Pain = append(f.Pain, painRow{Code: a.Code, Label: a.Label})
 	}
 	for _, g := range symptomGroups {
-		sg := symptomGroup{Title: g.title, Note: g.note, RedFlag: g.redFlag}
+		sg := symptomGroup{ID: g.id, Title: g.title, Note: g.note, RedFlag: g.redFlag}
 		for _, c := range g.codes {
 			sg.Items = append(sg.Items, option{Code: c, Label: aftercare.Symptoms.Label(c)})
 		}
 		f.SymptomGroups = append(f.SymptomGroups, sg)
 	}
+	f.finish()
 	return f
 }
 
@@ -98,6 +124,23 @@ func check(opts []option, chosen []string) {
 	for i := range opts {
 		opts[i].Checked = slices.Contains(chosen, opts[i].Code)
 	}
+}
+
+// finish draws the body map of the values in the form.
+func (f *form) finish() {
+	values := map[string]string{}
+	for i := range f.Pain {
+		if v := f.Pain[i].Value; v != "" {
+			values[f.Pain[i].Code] = v
+		}
+		f.Pain[i].Invalid = f.Invalid == "pain_"+f.Pain[i].Code
+	}
+	for k, v := range values {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 10 {
+			delete(values, k)
+		}
+	}
+	f.Map = newBodyMap("pain-map", "pain", "pain_", "Body map: where it hurts", values)
 }
 
 // fill marks the form with the posted values, to show them again.
@@ -114,6 +157,8 @@ func (f *form) fill(v url.Values) {
 	}
 	f.HoursSince = v.Get("hours_since")
 	f.Text = v.Get("text")
+	f.Open = len(v["areas_worked"]) > 0
+	f.finish()
 }
 
 // prefill marks the form with what the session says.
@@ -121,72 +166,100 @@ func (f *form) prefill(s *aftercare.Session) {
 	check(f.Styles, []string{s.Style})
 	check(f.Pressures, []string{s.Pressure})
 	check(f.AreasWorked, s.AreasWorked)
+	f.Open = len(s.AreasWorked) > 0
+	f.finish()
 }
 
-var levelTitles = map[aftercare.Level]string{
-	aftercare.SelfCare:  "Expected soreness",
-	aftercare.Monitor:   "Keep an eye on it",
-	aftercare.Consult:   "Get medical advice soon",
-	aftercare.Urgent:    "Get medical attention today",
-	aftercare.Emergency: "Call the emergency number now",
+// readForm reads the posted form into the form view (to show it again) and
+// into an assessment request, checked by the same decoder as the JSON API.
+func readForm(w http.ResponseWriter, r *http.Request) (*form, aftercare.Request, *aftercare.Error) {
+	f := newForm()
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return f, aftercare.Request{}, &aftercare.Error{Code: aftercare.EINVALID, Message: "The form could not be read; please try again."}
+	}
+	f.fill(r.PostForm)
+	req, e := requestOf(r.PostForm)
+	if e != nil {
+		f.Invalid = e.Field
+		f.finish()
+	}
+	return f, req, e
 }
 
-var funcs = template.FuncMap{
-	"levelTitle": func(l aftercare.Level) string { return levelTitles[l] },
-	"areaLabel":  func(c string) string { return aftercare.Areas.Label(c) },
-	"styleLabel": func(c string) string { return aftercare.Styles.Label(c) },
-	"pressureLabel": func(c string) string {
-		return aftercare.Pressures.Label(c)
-	},
-	"findingLabel": findingLabel,
-	"hours": func(h float64) string {
-		if h == float64(int(h)) {
-			return fmt.Sprintf("%d", int(h))
+// requestOf turns the posted fields into an assessment request.
+func requestOf(v url.Values) (aftercare.Request, *aftercare.Error) {
+	wire := map[string]any{}
+	if s := v.Get("style"); s != "" {
+		wire["style"] = s
+	}
+	if s := v.Get("pressure"); s != "" {
+		wire["pressure"] = s
+	}
+	if s := v["areas_worked"]; len(s) > 0 {
+		wire["areas_worked"] = s
+	}
+	if s := strings.TrimSpace(v.Get("hours_since")); s != "" {
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return aftercare.Request{}, formError("hours_since", "Hours since your massage must be a number, such as 24.")
 		}
-		return fmt.Sprintf("%.1f", h)
-	},
-	"isEmergency": func(l aftercare.Level) bool { return l == aftercare.Emergency },
-	"atLeastConsult": func(l aftercare.Level) bool {
-		return l >= aftercare.Consult
-	},
+		wire["hours_since"] = n
+	}
+	var soreAreas []string
+	var soreness []map[string]any
+	for _, a := range aftercare.Areas.Codes() {
+		s := strings.TrimSpace(v.Get("pain_" + a.Code))
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return aftercare.Request{}, formError("pain_"+a.Code, fmt.Sprintf("Pain in %s must be a whole number from 0 to 10.", strings.ToLower(a.Label)))
+		}
+		soreAreas = append(soreAreas, a.Code)
+		soreness = append(soreness, map[string]any{"area": a.Code, "pain": n})
+	}
+	if len(soreness) > 0 {
+		wire["soreness"] = soreness
+	}
+	if s := v["symptoms"]; len(s) > 0 {
+		wire["symptoms"] = s
+	}
+	if s := v["health"]; len(s) > 0 {
+		wire["health"] = s
+	}
+	if s := v.Get("text"); strings.TrimSpace(s) != "" {
+		wire["text"] = s
+	}
+	data, _ := json.Marshal(wire)
+	req, err := aftercare.DecodeRequest(data)
+	if err != nil {
+		e := &aftercare.Error{Code: aftercare.ErrorCode(err), Message: aftercare.ErrorMessage(err), Field: formField(aftercare.ErrorField(err), soreAreas)}
+		if e.Field == "request" {
+			e.Message = "Tell us something to check: rate your soreness in an area, tick a symptom, or describe how you feel."
+		}
+		return aftercare.Request{}, e
+	}
+	return req, nil
 }
 
-// findingLabel says in words what a finding read from the text is.
-func findingLabel(f aftercare.Finding) string {
-	var what string
-	switch f.Type {
-	case "pain":
-		if f.Value != nil {
-			what = fmt.Sprintf("pain %g out of 10", *f.Value)
-		} else {
-			what = "a pain score"
-		}
-	case "time":
-		if f.Value != nil {
-			what = fmt.Sprintf("about %g hours since the massage", *f.Value)
-		} else {
-			what = "a time"
-		}
-	default:
-		if v := aftercare.VocabularyOf(f.Type); v != nil {
-			what = strings.ToLower(aftercare.FindingTypes.Label(f.Type)) + ": " + v.Label(f.Code)
-		} else {
-			what = f.Type
+func formError(field, msg string) *aftercare.Error {
+	return &aftercare.Error{Code: aftercare.EINVALID, Field: field, Message: msg}
+}
+
+var indexed = regexp.MustCompile(`^([a-z_]+)\[(\d+)\]`)
+
+// formField maps a field of the JSON request to the form field that holds it.
+func formField(field string, soreAreas []string) string {
+	m := indexed.FindStringSubmatch(field)
+	if m == nil {
+		return field
+	}
+	if m[1] == "soreness" {
+		if i, err := strconv.Atoi(m[2]); err == nil && i < len(soreAreas) {
+			return "pain_" + soreAreas[i]
 		}
 	}
-	if f.Negated {
-		ctx := f.Context
-		if ctx == "" {
-			ctx = "negated"
-		}
-		switch ctx {
-		case "hypothetical":
-			what += " (mentioned as a possibility, not counted)"
-		case "historical":
-			what += " (in the past, not counted)"
-		default:
-			what += " (you said you don't have this)"
-		}
-	}
-	return what
+	return m[1]
 }

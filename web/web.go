@@ -1,26 +1,30 @@
-// Package web serves the product's pages, rendered on the server with no
-// script: the public "Sore after a massage?" check, and the client's private
-// check-in page behind the link their clinic sent.
+// Package web serves the product's pages, rendered on the server with
+// html/template: the public "Sore after a massage?" self-check and its
+// answer, the guide (rendered from the same knowledge base as the engine's
+// answers), the client's private check-in page behind the link their clinic
+// sent, the staff sign-in page, and the therapist's workspace. Every page
+// works without JavaScript; the one small script in static/ only makes them
+// smoother (one step at a time, tapping the body map, printing). Nothing is
+// loaded from elsewhere: no CDN, no web fonts.
 package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
-	"encoding/json"
-	"errors"
-	"fmt"
+	"encoding/hex"
 	"html/template"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
+	"aftercare/knowledge"
 )
 
 //go:embed templates/*.html
@@ -32,50 +36,95 @@ var staticFS embed.FS
 // DefaultEmergencyNumber is the number shown with an emergency answer unless another is set.
 const DefaultEmergencyNumber = "999"
 
+// DefaultLinkTTL is how long a client's check-in link works after the session ends, unless Deps says otherwise.
+const DefaultLinkTTL = 14 * 24 * time.Hour
+
+// ContentSecurityPolicy is the policy the pages are written for: their own
+// scripts, styles and images only, no inline script or style.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
 // maxFormBytes bounds a posted form.
 const maxFormBytes = 64 << 10
 
 // Deps is what the pages need from the rest of the program.
 type Deps struct {
-	// Assessor grades the check-ins.
+	// Assessor grades the check-ins and gives the screening cautions.
 	Assessor aftercare.Assessor
-	// Store keeps the check-ins made through a client link; nil serves the public check only.
+	// Store keeps the clinic's data; nil serves the public pages only.
 	Store aftercare.Store
+	// Knowledge is the knowledge base the guide is rendered from; nil takes
+	// the Assessor's (when it has a Knowledge method), so the guide and the
+	// answers have one source.
+	Knowledge *knowledge.Base
 	// Now tells the time; nil uses time.Now.
 	Now func() time.Time
+	// Location is the time zone times are shown in to staff; nil uses time.Local.
+	Location *time.Location
 	// EmergencyNumber is shown with an emergency answer on the public check
 	// (a clinic's own number is shown on its clients' pages); empty means DefaultEmergencyNumber.
 	EmergencyNumber string
+	// BaseURL is the public address the client links point at, such as
+	// https://aftercare.example; empty derives it from each request.
+	BaseURL string
+	// LinkTTL is how long a client link works after the session ends; zero means DefaultLinkTTL.
+	LinkTTL time.Duration
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
 }
 
 type handler struct {
 	d     Deps
+	kb    *knowledge.Base
 	pages *template.Template
 	mux   *http.ServeMux
 }
 
 // New returns the handler of the pages: GET /, POST /check, GET and POST
-// /c/{token}, and GET /static/{file}.
+// /c/{token}, GET /guide and /guide/{topic}, GET /login, the staff pages under
+// /staff, and GET /static/{file}.
 func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Location == nil {
+		d.Location = time.Local
+	}
 	if d.EmergencyNumber == "" {
 		d.EmergencyNumber = DefaultEmergencyNumber
 	}
+	if d.LinkTTL <= 0 {
+		d.LinkTTL = DefaultLinkTTL
+	}
+	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	h := &handler{d: d, mux: http.NewServeMux()}
-	h.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	h := &handler{d: d, kb: d.Knowledge, mux: http.NewServeMux()}
+	if h.kb == nil {
+		if k, ok := d.Assessor.(interface{ Knowledge() *knowledge.Base }); ok {
+			h.kb = k.Knowledge()
+		}
+	}
+	h.pages = template.Must(template.New("").Funcs(h.funcs()).ParseFS(templateFS, "templates/*.html"))
 	static, _ := fs.Sub(staticFS, "static")
+
 	h.mux.HandleFunc("GET /{$}", h.home)
 	h.mux.HandleFunc("POST /check", h.check)
 	h.mux.HandleFunc("GET /c/{token}", h.linkPage)
 	h.mux.HandleFunc("POST /c/{token}", h.linkPost)
+	h.mux.HandleFunc("GET /guide", h.guide)
+	h.mux.HandleFunc("GET /guide/{topic}", h.guide)
+	h.mux.HandleFunc("GET /login", h.loginPage)
+	h.mux.HandleFunc("GET /staff", h.staff(h.dashboard))
+	h.mux.HandleFunc("POST /staff/clients", h.staff(h.createClient))
+	h.mux.HandleFunc("GET /staff/clients/{id}", h.staff(h.staffClient))
+	h.mux.HandleFunc("POST /staff/clients/{id}/screenings", h.staff(h.createScreening))
+	h.mux.HandleFunc("POST /staff/sessions", h.staff(h.createSession))
+	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
+	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
+	h.mux.HandleFunc("/", h.unknown)
 	return securityHeaders(h.mux)
 }
 
@@ -83,7 +132,7 @@ func New(d Deps) http.Handler {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
@@ -91,183 +140,71 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// assetVersion names the version of the static files; the pages ask for
+// /static/FILE?v=assetVersion, which may be cached for good.
+var assetVersion = func() string {
+	h := sha256.New()
+	_ = fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := staticFS.ReadFile(path)
+			h.Write([]byte(path))
+			h.Write(b)
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}()
+
 func staticHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		if r.URL.Query().Get("v") == assetVersion {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
 		next.ServeHTTP(w, r)
 	})
 }
 
 // page is what every template is given.
 type page struct {
-	Title           string
+	Title string
+	// Nav is the part of the site the page belongs to: "check", "guide", "login" or "staff".
+	Nav             string
 	EmergencyNumber string
 	Tel             template.URL
-	Action          string
-	Form            form
-	Answer          *aftercare.Response
-	Error           *aftercare.Error
-	Link            *linkInfo
-	Saved           bool
-}
-
-// linkInfo is what a client's page shows about their session.
-type linkInfo struct {
+	// Staff is the signed-in staff member or token, on the staff pages.
+	Staff      *aftercare.Principal
 	ClinicName string
-	Style      string
-	Pressure   string
-	Areas      []string
-	HoursAgo   int
-	CheckIns   []pastCheckIn
+	// Emergency shows the banner with the call link above everything else.
+	Emergency bool
+
+	// The self-check and the client's page.
+	Action string
+	Form   *form
+	Answer *answerView
+	Error  *aftercare.Error
+	Link   *linkInfo
+
+	Guide   *guidePage
+	Login   *loginView
+	Dash    *dashboard
+	Client  *clientView
+	Created *createdSession
+	// Message is the text of a page that only tells something (not found, forbidden, a fault).
+	Message *message
 }
 
-type pastCheckIn struct {
-	HoursSince float64
-	Level      aftercare.Level
-	Pain       *int
-	When       time.Time
+// message is a page that only tells something.
+type message struct {
+	Heading string
+	Text    string
+	// Back is where the page offers to go next, with its words.
+	Back, BackText string
 }
 
-func (h *handler) home(w http.ResponseWriter, r *http.Request) {
-	h.render(w, http.StatusOK, "check.html", h.publicPage(newForm()))
-}
-
-func (h *handler) publicPage(f form) *page {
-	return &page{
-		Title:           "Sore after a massage?",
-		EmergencyNumber: h.d.EmergencyNumber,
-		Tel:             telURL(h.d.EmergencyNumber),
-		Action:          "/check",
-		Form:            f,
-	}
-}
-
-func (h *handler) check(w http.ResponseWriter, r *http.Request) {
-	f, req, err := h.readForm(w, r)
-	p := h.publicPage(f)
-	if err != nil {
-		p.Error = err
-		h.render(w, http.StatusBadRequest, "check.html", p)
-		return
-	}
-	resp, aerr := h.d.Assessor.Assess(req, h.d.Now())
-	if aerr != nil {
-		h.fail(w, r, aerr, p)
-		return
-	}
-	p.Answer = resp
-	h.render(w, http.StatusOK, "check.html", p)
-}
-
-func (h *handler) openLink(w http.ResponseWriter, r *http.Request) (*checkin.Link, bool) {
-	if h.d.Store == nil {
-		h.notFound(w)
-		return nil, false
-	}
-	l, err := checkin.Open(r.Context(), h.d.Store, r.PathValue("token"), h.d.Now().UTC())
-	if err != nil {
-		if checkin.IsNotFound(err) {
-			h.notFound(w)
-		} else {
-			h.fail(w, r, err, h.publicPage(newForm()))
-		}
-		return nil, false
-	}
-	return l, true
-}
-
-func (h *handler) linkPage(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.openLink(w, r)
-	if !ok {
-		return
-	}
-	f := newForm()
-	f.prefill(l.Session)
-	h.render(w, http.StatusOK, "check.html", h.clientPage(r, l, f))
-}
-
-func (h *handler) clientPage(r *http.Request, l *checkin.Link, f form) *page {
-	number := l.Clinic.EmergencyNumber
-	if number == "" {
-		number = h.d.EmergencyNumber
-	}
-	s := l.Session
-	info := &linkInfo{
-		ClinicName: l.Clinic.Name,
-		Style:      s.Style,
-		Pressure:   s.Pressure,
-		Areas:      s.AreasWorked,
-		HoursAgo:   int(checkin.HoursSince(s, h.d.Now())),
-	}
-	for _, c := range s.CheckIns {
-		pc := pastCheckIn{HoursSince: c.HoursSince, Level: c.Assessment.Level, When: c.CreatedAt}
-		if p, ok := checkin.WorstPain(&c); ok {
-			pc.Pain = &p
-		}
-		info.CheckIns = append(info.CheckIns, pc)
-	}
-	return &page{
-		Title:           "Your check-in",
-		EmergencyNumber: number,
-		Tel:             telURL(number),
-		Action:          "/c/" + r.PathValue("token"),
-		Form:            f,
-		Link:            info,
-	}
-}
-
-func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
-	l, ok := h.openLink(w, r)
-	if !ok {
-		return
-	}
-	f, req, ferr := h.readForm(w, r)
-	if ferr != nil {
-		p := h.clientPage(r, l, f)
-		p.Error = ferr
-		h.render(w, http.StatusBadRequest, "check.html", p)
-		return
-	}
-	c, _, err := checkin.Record(r.Context(), h.d.Store, h.d.Assessor, l.Session, req, h.d.Now().UTC())
-	if err != nil {
-		var e *aftercare.Error
-		if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
-			p := h.clientPage(r, l, f)
-			p.Error = e
-			h.render(w, http.StatusBadRequest, "check.html", p)
-			return
-		}
-		h.fail(w, r, err, h.clientPage(r, l, f))
-		return
-	}
-	l.Session.CheckIns = append(l.Session.CheckIns, *c)
-	f = newForm()
-	f.prefill(l.Session)
-	p := h.clientPage(r, l, f)
-	p.Answer = &c.Assessment
-	p.Saved = true
-	h.render(w, http.StatusOK, "check.html", p)
-}
-
-func (h *handler) notFound(w http.ResponseWriter) {
-	h.render(w, http.StatusNotFound, "notfound.html", &page{
-		Title:           "Link not found",
-		EmergencyNumber: h.d.EmergencyNumber,
-		Tel:             telURL(h.d.EmergencyNumber),
-	})
-}
-
-// fail shows a page for an error the client cannot fix.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error, p *page) {
-	status := http.StatusInternalServerError
-	msg := "Something went wrong on our side. Please try again in a moment."
-	if aftercare.ErrorCode(err) == aftercare.EINVALID {
-		status, msg = http.StatusBadRequest, aftercare.ErrorMessage(err)
-	} else {
-		h.d.Logger.LogAttrs(r.Context(), slog.LevelError, "page failed", slog.String("error", err.Error()))
-	}
-	p.Error = &aftercare.Error{Code: aftercare.ErrorCode(err), Message: msg}
-	h.render(w, status, "check.html", p)
+func (h *handler) basePage(title, nav string) *page {
+	return &page{Title: title, Nav: nav, EmergencyNumber: h.d.EmergencyNumber, Tel: telURL(h.d.EmergencyNumber)}
 }
 
 func (h *handler) render(w http.ResponseWriter, status int, name string, p *page) {
@@ -283,6 +220,26 @@ func (h *handler) render(w http.ResponseWriter, status int, name string, p *page
 	_, _ = w.Write(buf.Bytes())
 }
 
+// tell renders a page that only tells something.
+func (h *handler) tell(w http.ResponseWriter, status int, p *page, m message) {
+	if p == nil {
+		p = h.basePage(m.Heading, "")
+	}
+	p.Title = m.Heading
+	p.Message = &m
+	h.render(w, status, "message.html", p)
+}
+
+func (h *handler) unknown(w http.ResponseWriter, r *http.Request) {
+	h.tell(w, http.StatusNotFound, nil, message{Heading: "Page not found", Text: "There is no page at this address.", Back: "/", BackText: "Go to the soreness check"})
+}
+
+// fault shows the page for an error of ours, and logs it.
+func (h *handler) fault(w http.ResponseWriter, r *http.Request, err error, p *page) {
+	h.d.Logger.LogAttrs(r.Context(), slog.LevelError, "page failed", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	h.tell(w, http.StatusInternalServerError, p, message{Heading: "Something went wrong", Text: "Something went wrong on our side. Please try again in a moment.", Back: "/", BackText: "Go to the soreness check"})
+}
+
 var telChars = regexp.MustCompile(`[^0-9+*#]`)
 
 // telURL is the tel: link of a phone number, keeping only dialable characters.
@@ -290,86 +247,31 @@ func telURL(number string) template.URL {
 	return template.URL("tel:" + telChars.ReplaceAllString(number, ""))
 }
 
-// readForm reads the posted form into the form view (to show it again) and
-// into an assessment request, checked by the same decoder as the JSON API.
-func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (form, aftercare.Request, *aftercare.Error) {
-	f := newForm()
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		return f, aftercare.Request{}, &aftercare.Error{Code: aftercare.EINVALID, Message: "The form could not be read; please try again."}
+// safeNext returns next when it is a path on this site, else "".
+func safeNext(next string) string {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return ""
 	}
-	f.fill(r.PostForm)
-	wire := map[string]any{}
-	if v := r.PostForm.Get("style"); v != "" {
-		wire["style"] = v
-	}
-	if v := r.PostForm.Get("pressure"); v != "" {
-		wire["pressure"] = v
-	}
-	if v := r.PostForm["areas_worked"]; len(v) > 0 {
-		wire["areas_worked"] = v
-	}
-	if v := strings.TrimSpace(r.PostForm.Get("hours_since")); v != "" {
-		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return f, aftercare.Request{}, formError("hours_since", "Hours since your massage must be a number, such as 24.")
+	for _, c := range next {
+		if c == '\\' || c < 0x20 || c == 0x7f {
+			return ""
 		}
-		wire["hours_since"] = n
 	}
-	var soreAreas []string
-	var soreness []map[string]any
-	for _, a := range aftercare.Areas.Codes() {
-		v := strings.TrimSpace(r.PostForm.Get("pain_" + a.Code))
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return f, aftercare.Request{}, formError("pain_"+a.Code, fmt.Sprintf("Pain in %s must be a whole number from 0 to 10.", strings.ToLower(a.Label)))
-		}
-		soreAreas = append(soreAreas, a.Code)
-		soreness = append(soreness, map[string]any{"area": a.Code, "pain": n})
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
 	}
-	if len(soreness) > 0 {
-		wire["soreness"] = soreness
-	}
-	if v := r.PostForm["symptoms"]; len(v) > 0 {
-		wire["symptoms"] = v
-	}
-	if v := r.PostForm["health"]; len(v) > 0 {
-		wire["health"] = v
-	}
-	if v := r.PostForm.Get("text"); strings.TrimSpace(v) != "" {
-		wire["text"] = v
-	}
-	data, _ := json.Marshal(wire)
-	req, err := aftercare.DecodeRequest(data)
-	if err != nil {
-		e := &aftercare.Error{Code: aftercare.ErrorCode(err), Message: aftercare.ErrorMessage(err), Field: formField(aftercare.ErrorField(err), soreAreas)}
-		if e.Field == "request" {
-			e.Message = "Tell us something to check: rate your soreness in an area, tick a symptom, or describe how you feel."
-		}
-		return f, aftercare.Request{}, e
-	}
-	return f, req, nil
+	return next
 }
 
-func formError(field, msg string) *aftercare.Error {
-	return &aftercare.Error{Code: aftercare.EINVALID, Field: field, Message: msg}
-}
-
-var indexed = regexp.MustCompile(`^([a-z_]+)\[(\d+)\]`)
-
-// formField maps a field of the JSON request to the form field that holds it.
-func formField(field string, soreAreas []string) string {
-	m := indexed.FindStringSubmatch(field)
-	if m == nil {
-		return field
+// base is the public address for links: Deps.BaseURL, or the request's own.
+func (h *handler) base(r *http.Request) string {
+	if h.d.BaseURL != "" {
+		return h.d.BaseURL
 	}
-	if m[1] == "soreness" {
-		if i, err := strconv.Atoi(m[2]); err == nil && i < len(soreAreas) {
-			return "pain_" + soreAreas[i]
-		}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
 	}
-	return m[1]
+	return scheme + "://" + r.Host
 }

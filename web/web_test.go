@@ -122,13 +122,14 @@ func TestHomePage(t *testing.T) {
 			}
 		}
 	})
-	t.Run("the page loads nothing from elsewhere and runs no script", func(t *testing.T) {
-		if strings.Contains(p.body, "<script") || strings.Contains(p.body, "http://") || strings.Contains(p.body, "https://") {
-			t.Error("the page has a script or an outside address")
+	t.Run("the page loads nothing from elsewhere and has no inline script or style", func(t *testing.T) {
+		if strings.Contains(p.body, "http://") || strings.Contains(p.body, "https://") {
+			t.Error("the page has an outside address")
 		}
-		if !strings.Contains(p.body, `href="/static/style.css"`) {
+		if !strings.Contains(p.body, `href="/static/style.css?v=`) {
 			t.Error("the page does not link its style sheet")
 		}
+		checkNoInline(t, p.body)
 	})
 	fields := []string{`name="style"`, `name="pressure"`, `name="hours_since"`, `name="text"`}
 	for _, c := range aftercare.Symptoms.Codes() {
@@ -150,18 +151,42 @@ func TestHomePage(t *testing.T) {
 			}
 		}
 	})
-	t.Run("the red flags are a marked group", func(t *testing.T) {
+	t.Run("the red flags are a marked group, the first of their step", func(t *testing.T) {
 		i := strings.Index(p.body, `data-red-flag="true"`)
 		if i < 0 {
 			t.Fatal("no red-flag group")
 		}
-		for _, c := range []string{"chest_pain", "facial_droop", "calf_swelling", "dark_urine"} {
-			if strings.Index(p.body, `value="`+c+`"`) < i {
+		group := p.body[i : i+strings.Index(p.body[i:], "</fieldset>")]
+		for _, c := range []string{"chest_pain", "facial_droop", "calf_swelling", "dark_urine", "saddle_numbness"} {
+			if !strings.Contains(group, `value="`+c+`"`) {
 				t.Errorf("%s is not in the red-flag group", c)
 			}
 		}
-		if strings.Index(p.body, `value="stiffness"`) > i {
+		if strings.Contains(group, `value="stiffness"`) {
 			t.Error("stiffness is among the red flags")
+		}
+		if strings.Index(p.body, `id="step-3"`) > i || strings.Index(p.body, `name="symptoms"`) < i {
+			t.Error("the red-flag group is not the first symptoms of step 3")
+		}
+	})
+	t.Run("the body map has one link per area to its pain field", func(t *testing.T) {
+		for _, c := range aftercare.Areas.Codes() {
+			link := `<a href="#pain_` + c.Code + `" class="region v-unset" data-area="` + c.Code + `"`
+			if n := strings.Count(p.body, link); n < 1 {
+				t.Errorf("no map region links to pain_%s", c.Code)
+			}
+			tabbable := regexp.MustCompile(link + `[^>]*aria-label="[^"]+">`)
+			if n := len(tabbable.FindAllString(p.body, -1)); n != 1 {
+				t.Errorf("%d tabbable regions for %s, want 1", n, c.Code)
+			}
+			if !strings.Contains(p.body, `<label for="pain_`+c.Code+`">`+c.Label+`</label>`) {
+				t.Errorf("the pain field of %s has no label", c.Code)
+			}
+		}
+	})
+	t.Run("the page is light", func(t *testing.T) {
+		if n := len(p.body) + len(s.get(t, "/static/style.css").body) + len(s.get(t, "/static/app.js").body); n > 100<<10 {
+			t.Errorf("the page weighs %d bytes with its style sheet and script", n)
 		}
 	})
 	t.Run("the style sheet is served", func(t *testing.T) {
@@ -194,10 +219,15 @@ func TestCheck(t *testing.T) {
 			if got := p.level(); got != tt.level {
 				t.Errorf("data-level %q, want %q", got, tt.level)
 			}
-			for _, part := range []string{`class="headline"`, `class="recovery"`, `class="disclaimer"`, `class="reasons"`, "Source:"} {
+			for _, part := range []string{`class="headline"`, `class="disclaimer"`, `class="reasons"`, "Source:", `class="card"`} {
 				if !strings.Contains(p.body, part) {
 					t.Errorf("the answer lacks %s", part)
 				}
+			}
+			// The recovery window is shown unless the answer sends the client for care today or now.
+			soon := tt.level == "urgent" || tt.level == "emergency"
+			if has := strings.Contains(p.body, `class="recovery-chart"`) && strings.Contains(p.body, `class="recovery"`); has == soon {
+				t.Errorf("the recovery window is shown: %v", has)
 			}
 			banner := strings.Contains(p.body, `class="emergency-banner"`)
 			if banner != (tt.level == "emergency") {
@@ -306,7 +336,7 @@ func TestClientPages(t *testing.T) {
 		if strings.Contains(p.body, "Kai") {
 			t.Error("the page shows the client's name")
 		}
-		if strings.Contains(p.body, "earlier check-ins") {
+		if strings.Contains(p.body, "Your check-ins") {
 			t.Error("the page lists check-ins before any")
 		}
 	})
@@ -323,7 +353,7 @@ func TestClientPages(t *testing.T) {
 			t.Fatalf("check-ins %+v", got.CheckIns)
 		}
 		again := s.get(t, "/c/"+token)
-		if !strings.Contains(again.body, "Your earlier check-ins") || !strings.Contains(again.body, "worst pain 5/10") {
+		if !strings.Contains(again.body, "Your check-ins") || !strings.Contains(again.body, "worst pain 5/10") || !strings.Contains(again.body, `id="curve"`) {
 			t.Errorf("the earlier check-in is not listed: %.3000s", again.body)
 		}
 	})

@@ -3,17 +3,22 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"aftercare"
+	"aftercare/export"
+	"aftercare/httpapi"
 	"aftercare/password"
 	"aftercare/web"
 )
@@ -26,9 +31,14 @@ commands:
   list-clinics
   create-user --clinic ID --email E --role owner|therapist
                 reads the password (at least 12 characters) from standard input
-  create-token --clinic ID --name N
-                prints an API token once
+  set-password --clinic ID --email E
+                reads the new password from standard input; ends the user's sign-ins
+  create-token --clinic ID --name N [--scopes read,write]
+                prints an API token once; scopes: read, write, export, erase
+  list-tokens --clinic ID
   revoke-token --clinic ID --id N
+  audit --clinic ID [--since 2026-11-01] [--format text|csv|json]
+                prints the clinic's audit log, oldest first
 
 Every command takes --data DIR or --database URL as aftercare serve does
 ("aftercare admin COMMAND -h" lists the flags).
@@ -50,10 +60,16 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return adminListClinics(ctx, e, args)
 	case "create-user":
 		return adminCreateUser(ctx, e, args)
+	case "set-password":
+		return adminSetPassword(ctx, e, args)
 	case "create-token":
 		return adminCreateToken(ctx, e, args)
+	case "list-tokens":
+		return adminListTokens(ctx, e, args)
 	case "revoke-token":
 		return adminRevokeToken(ctx, e, args)
+	case "audit":
+		return adminAudit(ctx, e, args)
 	}
 	fmt.Fprintf(e.stderr, "aftercare: unknown admin command %q\n\n%s", name, adminUsage)
 	return errUsage
@@ -110,6 +126,7 @@ type adminFlags struct {
 	fs interface {
 		StringVar(p *string, name, value, usage string)
 		Int64Var(p *int64, name string, value int64, usage string)
+		BoolVar(p *bool, name string, value bool, usage string)
 	}
 	store  storeFlags
 	checks []func() error
@@ -255,10 +272,7 @@ func adminCreateUser(ctx context.Context, e *env, args []string) error {
 			return nil
 		})
 	}, func(st aftercare.Store) error {
-		if _, err := st.FindClinic(ctx, clinic); err != nil {
-			if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
-				return aftercare.Errorf(aftercare.ENOTFOUND, "--clinic", "no clinic %d", clinic)
-			}
+		if err := findClinic(ctx, st, clinic); err != nil {
 			return err
 		}
 		pw, err := readPassword(e.stdin)
@@ -273,9 +287,91 @@ func adminCreateUser(ctx context.Context, e *env, args []string) error {
 		if err := st.CreateUser(ctx, u); err != nil {
 			return err
 		}
+		if err := cliAudit(ctx, st, clinic, "create-user", aftercare.AuditCreate, fmt.Sprintf("user/%d", u.ID)); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "user_id: %d\n", u.ID)
 		return nil
 	})
+}
+
+// cliAudit writes what an admin command changed to the clinic's audit log, as
+// "cli", with the command as the route.
+func cliAudit(ctx context.Context, st aftercare.Store, clinicID int64, command, action, object string) error {
+	return st.AppendAudit(ctx, &aftercare.AuditEntry{
+		ClinicID: clinicID, At: aftercare.StoredTime(time.Now()), Actor: "cli", Action: action, Object: object,
+		Outcome: aftercare.OutcomeOK, Route: "aftercare admin " + command,
+	})
+}
+
+// findClinic checks that the clinic of --clinic exists.
+func findClinic(ctx context.Context, st aftercare.Store, id int64) error {
+	if _, err := st.FindClinic(ctx, id); err != nil {
+		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
+			return aftercare.Errorf(aftercare.ENOTFOUND, "--clinic", "no clinic %d", id)
+		}
+		return err
+	}
+	return nil
+}
+
+func adminSetPassword(ctx context.Context, e *env, args []string) error {
+	var clinic int64
+	var email string
+	return withStore(ctx, e, "set-password", args, func(a *adminFlags) {
+		a.id(&clinic, "clinic", "the clinic's id")
+		a.required(&email, "email", "the user's email address")
+	}, func(st aftercare.Store) error {
+		if err := findClinic(ctx, st, clinic); err != nil {
+			return err
+		}
+		u, err := st.FindUserByEmail(ctx, email)
+		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND || err == nil && u.ClinicID != clinic {
+			return aftercare.Errorf(aftercare.ENOTFOUND, "--email", "no user %s in clinic %d", email, clinic)
+		} else if err != nil {
+			return err
+		}
+		pw, err := readPassword(e.stdin)
+		if err != nil {
+			return aftercare.Errorf(aftercare.EINVALID, "password", "%v", err)
+		}
+		hash, err := password.Hash(pw)
+		if err != nil {
+			return err
+		}
+		if err := st.SetPassword(ctx, clinic, u.ID, hash); err != nil {
+			return err
+		}
+		if err := st.ClearLoginFailures(ctx, "email:"+strings.ToLower(u.Email)); err != nil {
+			return err
+		}
+		if err := cliAudit(ctx, st, clinic, "set-password", aftercare.AuditUpdate, fmt.Sprintf("user/%d/password", u.ID)); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "password of user %d set; their sign-ins are ended\n", u.ID)
+		return nil
+	})
+}
+
+// parseScopes reads a comma-separated list of token scopes.
+func parseScopes(list string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !slices.Contains(aftercare.Scopes, f) {
+			return nil, fmt.Errorf("--scopes: unknown scope %q; allowed: %s", f, strings.Join(aftercare.Scopes, ", "))
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--scopes names no scope; allowed: %s", strings.Join(aftercare.Scopes, ", "))
+	}
+	return out, nil
 }
 
 // readPassword reads the first line of r as the password.
@@ -299,23 +395,30 @@ func readPassword(r io.Reader) (string, error) {
 
 func adminCreateToken(ctx context.Context, e *env, args []string) error {
 	var clinic int64
-	var name string
+	var name, scopeList string
+	var scopes []string
 	return withStore(ctx, e, "create-token", args, func(a *adminFlags) {
 		a.id(&clinic, "clinic", "the clinic's id")
 		a.required(&name, "name", "a name that says who or what uses the token")
+		a.fs.StringVar(&scopeList, "scopes", strings.Join(aftercare.DefaultTokenScopes, ","),
+			"what the token may do, comma-separated: "+strings.Join(aftercare.Scopes, ", "))
+		a.check(func() (err error) {
+			scopes, err = parseScopes(scopeList)
+			return err
+		})
 	}, func(st aftercare.Store) error {
-		if _, err := st.FindClinic(ctx, clinic); err != nil {
-			if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
-				return aftercare.Errorf(aftercare.ENOTFOUND, "--clinic", "no clinic %d", clinic)
-			}
+		if err := findClinic(ctx, st, clinic); err != nil {
 			return err
 		}
-		secret, hash := aftercare.NewSecret("act_")
-		t := &aftercare.APIToken{ClinicID: clinic, Name: name, Hash: hash}
+		secret, hash := aftercare.NewSecret(httpapi.TokenPrefix)
+		t := &aftercare.APIToken{ClinicID: clinic, Name: name, Hash: hash, Scopes: scopes}
 		if err := st.CreateToken(ctx, t); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "token_id: %d\ntoken: %s\n", t.ID, secret)
+		if err := cliAudit(ctx, st, clinic, "create-token", aftercare.AuditCreate, fmt.Sprintf("token/%d", t.ID)); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "token_id: %d\nscopes: %s\ntoken: %s\n", t.ID, strings.Join(t.Scopes, ","), secret)
 		fmt.Fprintln(e.stderr, "aftercare: keep the token: it is shown only now")
 		return nil
 	})
@@ -333,7 +436,144 @@ func adminRevokeToken(ctx context.Context, e *env, args []string) error {
 			}
 			return err
 		}
+		if err := cliAudit(ctx, st, clinic, "revoke-token", aftercare.AuditUpdate, fmt.Sprintf("token/%d/revoked", id)); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "token %d revoked\n", id)
 		return nil
 	})
+}
+
+func adminListTokens(ctx context.Context, e *env, args []string) error {
+	var clinic int64
+	return withStore(ctx, e, "list-tokens", args, func(a *adminFlags) {
+		a.id(&clinic, "clinic", "the clinic's id")
+	}, func(st aftercare.Store) error {
+		if err := findClinic(ctx, st, clinic); err != nil {
+			return err
+		}
+		ts, err := st.ListTokens(ctx, clinic)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tSCOPES\tCREATED\tLAST USED\tREVOKED")
+		for _, t := range ts {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Scopes, ","),
+				t.CreatedAt.UTC().Format(time.RFC3339), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
+		}
+		return tw.Flush()
+	})
+}
+
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// auditFormats are the formats aftercare admin audit prints.
+var auditFormats = []string{"text", "csv", "json"}
+
+// parseSince reads --since: a date (2026-11-01, midnight UTC) or an RFC 3339 time.
+func parseSince(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--since %q must be a date such as 2026-11-01 or a time such as 2026-11-01T09:00:00Z", s)
+}
+
+func adminAudit(ctx context.Context, e *env, args []string) error {
+	var clinic int64
+	var sinceText, format string
+	var since time.Time
+	var unattributed bool
+	return withStore(ctx, e, "audit", args, func(a *adminFlags) {
+		a.fs.Int64Var(&clinic, "clinic", 0, "the clinic's id (required unless --unattributed)")
+		a.fs.BoolVar(&unattributed, "unattributed", false, "print the refused attempts tied to no clinic (no or a forged credential, a bad link) instead")
+		a.check(func() error {
+			switch {
+			case unattributed && clinic != 0:
+				return fmt.Errorf("--clinic and --unattributed exclude each other: give one")
+			case !unattributed && clinic <= 0:
+				return fmt.Errorf("--clinic is required: a positive id (or --unattributed)")
+			}
+			return nil
+		})
+		a.fs.StringVar(&sinceText, "since", "", "the first day (2026-11-01) or time (RFC 3339) to print; the whole log without it")
+		a.fs.StringVar(&format, "format", "text", "the output: "+strings.Join(auditFormats, ", "))
+		a.check(func() (err error) {
+			since, err = parseSince(strings.TrimSpace(sinceText))
+			return err
+		})
+		a.check(func() error {
+			if !slices.Contains(auditFormats, format) {
+				return fmt.Errorf("--format %q; allowed: %s", format, strings.Join(auditFormats, ", "))
+			}
+			return nil
+		})
+	}, func(st aftercare.Store) error {
+		if !unattributed {
+			if err := findClinic(ctx, st, clinic); err != nil {
+				return err
+			}
+		}
+		es, err := st.ListAudit(ctx, clinic, since)
+		if err != nil {
+			return err
+		}
+		return writeAudit(e.stdout, format, es)
+	})
+}
+
+// writeAudit prints audit entries as a table, CSV (spreadsheet-safe) or JSON lines.
+func writeAudit(w io.Writer, format string, es []*aftercare.AuditEntry) error {
+	header := []string{"id", "at", "clinic_id", "actor", "action", "object", "client_id", "outcome", "address", "request_id", "route"}
+	row := func(x *aftercare.AuditEntry) []string {
+		client := ""
+		if x.ClientID != 0 {
+			client = strconv.FormatInt(x.ClientID, 10)
+		}
+		return []string{strconv.FormatInt(x.ID, 10), x.At.UTC().Format(time.RFC3339Nano), strconv.FormatInt(x.ClinicID, 10),
+			x.Actor, x.Action, x.Object, client, x.Outcome, x.Address, x.RequestID, x.Route}
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		for _, x := range es {
+			if err := enc.Encode(x); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(header)
+		for _, x := range es {
+			cells := row(x)
+			for i, c := range cells {
+				cells[i] = export.SpreadsheetSafe(c)
+			}
+			_ = cw.Write(cells)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.ToUpper(strings.Join(header, "\t")))
+	for _, x := range es {
+		cells := row(x)
+		for i, c := range cells {
+			cells[i] = dash(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
 }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"aftercare"
 	"aftercare/password"
@@ -186,4 +189,123 @@ func TestAdminReadsTheEnvironment(t *testing.T) {
 			t.Errorf("exit %d: %s", out.code, out.stderr)
 		}
 	})
+}
+
+func TestAdminAccounts(t *testing.T) {
+	for _, kind := range storeKinds {
+		t.Run("on "+kind, func(t *testing.T) {
+			where := storeArgs(t, kind)
+			admin := func(stdin string, args ...string) outcome {
+				return runCommand(t, nil, stdin, append(append([]string{"admin"}, args...), where...)...)
+			}
+			out := admin("", "create-clinic", "--name", "Audited")
+			clinicID := clinicIDLine.FindStringSubmatch(out.stdout)[1]
+			email := "owner-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@audited.example"
+			var tokenID string
+			t.Run("create-token takes scopes and prints them", func(t *testing.T) {
+				out := admin("", "create-token", "--clinic", clinicID, "--name", "exports", "--scopes", "read,export,read")
+				if out.code != 0 || !strings.Contains(out.stdout, "scopes: read,export\n") || tokenLine.FindStringSubmatch(out.stdout) == nil {
+					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+				}
+				tokenID = tokenIDLine.FindStringSubmatch(out.stdout)[1]
+			})
+			t.Run("create-token without scopes gives read and write", func(t *testing.T) {
+				out := admin("", "create-token", "--clinic", clinicID, "--name", "desk")
+				if out.code != 0 || !strings.Contains(out.stdout, "scopes: read,write\n") {
+					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+				}
+			})
+			t.Run("list-tokens shows each token's scopes, last use and revocation, never the secret", func(t *testing.T) {
+				admin("", "revoke-token", "--clinic", clinicID, "--id", tokenID)
+				out := admin("", "list-tokens", "--clinic", clinicID)
+				if out.code != 0 || !strings.Contains(out.stdout, "exports") || !strings.Contains(out.stdout, "read,export") ||
+					!strings.Contains(out.stdout, "LAST USED") || strings.Contains(out.stdout, "act_") {
+					t.Fatalf("exit %d, stdout %q", out.code, out.stdout)
+				}
+				for line := range strings.Lines(out.stdout) {
+					times := regexp.MustCompile(`\d{4}-\d\d-\d\dT\S+`).FindAllString(line, -1)
+					if strings.Contains(line, "exports") && len(times) != 2 {
+						t.Errorf("the revoked token does not show its creation and revocation: %q", line)
+					}
+				}
+			})
+			t.Run("set-password replaces the password", func(t *testing.T) {
+				admin("first password is long\n", "create-user", "--clinic", clinicID, "--email", email, "--role", "owner")
+				out := admin("second password is longer\n", "set-password", "--clinic", clinicID, "--email", email)
+				if out.code != 0 || strings.Contains(out.stdout+out.stderr, "second password") {
+					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+				}
+			})
+			t.Run("audit prints what the commands changed", func(t *testing.T) {
+				out := admin("", "audit", "--clinic", clinicID)
+				if out.code != 0 {
+					t.Fatalf("exit %d: %s", out.code, out.stderr)
+				}
+				for _, want := range []string{"ACTOR", "cli", "token/" + tokenID, "user/", "/password", "create", "update"} {
+					if !strings.Contains(out.stdout, want) {
+						t.Errorf("the audit lacks %q:\n%s", want, out.stdout)
+					}
+				}
+			})
+			t.Run("audit prints JSON lines", func(t *testing.T) {
+				out := admin("", "audit", "--clinic", clinicID, "--since", "2020-01-01", "--format", "json")
+				lines := strings.Split(strings.TrimSpace(out.stdout), "\n")
+				if out.code != 0 || len(lines) < 4 {
+					t.Fatalf("exit %d, stdout %q", out.code, out.stdout)
+				}
+				for _, line := range lines {
+					var e aftercare.AuditEntry
+					if err := json.Unmarshal([]byte(line), &e); err != nil || e.Actor != "cli" || e.At.IsZero() {
+						t.Errorf("line %q: %+v, %v", line, e, err)
+					}
+				}
+			})
+			t.Run("audit prints CSV with a header", func(t *testing.T) {
+				out := admin("", "audit", "--clinic", clinicID, "--format", "csv")
+				rows, err := csv.NewReader(strings.NewReader(out.stdout)).ReadAll()
+				if out.code != 0 || err != nil || len(rows) < 5 || rows[0][0] != "id" || rows[0][3] != "actor" {
+					t.Fatalf("exit %d, %v, stdout %q", out.code, err, out.stdout)
+				}
+			})
+			t.Run("audit of the unattributed attempts leaves out every clinic's entries", func(t *testing.T) {
+				out := admin("", "audit", "--unattributed", "--format", "json")
+				if out.code != 0 || strings.Contains(out.stdout, `"actor":"cli"`) {
+					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+				}
+			})
+			t.Run("audit since tomorrow prints only the header", func(t *testing.T) {
+				out := admin("", "audit", "--clinic", clinicID, "--since", time.Now().Add(48*time.Hour).Format(time.DateOnly))
+				if out.code != 0 || strings.Count(strings.TrimSpace(out.stdout), "\n") != 0 {
+					t.Fatalf("exit %d, stdout %q", out.code, out.stdout)
+				}
+			})
+			refused := []struct {
+				name  string
+				stdin string
+				args  []string
+				code  int
+				says  string
+			}{
+				{"create-token with an unknown scope", "", []string{"create-token", "--clinic", clinicID, "--name", "x", "--scopes", "read,admin"}, 2, "allowed: read, write, export, erase"},
+				{"create-token with no scope", "", []string{"create-token", "--clinic", clinicID, "--name", "x", "--scopes", ","}, 2, "allowed: read, write, export, erase"},
+				{"audit with a bad since", "", []string{"audit", "--clinic", clinicID, "--since", "last week"}, 2, "--since"},
+				{"audit with an unknown format", "", []string{"audit", "--clinic", clinicID, "--format", "xml"}, 2, "allowed: text, csv, json"},
+				{"audit of an unknown clinic", "", []string{"audit", "--clinic", "999999"}, 1, "no clinic"},
+				{"audit of neither a clinic nor the unattributed attempts", "", []string{"audit"}, 2, "--clinic is required"},
+				{"audit of a clinic and the unattributed attempts at once", "", []string{"audit", "--clinic", clinicID, "--unattributed"}, 2, "exclude each other"},
+				{"list-tokens of an unknown clinic", "", []string{"list-tokens", "--clinic", "999999"}, 1, "no clinic"},
+				{"set-password of an unknown user", "a long enough password\n", []string{"set-password", "--clinic", clinicID, "--email", "nobody@x.example"}, 1, "no user"},
+				{"set-password of another clinic's user", "a long enough password\n", []string{"set-password", "--clinic", "999999", "--email", email}, 1, "no clinic"},
+				{"set-password with a short password", "short\n", []string{"set-password", "--clinic", clinicID, "--email", email}, 1, "at least 12"},
+			}
+			for _, tt := range refused {
+				t.Run(tt.name+" is refused", func(t *testing.T) {
+					out := admin(tt.stdin, tt.args...)
+					if out.code != tt.code || !strings.Contains(out.stderr, tt.says) {
+						t.Errorf("exit %d (want %d), stderr %q (want %q)", out.code, tt.code, out.stderr, tt.says)
+					}
+				})
+			}
+		})
+	}
 }

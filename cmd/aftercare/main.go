@@ -4,6 +4,7 @@
 //	aftercare knowledge validate|show  check or read the knowledge base
 //	aftercare serve [flags]            run the web app and API
 //	aftercare admin COMMAND [flags]    clinics, staff and API tokens
+//	aftercare backup|restore|verify    copy, put back or check the database
 //
 // main only wires; each command lives in its own file and gets its environment
 // through run, so tests start the real thing in-process.
@@ -62,7 +63,11 @@ usage:
   aftercare knowledge validate [FILE]  check a knowledge file (the built-in one without FILE)
   aftercare knowledge show             the rules, advice and sources, readable
   aftercare serve [flags]              run the web app and the API
-  aftercare admin COMMAND [flags]      create-clinic, list-clinics, create-user, create-token, revoke-token
+  aftercare admin COMMAND [flags]      create-clinic, list-clinics, create-user, set-password, create-token,
+                                       list-tokens, revoke-token, audit
+  aftercare backup --out FILE          a consistent copy of the SQLite database, while serving
+  aftercare restore --from FILE        put a SQLite backup in place (serve stopped)
+  aftercare verify                     check the database: integrity, migrations, jobs, counts
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -80,6 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, e, args[2:])
 	case "admin":
 		return runAdmin(ctx, e, args[2:])
+	case "backup":
+		return runBackup(ctx, e, args[2:])
+	case "restore":
+		return runRestore(ctx, e, args[2:])
+	case "verify":
+		return runVerify(ctx, e, args[2:])
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

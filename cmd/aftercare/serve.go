@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -26,7 +28,7 @@ import (
 	"aftercare/web"
 )
 
-// Timeouts of the HTTP server, and how long a shutdown waits for requests in flight.
+// Default timeouts of the HTTP server (each has a flag), and how long a shutdown waits for requests in flight.
 const (
 	readHeaderTimeout = 5 * time.Second
 	readTimeout       = 30 * time.Second
@@ -157,6 +159,17 @@ type serveConfig struct {
 	linkTTL         time.Duration
 	smtp            followup.MailConfig
 	logLevel        string
+	// The HTTP server's timeouts: a client slower than these is cut off.
+	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+
+	// tlsCert and tlsKey serve HTTPS; both or neither.
+	tlsCert, tlsKey string
+	// trustedProxy lists the reverse proxies whose X-Forwarded-* headers are believed.
+	trustedProxy string
+	// assessRate is the requests a minute one address may make to the public assessment doors.
+	assessRate int
+	// proxies is trustedProxy parsed.
+	proxies []netip.Prefix
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -175,6 +188,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.smtp.Password, "smtp-password", "", "the SMTP password")
 	fs.StringVar(&c.smtp.TLS, "smtp-tls", "starttls", "the SMTP transport security: starttls, tls or none")
 	fs.StringVar(&c.logLevel, "log-level", "info", "the least level logged: debug, info, warn or error")
+	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", readHeaderTimeout, "how long a client may take to send a request's headers")
+	fs.DurationVar(&c.readTimeout, "read-timeout", readTimeout, "how long a client may take to send a whole request")
+	fs.DurationVar(&c.writeTimeout, "write-timeout", writeTimeout, "how long a response may take to be written")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", idleTimeout, "how long an idle keep-alive connection is kept open")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "a PEM certificate (chain) file: serve HTTPS with it and --tls-key")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
+	fs.StringVar(&c.trustedProxy, "trusted-proxy", "", "addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated")
+	fs.IntVar(&c.assessRate, "assess-rate", httpapi.DefaultAssessRate, "requests a minute one address may make to the public assessment doors (POST /api/v1/assessments, POST /check)")
 	if err := parseFlags(fs, args, e.getenv); err != nil {
 		if errors.Is(err, errHelp) {
 			return nil
@@ -189,6 +210,27 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if c.linkTTL <= 0 {
 		fmt.Fprintln(e.stderr, "aftercare: --link-ttl must be positive")
 		return errUsage
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		fmt.Fprintln(e.stderr, "aftercare: --tls-cert and --tls-key go together: give both to serve HTTPS, or neither")
+		return errUsage
+	}
+	if c.assessRate <= 0 {
+		fmt.Fprintf(e.stderr, "aftercare: --assess-rate must be a positive number of requests a minute, not %d\n", c.assessRate)
+		return errUsage
+	}
+	proxies, err := httpapi.ParseTrustedProxies(c.trustedProxy)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "aftercare: --trusted-proxy: %s\n", aftercare.ErrorMessage(err))
+		return errUsage
+	}
+	c.proxies = proxies
+	for name, d := range map[string]time.Duration{"read-header-timeout": c.readHeaderTimeout, "read-timeout": c.readTimeout,
+		"write-timeout": c.writeTimeout, "idle-timeout": c.idleTimeout} {
+		if d <= 0 {
+			fmt.Fprintf(e.stderr, "aftercare: --%s must be positive\n", name)
+			return errUsage
+		}
 	}
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	return serve(ctx, e, c, logger)
@@ -212,6 +254,19 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		}
 	}
 
+	var tlsConfig *tls.Config
+	if c.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
+		if err != nil {
+			return fmt.Errorf("loading --tls-cert and --tls-key: %w", err)
+		}
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+
 	st, err := openStore(ctx, c.storeFlags)
 	if err != nil {
 		return err
@@ -226,7 +281,7 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 	addr := ln.Addr().String()
 	baseURL := strings.TrimRight(c.baseURL, "/")
 	if baseURL == "" {
-		baseURL = "http://" + addr
+		baseURL = scheme + "://" + addr
 		if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
 			logger.Warn("the links sent to clients point at " + baseURL + "; set --base-url to the server's public address")
 		}
@@ -261,26 +316,41 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		Now:      time.Now,
 		BaseURL:  baseURL,
 		LinkTTL:  c.linkTTL,
+		// The access log keeps route patterns only: never paths (a client
+		// link carries its token in one), headers, bodies or emails.
+		TrustedProxies: c.proxies,
+		AssessRate:     c.assessRate,
 		Web: web.New(web.Deps{
 			Assessor:        assessor,
 			Store:           st,
+			Knowledge:       assessor.Knowledge(),
 			Now:             time.Now,
 			EmergencyNumber: c.emergencyNumber,
+			BaseURL:         baseURL,
+			LinkTTL:         c.linkTTL,
 			Logger:          logger,
 		}),
 	})
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: c.readHeaderTimeout,
+		ReadTimeout:       c.readTimeout,
+		WriteTimeout:      c.writeTimeout,
+		IdleTimeout:       c.idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsConfig,
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintf(e.stderr, "aftercare: serving on http://%s\n", addr)
+	go func() {
+		if tlsConfig != nil {
+			// The certificate is in TLSConfig already.
+			served <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		served <- srv.Serve(ln)
+	}()
+	fmt.Fprintf(e.stderr, "aftercare: serving on %s://%s\n", scheme, addr)
 	logger.Info("serving", "addr", addr, "knowledge_version", assessor.KnowledgeVersion())
 
 	var serveErr error

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"aftercare"
@@ -98,9 +100,16 @@ func WorstPain(c *aftercare.CheckIn) (pain int, ok bool) {
 	return pain, ok
 }
 
+// Door is what a check-in is stored through: an *aftercare.Access on the
+// clinic side (scoped to the caller's clinic and audited), or the *Link a
+// client opened (audited as the link's holder).
+type Door interface {
+	CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error)
+}
+
 // Record completes req from the session, assesses it at now and stores the
-// check-in; the flag is non-nil when the check-in was flagged for the clinic.
-func Record(ctx context.Context, store aftercare.Store, assessor aftercare.Assessor, s *aftercare.Session, req aftercare.Request, now time.Time) (*aftercare.CheckIn, *aftercare.Flag, error) {
+// check-in through door; the flag is non-nil when the check-in was flagged for the clinic.
+func Record(ctx context.Context, door Door, assessor aftercare.Assessor, s *aftercare.Session, req aftercare.Request, now time.Time) (*aftercare.CheckIn, *aftercare.Flag, error) {
 	req, err := Prepare(s, req, now)
 	if err != nil {
 		return nil, nil, err
@@ -117,42 +126,131 @@ func Record(ctx context.Context, store aftercare.Store, assessor aftercare.Asses
 		Assessment: *resp,
 		CreatedAt:  now,
 	}
-	flag, err := store.CreateCheckIn(ctx, c)
+	flag, err := door.CreateCheckIn(ctx, c)
 	if err != nil {
 		return nil, nil, err
 	}
 	return c, flag, nil
 }
 
+// TokenPrefix begins every client link token.
+const TokenPrefix = "c_"
+
+// tokenChars is the length of the random part of a link token: 256 bits in
+// unpadded base64url.
+const tokenChars = 43
+
+// ParseToken checks that a link token has the shape of one this service
+// makes ("c_" and 43 base64url characters) before any lookup; any other text
+// is ENOTFOUND, as an unknown link is.
+func ParseToken(token string) error {
+	rest, ok := strings.CutPrefix(token, TokenPrefix)
+	if !ok || len(rest) != tokenChars {
+		return notFound()
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return notFound()
+		}
+	}
+	return nil
+}
+
 // Link is what a client's private link opens: the session with its check-ins,
-// oldest first, and the clinic it belongs to.
+// oldest first, and the clinic it belongs to. It is also the door through
+// which the link's holder checks in, audited as "link:session/N".
 type Link struct {
 	Session *aftercare.Session
 	Clinic  *aftercare.Clinic
+
+	store aftercare.Store
+	meta  aftercare.RequestMeta
 }
 
+// Actor names the holder of a link in the audit log: "link:session/N".
+func (l *Link) Actor() string { return LinkActor(l.Session.ID) }
+
+// LinkActor names the holder of a session's link in the audit log.
+func LinkActor(sessionID int64) string { return "link:session/" + strconv.FormatInt(sessionID, 10) }
+
 // Open finds the live session of a client link token at now. A link that is
-// unknown, expired or revoked is ENOTFOUND, with nothing told about which.
+// malformed, unknown, expired or revoked is ENOTFOUND, with nothing told about
+// which. Every opening is written to the audit log with the request's
+// aftercare.RequestMeta from ctx: a refused one under no clinic (ClinicID 0)
+// as "anonymous", an admitted one as a read of the session by the link's holder.
 func Open(ctx context.Context, store aftercare.Store, token string, now time.Time) (*Link, error) {
-	if token == "" || len(token) > 200 {
-		return nil, notFound()
+	meta := aftercare.RequestMetaFrom(ctx)
+	deny := func(err error) (*Link, error) {
+		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
+			_ = store.AppendAudit(ctx, &aftercare.AuditEntry{
+				At: aftercare.StoredTime(now), Actor: "anonymous", Action: aftercare.AuditDenied, Object: "link",
+				Outcome: aftercare.OutcomeDenied, Address: meta.Address, RequestID: meta.RequestID, Route: meta.Route,
+			})
+		}
+		return nil, err
+	}
+	if err := ParseToken(token); err != nil {
+		return deny(err)
 	}
 	s, err := store.FindSessionByLink(ctx, aftercare.HashSecret(token), now)
 	if err != nil {
 		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
-			return nil, notFound()
+			return deny(notFound())
 		}
 		return nil, err
 	}
 	full, err := store.FindSession(ctx, s.ClinicID, s.ID)
 	if err != nil {
+		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
+			// Erased between the two reads.
+			return deny(notFound())
+		}
 		return nil, err
 	}
+	full.LinkExpiresAt = s.LinkExpiresAt
 	clinic, err := store.FindClinic(ctx, s.ClinicID)
 	if err != nil {
 		return nil, err
 	}
-	return &Link{Session: full, Clinic: clinic}, nil
+	l := &Link{Session: full, Clinic: clinic, store: store, meta: meta}
+	if err := l.audit(ctx, aftercare.AuditRead, "session/"+strconv.FormatInt(full.ID, 10), now); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// audit writes one admitted action of the link's holder.
+func (l *Link) audit(ctx context.Context, action, object string, at time.Time) error {
+	return l.store.AppendAudit(ctx, &aftercare.AuditEntry{
+		ClinicID: l.Session.ClinicID, At: aftercare.StoredTime(at), Actor: l.Actor(), Action: action, Object: object,
+		ClientID: l.Session.ClientID, Outcome: aftercare.OutcomeOK,
+		Address: l.meta.Address, RequestID: l.meta.RequestID, Route: l.meta.Route,
+	})
+}
+
+// CreateCheckIn stores a check-in of the link's own session (whatever session
+// c names) and audits it; it makes a Link a Door.
+func (l *Link) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
+	c.ClinicID, c.SessionID = l.Session.ClinicID, l.Session.ID
+	f, err := l.store.CreateCheckIn(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	at := c.CreatedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if err := l.audit(ctx, aftercare.AuditCreate, "check_in/"+strconv.FormatInt(c.ID, 10), at); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Record completes req from the link's session, assesses it at now and stores
+// it as a check-in of that session, audited as the link's holder.
+func (l *Link) Record(ctx context.Context, assessor aftercare.Assessor, req aftercare.Request, now time.Time) (*aftercare.CheckIn, *aftercare.Flag, error) {
+	return Record(ctx, l, assessor, l.Session, req, now)
 }
 
 func notFound() error {

@@ -1,6 +1,7 @@
 package checkin
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -98,4 +99,54 @@ func TestPrepare(t *testing.T) {
 			t.Errorf("err %v", err)
 		}
 	})
+}
+
+func TestParseToken(t *testing.T) {
+	good := TokenPrefix + strings.Repeat("A", 43)
+	tests := []struct {
+		name, token string
+		ok          bool
+	}{
+		{"a link token of the service's shape is read", good, true},
+		{"a token with - and _ is read", TokenPrefix + strings.Repeat("-_", 21) + "a", true},
+		{"a token one character short is refused", good[:len(good)-1], false},
+		{"a token one character long is refused", good + "A", false},
+		{"an API token is refused", "act_" + strings.Repeat("A", 43), false},
+		{"a token with a slash is refused", TokenPrefix + strings.Repeat("A", 42) + "/", false},
+		{"a token with padding is refused", TokenPrefix + strings.Repeat("A", 42) + "=", false},
+		{"an empty token is refused", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ParseToken(tt.token)
+			if (err == nil) != tt.ok {
+				t.Fatalf("ParseToken(%q) = %v", tt.token, err)
+			}
+			if err != nil && !IsNotFound(err) {
+				t.Errorf("the error %v is not ENOTFOUND", err)
+			}
+		})
+	}
+}
+
+// FuzzParseToken reads any link token: no panic, and only text of the shape
+// aftercare.NewSecret makes is admitted.
+func FuzzParseToken(f *testing.F) {
+	for _, seed := range []string{TokenPrefix + strings.Repeat("A", 43), "c_", "c_" + strings.Repeat("é", 21) + "a", "act_x", "", "c_%2F"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		err := ParseToken(token)
+		shaped := len(token) == len(TokenPrefix)+43 && strings.HasPrefix(token, TokenPrefix) &&
+			strings.Trim(token[len(TokenPrefix):], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
+		if (err == nil) != shaped {
+			t.Fatalf("ParseToken(%q) = %v; shaped %v", token, err, shaped)
+		}
+	})
+}
+
+func TestLinkActor(t *testing.T) {
+	if got := LinkActor(7); got != "link:session/7" {
+		t.Errorf("LinkActor(7) = %q", got)
+	}
 }

@@ -1,0 +1,73 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"aftercare"
+	"aftercare/httpapi/checkin"
+)
+
+// Header names of idempotent check-ins: a client that got no answer (a
+// timeout, a dropped connection) sends the same request again under the same
+// Idempotency-Key, and gets the check-in stored the first time, marked
+// Idempotent-Replayed, instead of a second one.
+const (
+	idempotencyKeyHeader = "Idempotency-Key"
+	replayedHeader       = "Idempotent-Replayed"
+)
+
+// idempotencyKey reads the Idempotency-Key header: "" when there is none, or
+// 1 to aftercare.MaxIdempotencyKeyBytes printable ASCII characters.
+func idempotencyKey(r *http.Request) (string, error) {
+	values := r.Header.Values(idempotencyKeyHeader)
+	if len(values) == 0 {
+		return "", nil
+	}
+	key := values[0]
+	if len(values) > 1 || key == "" || len(key) > aftercare.MaxIdempotencyKeyBytes || !printableASCII(key) {
+		return "", aftercare.Errorf(aftercare.EINVALID, idempotencyKeyHeader,
+			"the %s header must be one value of 1 to %d printable ASCII characters, such as a UUID",
+			idempotencyKeyHeader, aftercare.MaxIdempotencyKeyBytes)
+	}
+	return key, nil
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// idempotentDoor returns door, made to store check-ins under the request's
+// Idempotency-Key when it carries one.
+func idempotentDoor(r *http.Request, door checkin.Door) (checkin.Door, error) {
+	key, err := idempotencyKey(r)
+	if err != nil || key == "" {
+		return door, err
+	}
+	return keyedDoor{door: door, key: key}, nil
+}
+
+// keyedDoor stores each check-in under one idempotency key.
+type keyedDoor struct {
+	door checkin.Door
+	key  string
+}
+
+// CreateCheckIn stores c under the door's key; a check-in already stored
+// under it comes back instead, with c.Replayed set.
+func (k keyedDoor) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
+	c.IdempotencyKey = k.key
+	return k.door.CreateCheckIn(ctx, c)
+}
+
+// markReplayed tells the client that c is the check-in its key stored before.
+func markReplayed(w http.ResponseWriter, c *aftercare.CheckIn) {
+	if c.Replayed {
+		w.Header().Set(replayedHeader, "true")
+	}
+}

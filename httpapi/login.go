@@ -1,0 +1,300 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"aftercare"
+	"aftercare/password"
+)
+
+// Sign-in throttling: after FreeLoginFailures failures under one key (an
+// email, an address), each further attempt must wait a backoff that doubles
+// from FirstLoginBackoff after the last failure, up to MaxLoginBackoff. The
+// cap means no account is ever locked for longer than MaxLoginBackoff.
+const (
+	// FreeLoginFailures is how many failures a key may have before attempts are slowed.
+	FreeLoginFailures = 5
+	// FirstLoginBackoff is the wait after the first failure past FreeLoginFailures.
+	FirstLoginBackoff = time.Second
+	// MaxLoginBackoff is the longest wait, however many failures.
+	MaxLoginBackoff = 15 * time.Minute
+)
+
+// maxLoginFormBytes bounds the sign-in form.
+const maxLoginFormBytes = 16 << 10
+
+// loginBackoff is the wait after the last of n failures.
+func loginBackoff(n int) time.Duration {
+	if n < FreeLoginFailures {
+		return 0
+	}
+	shift := n - FreeLoginFailures
+	if shift >= 20 {
+		return MaxLoginBackoff
+	}
+	return min(FirstLoginBackoff<<shift, MaxLoginBackoff)
+}
+
+// loginInput is the sign-in form.
+type loginInput struct {
+	email, password, next string
+}
+
+// readLoginForm reads the form fields email, password and next from the
+// body; fields in the URL's query are ignored, so a password never travels in one.
+func readLoginForm(w http.ResponseWriter, r *http.Request) (loginInput, error) {
+	var in loginInput
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return in, aftercare.Errorf(aftercare.EUNSUPPORTED, "Content-Type", "the sign-in form must be sent as Content-Type: application/x-www-form-urlencoded")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxLoginFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return in, aftercare.Errorf(aftercare.EINVALID, "request", "the sign-in form could not be read (at most %d bytes)", maxLoginFormBytes)
+	}
+	in.email = strings.TrimSpace(r.PostForm.Get("email"))
+	in.password = r.PostForm.Get("password")
+	in.next = r.PostForm.Get("next")
+	if in.email == "" {
+		return in, aftercare.Errorf(aftercare.EINVALID, "email", "email is required: the address you sign in with")
+	}
+	if err := checkEmail(in.email); err != nil {
+		return in, aftercare.Errorf(aftercare.EINVALID, "email", "%s", err)
+	}
+	if in.password == "" {
+		return in, aftercare.Errorf(aftercare.EINVALID, "password", "password is required")
+	}
+	return in, nil
+}
+
+// wantsJSON reports whether the caller asked for JSON answers rather than pages.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// loginResult is the JSON answer to a successful sign-in.
+type loginResult struct {
+	UserID    int64     `json:"user_id"`
+	ClinicID  int64     `json:"clinic_id"`
+	Email     string    `json:"email"`
+	Role      string    `json:"role"`
+	IdleUntil time.Time `json:"idle_until"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// login answers POST /login: it checks the throttle of the email and of the
+// address, then the password (against a dummy hash for an unknown email), and
+// on success starts a new staff session in place of any the browser held.
+// Pages get 303 redirects (to next or /staff, or to /login?error=1); callers
+// that ask for JSON get 200 or 401.
+func (s *server) login(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	in, err := readLoginForm(w, r)
+	if err != nil {
+		if wantsJSON(r) {
+			return err
+		}
+		http.Redirect(w, r, "/login?error=1", http.StatusSeeOther)
+		return nil
+	}
+	now := s.now()
+	meta := aftercare.RequestMetaFrom(ctx)
+	keys := []string{"email:" + strings.ToLower(in.email), "addr:" + addressKey(meta.Address)}
+	for _, key := range keys {
+		n, last, err := s.store.LoginFailures(ctx, key)
+		if err != nil {
+			return err
+		}
+		if wait := last.Add(loginBackoff(n)).Sub(now); n >= FreeLoginFailures && wait > 0 {
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			s.audit(ctx, &aftercare.AuditEntry{Actor: "anonymous", Action: aftercare.AuditLoginFailed, Object: "throttled", Outcome: aftercare.OutcomeDenied})
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			if !wantsJSON(r) && s.web != nil {
+				s.loginPage(w, r, "throttled", in.next, http.StatusTooManyRequests)
+				return nil
+			}
+			return aftercare.Errorf(aftercare.ERATELIMIT, "", "too many failed sign-ins for this account or from this address; try again in %d s", secs)
+		}
+	}
+
+	u, err := s.store.FindUserByEmail(ctx, in.email)
+	if err != nil && aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+		return err
+	}
+	hash := password.Dummy()
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok := false
+	if len(in.password) <= password.MaxLength {
+		ok, err = s.verify(in.password, hash)
+		if err != nil {
+			s.logger.LogAttrs(ctx, slog.LevelError, "a stored password hash cannot be read",
+				slog.String("request_id", meta.RequestID), slog.String("error", err.Error()))
+			ok = false
+		}
+	}
+	if u == nil || !ok || aftercare.RoleScopes(u.Role) == nil {
+		return s.loginFailed(w, r, keys, u, now)
+	}
+
+	if err := s.store.ClearLoginFailures(ctx, keys[0]); err != nil {
+		return err
+	}
+	if old, err := r.Cookie(SessionCookie); err == nil && parseSecret(old.Value, SessionPrefix) {
+		if err := s.store.DeleteStaffSession(ctx, aftercare.HashSecret(old.Value)); err != nil {
+			return err
+		}
+	}
+	secret, sum := aftercare.NewSecret(SessionPrefix)
+	at := aftercare.StoredTime(now)
+	ss := &aftercare.StaffSession{
+		ClinicID: u.ClinicID, UserID: u.ID, Hash: sum, Address: meta.Address,
+		CreatedAt: at, LastSeenAt: at, IdleUntil: at.Add(aftercare.IdleTimeout), ExpiresAt: at.Add(aftercare.SessionLifetime),
+	}
+	if err := s.store.CreateStaffSession(ctx, ss); err != nil {
+		return err
+	}
+	if err := s.store.AppendAudit(ctx, s.entry(ctx, &aftercare.AuditEntry{
+		ClinicID: u.ClinicID, Actor: (&aftercare.Principal{UserID: u.ID}).Actor(), Action: aftercare.AuditLogin,
+		Object: "user/" + strconv.FormatInt(u.ID, 10), Outcome: aftercare.OutcomeOK,
+	})); err != nil {
+		_ = s.store.DeleteStaffSession(ctx, sum)
+		return err
+	}
+	http.SetCookie(w, s.sessionCookie(r, secret, int(aftercare.SessionLifetime.Seconds())))
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, loginResult{
+			UserID: u.ID, ClinicID: u.ClinicID, Email: u.Email, Role: u.Role, IdleUntil: ss.IdleUntil, ExpiresAt: ss.ExpiresAt,
+		})
+		return nil
+	}
+	http.Redirect(w, r, safeNext(in.next), http.StatusSeeOther)
+	return nil
+}
+
+// loginFailed counts a failed sign-in under each key, audits it (under the
+// user's clinic when the email is a user's) and answers.
+func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, keys []string, u *aftercare.User, now time.Time) error {
+	ctx := r.Context()
+	for _, key := range keys {
+		if _, err := s.store.RecordLoginFailure(ctx, key, aftercare.StoredTime(now)); err != nil {
+			return err
+		}
+	}
+	e := &aftercare.AuditEntry{Actor: "anonymous", Action: aftercare.AuditLoginFailed, Outcome: aftercare.OutcomeDenied}
+	if u != nil {
+		e.ClinicID, e.Object = u.ClinicID, "user/"+strconv.FormatInt(u.ID, 10)
+	}
+	s.audit(ctx, e)
+	if wantsJSON(r) {
+		return aftercare.Errorf(aftercare.EUNAUTHORIZED, "password", "the email or the password is wrong")
+	}
+	http.Redirect(w, r, loginURL("1", r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+// loginURL is the sign-in page showing an error, keeping a safe next.
+func loginURL(errorCode, next string) string {
+	q := url.Values{"error": {errorCode}}
+	if next != "" {
+		q.Set("next", safeNext(next))
+	}
+	return "/login?" + q.Encode()
+}
+
+// loginPage answers a browser with the pages' own sign-in page, showing an
+// error, under the given status (such as 429 with its Retry-After).
+func (s *server) loginPage(w http.ResponseWriter, r *http.Request, errorCode, next string, status int) {
+	page := r.Clone(r.Context())
+	page.Method, page.Body, page.ContentLength = http.MethodGet, http.NoBody, 0
+	page.URL = &url.URL{Path: "/login", RawQuery: strings.TrimPrefix(loginURL(errorCode, next), "/login?")}
+	page.RequestURI = page.URL.RequestURI()
+	s.web.ServeHTTP(&statusWriter{ResponseWriter: w, status: status}, page)
+}
+
+// statusWriter answers with a set status in place of the one the handler writes.
+type statusWriter struct {
+	http.ResponseWriter
+	status  int
+	written bool
+}
+
+func (sw *statusWriter) WriteHeader(int) {
+	if !sw.written {
+		sw.written = true
+		sw.ResponseWriter.WriteHeader(sw.status)
+	}
+}
+
+func (sw *statusWriter) Write(b []byte) (int, error) {
+	sw.WriteHeader(sw.status)
+	return sw.ResponseWriter.Write(b)
+}
+
+// logout answers POST /logout: it ends the browser's staff session, if any,
+// and has the browser forget the cookie.
+func (s *server) logout(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if c, err := r.Cookie(SessionCookie); err == nil && parseSecret(c.Value, SessionPrefix) {
+		if err := s.store.DeleteStaffSession(ctx, aftercare.HashSecret(c.Value)); err != nil {
+			return err
+		}
+	}
+	if p := aftercare.PrincipalFrom(ctx); p != nil && p.UserID != 0 {
+		s.audit(ctx, &aftercare.AuditEntry{
+			ClinicID: p.ClinicID, Actor: p.Actor(), Action: aftercare.AuditLogout,
+			Object: "user/" + strconv.FormatInt(p.UserID, 10), Outcome: aftercare.OutcomeOK,
+		})
+	}
+	http.SetCookie(w, s.sessionCookie(r, "", -1))
+	if wantsJSON(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// safeNext returns next when it is a path on this site, else /staff: never
+// another site ("//evil.example", "https://…", "/\evil.example").
+func safeNext(next string) string {
+	const home = "/staff"
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return home
+	}
+	for _, c := range next {
+		if c == '\\' || c < 0x20 || c == 0x7f {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	return next
+}
+
+// entry fills an audit entry's time and request details.
+func (s *server) entry(ctx context.Context, e *aftercare.AuditEntry) *aftercare.AuditEntry {
+	meta := aftercare.RequestMetaFrom(ctx)
+	e.At = aftercare.StoredTime(s.now())
+	e.Address, e.RequestID, e.Route = meta.Address, meta.RequestID, meta.Route
+	return e
+}
+
+// audit writes an entry of the request; a failure to write it is logged.
+func (s *server) audit(ctx context.Context, e *aftercare.AuditEntry) {
+	if err := s.store.AppendAudit(ctx, s.entry(ctx, e)); err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelError, "audit entry not written",
+			slog.String("request_id", requestID(ctx)), slog.String("error", err.Error()))
+	}
+}

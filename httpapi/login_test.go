@@ -1,0 +1,311 @@
+package httpapi_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"aftercare"
+	"aftercare/httpapi"
+)
+
+// behindProxy puts the server behind a trusted proxy at the loopback
+// address, so that a test can send requests from many addresses with X-Forwarded-For.
+func behindProxy(d *httpapi.Deps) {
+	d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+}
+
+// wantSignedIn fails the test unless the answer signed in: 303 to the staff
+// pages with a session cookie. It returns the cookie's value.
+func (r *result) wantSignedIn(t testing.TB) string {
+	t.Helper()
+	r.want(t, http.StatusSeeOther)
+	c := sessionCookieOf(r)
+	if loc := r.header.Get("Location"); c == nil || c.MaxAge <= 0 || !strings.HasPrefix(loc, "/staff") {
+		t.Fatalf("not signed in: Location %q, cookie %+v", loc, c)
+	}
+	return c.Value
+}
+
+// from sends the request as if from addr, through the trusted proxy.
+func from(addr string) reqOpt { return header("X-Forwarded-For", addr) }
+
+// uniqueAddr returns a random documentation address (2001:db8::/32), in a
+// /64 of its own, so that each attempt of a test comes from an address (and
+// network) of its own.
+func uniqueAddr() string {
+	var b [16]byte
+	_, _ = rand.Read(b[4:])
+	b[0], b[1], b[2], b[3] = 0x20, 0x01, 0x0d, 0xb8
+	return netip.AddrFrom16(b).String()
+}
+
+// login posts the sign-in form.
+func (h *harness) login(email, pw string, opts ...reqOpt) *result {
+	h.t.Helper()
+	return h.do("POST", "/login", loginForm(email, pw), append([]reqOpt{form()}, opts...)...)
+}
+
+func TestLogin(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		tag := strconv.FormatInt(time.Now().UnixNano(), 36)
+		email := "ana-" + tag + "@calm.example"
+		owner := h.createUser(t, h.clinic.ID, email, aftercare.RoleOwner)
+		addr := uniqueAddr()
+		var first *http.Cookie
+		t.Run("the right password signs in with a cookie and goes to the staff pages", func(t *testing.T) {
+			id := newRequestIDs("login")()
+			r := h.login(email, staffPassword, from(addr), requestIDOpt(id)).want(t, http.StatusSeeOther)
+			if loc := r.header.Get("Location"); loc != "/staff" {
+				t.Errorf("Location %q, want /staff", loc)
+			}
+			first = sessionCookieOf(r)
+			if first == nil {
+				t.Fatal("no session cookie")
+			}
+			if !first.HttpOnly || first.SameSite != http.SameSiteLaxMode || first.Path != "/" || first.Secure {
+				t.Errorf("cookie %+v: want HttpOnly, SameSite=Lax, Path=/, not Secure over plain HTTP", first)
+			}
+			if first.MaxAge != int(aftercare.SessionLifetime.Seconds()) || !strings.HasPrefix(first.Value, httpapi.SessionPrefix) {
+				t.Errorf("cookie %+v", first)
+			}
+			h.do("GET", "/api/v1/clients", nil, cookie(first.Value)).want(t, 200)
+			if e := h.wantAudit(t, id, aftercare.OutcomeOK, fmt.Sprintf("user:%d", owner.ID)); e != nil && (e.Action != aftercare.AuditLogin || e.ClinicID != h.clinic.ID || e.Address != addr) {
+				t.Errorf("audit entry %+v", e)
+			}
+		})
+		t.Run("signing in again replaces the session the browser held", func(t *testing.T) {
+			r := h.login(email, staffPassword, from(addr), cookie(first.Value)).want(t, http.StatusSeeOther)
+			second := sessionCookieOf(r)
+			if second == nil || second.Value == first.Value {
+				t.Fatalf("cookie %+v was not replaced", second)
+			}
+			h.do("GET", "/api/v1/clients", nil, cookie(first.Value)).wantError(t, 401, aftercare.EUNAUTHORIZED, httpapi.SessionCookie)
+			h.do("GET", "/api/v1/clients", nil, cookie(second.Value)).want(t, 200)
+			first = second
+		})
+		for _, tt := range []struct{ next, want string }{
+			{"/staff/clients/7", "/staff/clients/7"},
+			{"/staff?tab=flags", "/staff?tab=flags"},
+			{"//evil.example/staff", "/staff"},
+			{"https://evil.example/", "/staff"},
+			{"/\\evil.example", "/staff"},
+			{"javascript:alert(1)", "/staff"},
+			{"/staff\r\nSet-Cookie: x=1", "/staff"},
+		} {
+			t.Run(fmt.Sprintf("next %q leads to %s", tt.next, tt.want), func(t *testing.T) {
+				r := h.do("POST", "/login", loginForm(email, staffPassword, "next", tt.next), form(), from(addr)).want(t, http.StatusSeeOther)
+				if loc := r.header.Get("Location"); loc != tt.want {
+					t.Errorf("Location %q, want %q", loc, tt.want)
+				}
+			})
+		}
+		t.Run("a caller that asks for JSON gets the user", func(t *testing.T) {
+			r := h.login(email, staffPassword, from(addr), header("Accept", "application/json")).want(t, 200)
+			got := decode[struct {
+				UserID int64  `json:"user_id"`
+				Role   string `json:"role"`
+			}](t, r)
+			if got.UserID != owner.ID || got.Role != aftercare.RoleOwner || sessionCookieOf(r) == nil {
+				t.Errorf("answer %s", r.body)
+			}
+		})
+		t.Run("a wrong password goes back to the sign-in page and is audited", func(t *testing.T) {
+			id := newRequestIDs("login")()
+			r := h.login(email, "wrong password here", from(addr), requestIDOpt(id)).want(t, http.StatusSeeOther)
+			if loc := r.header.Get("Location"); loc != "/login?error=1" {
+				t.Errorf("Location %q", loc)
+			}
+			if sessionCookieOf(r) != nil {
+				t.Error("a cookie was set")
+			}
+			if e := h.wantAudit(t, id, aftercare.OutcomeDenied, "anonymous"); e != nil && (e.Action != aftercare.AuditLoginFailed || e.ClinicID != h.clinic.ID) {
+				t.Errorf("audit entry %+v", e)
+			}
+			h.login(email, "wrong password here", from(addr), header("Accept", "application/json")).wantError(t, 401, aftercare.EUNAUTHORIZED, "password")
+		})
+		t.Run("an unknown email runs the password hasher too", func(t *testing.T) {
+			before := h.verifies.Load()
+			id := newRequestIDs("login")()
+			h.login("nobody-"+tag+"@calm.example", staffPassword, from(uniqueAddr()), requestIDOpt(id)).want(t, http.StatusSeeOther)
+			if got := h.verifies.Load() - before; got != 1 {
+				t.Errorf("%d password checks for an unknown email, want 1", got)
+			}
+			if e := h.wantAudit(t, id, aftercare.OutcomeDenied, "anonymous"); e != nil && e.ClinicID != 0 {
+				t.Errorf("audit entry %+v: want no clinic", e)
+			}
+		})
+		t.Run("the right password clears the email's failures", func(t *testing.T) {
+			h.login(email, staffPassword, from(addr)).wantSignedIn(t)
+			if n, _, err := h.store.LoginFailures(ctx, "email:"+email); err != nil || n != 0 {
+				t.Errorf("failures %d, %v", n, err)
+			}
+		})
+		t.Run("logging out ends the session and clears the cookie", func(t *testing.T) {
+			id := newRequestIDs("logout")()
+			r := h.do("POST", "/logout", nil, cookie(first.Value), requestIDOpt(id)).want(t, http.StatusSeeOther)
+			if loc := r.header.Get("Location"); loc != "/login" {
+				t.Errorf("Location %q", loc)
+			}
+			if c := sessionCookieOf(r); c == nil || c.MaxAge >= 0 {
+				t.Errorf("cookie %+v is not cleared", c)
+			}
+			h.do("GET", "/api/v1/clients", nil, cookie(first.Value)).wantError(t, 401, aftercare.EUNAUTHORIZED, httpapi.SessionCookie)
+			if e := h.wantAudit(t, id, aftercare.OutcomeOK, fmt.Sprintf("user:%d", owner.ID)); e != nil && e.Action != aftercare.AuditLogout {
+				t.Errorf("audit entry %+v", e)
+			}
+		})
+		t.Run("logging out without a session still clears the cookie", func(t *testing.T) {
+			r := h.do("POST", "/logout", nil, header("Accept", "application/json")).want(t, http.StatusNoContent)
+			if c := sessionCookieOf(r); c == nil || c.MaxAge >= 0 {
+				t.Errorf("cookie %+v is not cleared", c)
+			}
+		})
+		t.Run("a cross-origin sign-in is refused", func(t *testing.T) {
+			h.login(email, staffPassword, from(addr), header("Sec-Fetch-Site", "cross-site"), header("Origin", "https://evil.example")).wantError(t, 403, aftercare.EFORBIDDEN, "Origin")
+		})
+		for _, tt := range []struct {
+			name, body string
+			opts       []reqOpt
+			status     int
+			code       string
+			field      string
+		}{
+			{"no email", "password=x", nil, 400, "invalid", "email"},
+			{"no password", "email=" + email, nil, 400, "invalid", "password"},
+			{"an email that is not one", "email=nobody&password=x", nil, 400, "invalid", "email"},
+			{"a JSON body", `{"email":"a@b.example","password":"x"}`, []reqOpt{header("Content-Type", "application/json")}, 415, "unsupported_media_type", "Content-Type"},
+			{"a form of 17 KiB", "email=a@b.example&password=" + strings.Repeat("x", 17<<10), nil, 400, "invalid", "request"},
+		} {
+			t.Run("a sign-in with "+tt.name+" is refused without a password check", func(t *testing.T) {
+				before := h.verifies.Load()
+				opts := append([]reqOpt{form(), from(addr)}, tt.opts...)
+				h.do("POST", "/login", tt.body, append(opts, header("Accept", "application/json"))...).wantError(t, tt.status, tt.code, tt.field)
+				r := h.do("POST", "/login", tt.body, opts...).want(t, http.StatusSeeOther)
+				if loc := r.header.Get("Location"); loc != "/login?error=1" {
+					t.Errorf("Location %q", loc)
+				}
+				if h.verifies.Load() != before {
+					t.Error("the password was checked")
+				}
+			})
+		}
+	}, behindProxy)
+}
+
+func TestSessionExpiry(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *harness) {
+		tag := strconv.FormatInt(time.Now().UnixNano(), 36)
+		email := "ben-" + tag + "@calm.example"
+		h.createUser(t, h.clinic.ID, email, aftercare.RoleTherapist)
+		signIn := func(t *testing.T) string {
+			return h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+		}
+		t.Run("a sign-in used every 20 minutes stays live", func(t *testing.T) {
+			c := signIn(t)
+			for range 3 {
+				h.clock.Advance(20 * time.Minute)
+				h.do("GET", "/api/v1/flags", nil, cookie(c)).want(t, 200)
+			}
+		})
+		t.Run("a sign-in unused for 30 minutes has ended", func(t *testing.T) {
+			c := signIn(t)
+			h.clock.Advance(aftercare.IdleTimeout - time.Minute)
+			h.do("GET", "/api/v1/flags", nil, cookie(c)).want(t, 200)
+			h.clock.Advance(aftercare.IdleTimeout + time.Second)
+			r := h.do("GET", "/api/v1/flags", nil, cookie(c))
+			r.wantError(t, 401, aftercare.EUNAUTHORIZED, httpapi.SessionCookie)
+			if got := sessionCookieOf(r); got == nil || got.MaxAge >= 0 {
+				t.Errorf("the ended cookie %+v is not cleared", got)
+			}
+		})
+		t.Run("a sign-in ends 12 hours after it began, however much it is used", func(t *testing.T) {
+			c := signIn(t)
+			for elapsed := time.Duration(0); elapsed < aftercare.SessionLifetime-20*time.Minute; elapsed += 20 * time.Minute {
+				h.clock.Advance(20 * time.Minute)
+				h.do("GET", "/api/v1/flags", nil, cookie(c)).want(t, 200)
+			}
+			h.clock.Advance(20 * time.Minute)
+			h.do("GET", "/api/v1/flags", nil, cookie(c)).wantError(t, 401, aftercare.EUNAUTHORIZED, httpapi.SessionCookie)
+		})
+	}, behindProxy)
+}
+
+func TestLoginThrottling(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *harness) {
+		tag := strconv.FormatInt(time.Now().UnixNano(), 36)
+		email := "cleo-" + tag + "@calm.example"
+		h.createUser(t, h.clinic.ID, email, aftercare.RoleOwner)
+		wrong := "not the password at all"
+		retryAfter := func(t *testing.T, r *result) int {
+			t.Helper()
+			r.want(t, http.StatusTooManyRequests)
+			if !strings.Contains(string(r.body), "Too many attempts to sign in") || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+				t.Errorf("a browser's throttled sign-in is not the sign-in page saying so: %s %s", r.header.Get("Content-Type"), r.body)
+			}
+			n, err := strconv.Atoi(r.header.Get("Retry-After"))
+			if err != nil {
+				t.Fatalf("Retry-After %q", r.header.Get("Retry-After"))
+			}
+			return n
+		}
+		t.Run("five failures for an account are not slowed", func(t *testing.T) {
+			for i := range httpapi.FreeLoginFailures {
+				h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusSeeOther)
+				_ = i
+			}
+		})
+		t.Run("the next attempt within a second is refused with 429 without checking the password", func(t *testing.T) {
+			before := h.verifies.Load()
+			if n := retryAfter(t, h.login(email, staffPassword, from(uniqueAddr()))); n != 1 {
+				t.Errorf("Retry-After %d, want 1", n)
+			}
+			if h.verifies.Load() != before {
+				t.Error("the password was checked")
+			}
+		})
+		t.Run("after the wait an attempt is checked, and the wait doubles", func(t *testing.T) {
+			h.clock.Advance(time.Second)
+			h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusSeeOther)
+			if n := retryAfter(t, h.login(email, staffPassword, from(uniqueAddr()))); n != 2 {
+				t.Errorf("Retry-After %d, want 2", n)
+			}
+		})
+		t.Run("the right password after the wait signs in and clears the account's failures", func(t *testing.T) {
+			h.clock.Advance(2 * time.Second)
+			h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+			for range httpapi.FreeLoginFailures {
+				h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusSeeOther)
+			}
+		})
+		t.Run("no account is ever locked for longer than 15 minutes", func(t *testing.T) {
+			for range 40 {
+				if _, err := h.store.RecordLoginFailure(context.Background(), "email:"+email, h.clock.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := retryAfter(t, h.login(email, staffPassword, from(uniqueAddr()))); n > int(httpapi.MaxLoginBackoff.Seconds()) {
+				t.Errorf("Retry-After %d s is over 15 minutes", n)
+			}
+			h.clock.Advance(httpapi.MaxLoginBackoff)
+			h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+		})
+		t.Run("an address with five failures is slowed for every account", func(t *testing.T) {
+			addr := uniqueAddr()
+			for i := range httpapi.FreeLoginFailures {
+				h.login(fmt.Sprintf("guess%d-%s@calm.example", i, tag), wrong, from(addr)).want(t, http.StatusSeeOther)
+			}
+			retryAfter(t, h.login(email, staffPassword, from(addr)))
+			t.Run("while another address signs in", func(t *testing.T) {
+				h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+			})
+		})
+	}, behindProxy)
+}

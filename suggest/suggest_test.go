@@ -1,0 +1,121 @@
+package suggest_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"aftercare"
+	"aftercare/suggest"
+)
+
+var t0 = time.Date(2026, 11, 2, 17, 0, 0, 0, time.UTC)
+
+func session(days int, pressure string, areaPressure map[string]string, areas []string, checkIns ...aftercare.CheckIn) *aftercare.Session {
+	return &aftercare.Session{
+		Style: "deep_tissue", Pressure: pressure, AreaPressure: areaPressure, AreasWorked: areas,
+		EndedAt: t0.AddDate(0, 0, days), CheckIns: checkIns,
+	}
+}
+
+func checkIn(hours float64, level aftercare.Level, sore ...aftercare.Soreness) aftercare.CheckIn {
+	return aftercare.CheckIn{HoursSince: hours, Request: aftercare.Request{Soreness: sore}, Assessment: aftercare.Response{Level: level}}
+}
+
+func sore(area string, pain int) aftercare.Soreness {
+	return aftercare.Soreness{Area: area, Pain: pain}
+}
+
+func find(t *testing.T, got []suggest.Area, area string) suggest.Area {
+	t.Helper()
+	for _, a := range got {
+		if a.Area == area {
+			return a
+		}
+	}
+	t.Fatalf("no suggestion for %s in %+v", area, got)
+	return suggest.Area{}
+}
+
+func TestNext(t *testing.T) {
+	tests := []struct {
+		name      string
+		sessions  []*aftercare.Session
+		cautions  []aftercare.Caution
+		area      string
+		suggested string
+		steps     int
+	}{
+		{"expected soreness keeps the pressure",
+			[]*aftercare.Session{session(0, "firm", nil, []string{"neck"}, checkIn(24, aftercare.SelfCare, sore("neck", 4)))},
+			nil, "neck", "firm", 0},
+		{"soreness above what the pressure leaves goes one grade lighter",
+			[]*aftercare.Session{session(0, "medium", nil, []string{"neck"}, checkIn(24, aftercare.Monitor, sore("neck", 5)))},
+			nil, "neck", "light", 1},
+		{"soreness past the usual window goes one grade lighter",
+			[]*aftercare.Session{session(0, "deep", nil, []string{"calves"}, checkIn(24, aftercare.SelfCare, sore("calves", 4)), checkIn(60, aftercare.Monitor, sore("calves", 4)))},
+			nil, "calves", "firm", 1},
+		{"severe soreness goes two grades lighter",
+			[]*aftercare.Session{session(0, "deep", nil, []string{"lower_back"}, checkIn(24, aftercare.Consult, sore("lower_back", 8)))},
+			nil, "lower_back", "medium", 2},
+		{"soreness lasting past 72 hours goes two grades lighter",
+			[]*aftercare.Session{session(0, "firm", nil, []string{"glutes"}, checkIn(80, aftercare.Consult, sore("glutes", 3)))},
+			nil, "glutes", "light", 2},
+		{"the pressure used on the area, not the session's, is the base",
+			[]*aftercare.Session{session(0, "firm", map[string]string{"neck": "medium"}, []string{"neck"}, checkIn(24, aftercare.Monitor, sore("neck", 5)))},
+			nil, "neck", "light", 1},
+		{"the latest session that worked the area decides",
+			[]*aftercare.Session{
+				session(7, "medium", nil, []string{"neck"}, checkIn(24, aftercare.SelfCare, sore("neck", 2))),
+				session(0, "deep", nil, []string{"neck"}, checkIn(24, aftercare.Consult, sore("neck", 9))),
+			},
+			nil, "neck", "medium", 0},
+		{"an area the client did not report keeps its pressure",
+			[]*aftercare.Session{session(0, "firm", nil, []string{"neck", "shoulders"}, checkIn(24, aftercare.SelfCare, sore("neck", 3)))},
+			nil, "shoulders", "firm", 0},
+		{"a screening cap lowers the suggestion",
+			[]*aftercare.Session{session(0, "deep", nil, []string{"neck"}, checkIn(24, aftercare.SelfCare, sore("neck", 2)))},
+			[]aftercare.Caution{{Health: "blood_thinners", MaxPressure: "medium"}}, "neck", "medium", 0},
+		{"an area a caution says to avoid is light",
+			[]*aftercare.Session{session(0, "firm", nil, []string{"neck"})},
+			[]aftercare.Caution{{Health: "dvt_history", MaxPressure: "medium", AvoidAreas: []string{"calves"}}}, "calves", "light", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := find(t, suggest.Next(tt.sessions, tt.cautions, suggest.Expect{}), tt.area)
+			if a.Suggested != tt.suggested || a.Steps != tt.steps || a.Reason == "" {
+				t.Errorf("got %+v, want %s (%d steps lighter)", a, tt.suggested, tt.steps)
+			}
+		})
+	}
+}
+
+func TestNextNeverSuggestsHeavierWork(t *testing.T) {
+	for _, p := range aftercare.Pressures.Codes() {
+		for pain := 0; pain <= 10; pain++ {
+			s := session(0, p.Code, nil, []string{"neck"}, checkIn(24, aftercare.SelfCare, sore("neck", pain)))
+			a := find(t, suggest.Next([]*aftercare.Session{s}, nil, suggest.Expect{}), "neck")
+			if aftercare.Pressures.Index(a.Suggested) > aftercare.Pressures.Index(p.Code) {
+				t.Errorf("after %s pressure and pain %d: %s", p.Code, pain, a.Suggested)
+			}
+		}
+	}
+}
+
+func TestNextLeavesOutAreasNeverWorked(t *testing.T) {
+	got := suggest.Next([]*aftercare.Session{session(0, "firm", nil, []string{"neck"})}, nil, suggest.Expect{})
+	if len(got) != 1 || got[0].Area != "neck" || got[0].Suggested != "firm" {
+		t.Errorf("got %+v", got)
+	}
+	if got := suggest.Next(nil, nil, suggest.Expect{}); len(got) != 0 {
+		t.Errorf("no sessions: got %+v", got)
+	}
+}
+
+func TestNextUsesTheKnowledgeBaseFigures(t *testing.T) {
+	s := session(0, "light", nil, []string{"feet"}, checkIn(24, aftercare.SelfCare, sore("feet", 3)))
+	strict := suggest.Expect{MaxPain: func(string) int { return 2 }}
+	if a := find(t, suggest.Next([]*aftercare.Session{s}, nil, strict), "feet"); a.Steps != 0 || a.Suggested != "light" || !strings.Contains(a.Reason, "already light") {
+		t.Errorf("got %+v", a)
+	}
+}

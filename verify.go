@@ -1,0 +1,58 @@
+package aftercare
+
+import (
+	"io/fs"
+	"strconv"
+	"strings"
+)
+
+// VerifyReport is what a store's verification found in a database: its
+// soundness, the state of its migrations, and how much it holds.
+type VerifyReport struct {
+	// Where names the database checked: a file path, or a PostgreSQL
+	// database's name (never its password).
+	Where string
+	// Problems lists every fault found; a sound database has none.
+	Problems []string
+	// Notes lists what an operator should know that is no fault, such as
+	// migrations that serve will apply on its next start.
+	Notes []string
+	// SchemaVersion is the last clinic migration applied.
+	SchemaVersion int64
+	// LatestSchema is the newest clinic migration this program carries.
+	LatestSchema int64
+	// RiverVersion is the last River (job queue) migration applied.
+	RiverVersion int
+	// LatestRiver is the newest River migration this program carries.
+	LatestRiver int
+	// Tables counts the rows of every table, sorted by name.
+	Tables []RowCount
+	// Jobs counts River's jobs by kind and state ("checkin_reminder/scheduled").
+	Jobs []RowCount
+}
+
+// RowCount is a number of rows under a name.
+type RowCount struct {
+	Name string
+	Rows int64
+}
+
+// OK reports whether the check found no problem.
+func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
+
+// LatestMigration returns the highest version among the goose migration files
+// (named like 00002_accounts.sql) in dir of fsys, or 0 when there are none.
+func LatestMigration(fsys fs.FS, dir string) int64 {
+	var latest int64
+	entries, _ := fs.ReadDir(fsys, dir)
+	for _, e := range entries {
+		prefix, _, ok := strings.Cut(e.Name(), "_")
+		if !ok {
+			continue
+		}
+		if v, err := strconv.ParseInt(prefix, 10, 64); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+}

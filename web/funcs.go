@@ -1,0 +1,158 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+	"time"
+
+	"aftercare"
+)
+
+// levelInfo is how a level is shown: its title, the icon beside it, and what
+// it asks of the reader.
+type levelInfo struct {
+	Title string
+	Icon  string
+	Do    string
+}
+
+var levels = map[aftercare.Level]levelInfo{
+	aftercare.SelfCare:  {"Expected soreness", "check", "Look after yourself with the plan below."},
+	aftercare.Monitor:   {"Keep an eye on it", "eye", "Follow the plan and check in again."},
+	aftercare.Consult:   {"Get medical advice soon", "advice", "Book a doctor or qualified clinician in the next day or two."},
+	aftercare.Urgent:    {"Get medical attention today", "alert", "Get seen by a doctor today."},
+	aftercare.Emergency: {"Call the emergency number now", "phone", "Call the emergency number now."},
+}
+
+func (h *handler) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":      func(file string) string { return "/static/" + file + "?v=" + assetVersion },
+		"levelTitle": func(l aftercare.Level) string { return levels[l].Title },
+		"levelIcon":  func(l aftercare.Level) string { return levels[l].Icon },
+		"levelDo":    func(l aftercare.Level) string { return levels[l].Do },
+		"areaLabel":  aftercare.Areas.Label,
+		"styleLabel": aftercare.Styles.Label,
+		"pressureLabel": func(c string) string {
+			return aftercare.Pressures.Label(c)
+		},
+		"healthLabel":  aftercare.Health.Label,
+		"findingLabel": findingLabel,
+		"hours":        hoursText,
+		"isEmergency":  func(l aftercare.Level) bool { return l == aftercare.Emergency },
+		"atLeast": func(l aftercare.Level, code string) bool {
+			min, err := aftercare.ParseLevel(code)
+			return err == nil && l >= min
+		},
+		"lower":     strings.ToLower,
+		"upper1":    upperFirst,
+		"join":      strings.Join,
+		"seq":       seq,
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"when":      h.when,
+		"day":       func(t time.Time) string { return t.In(h.d.Location).Format("Mon 2 Jan 2006") },
+		"ago":       func(t time.Time) string { return ago(h.d.Now().Sub(t)) },
+		"until":     func(t time.Time) string { return until(t.Sub(h.d.Now())) },
+		"plusHours": func(t time.Time, hours int) time.Time { return t.Add(time.Duration(hours) * time.Hour) },
+		"add":       func(a, b int) int { return a + b },
+		"f":         func(v float64) string { return f(math.Round(v*10) / 10) },
+	}
+}
+
+// when shows a time to staff, in the clinic's zone.
+func (h *handler) when(t time.Time) string {
+	return t.In(h.d.Location).Format("Mon 2 Jan, 15:04")
+}
+
+func seq(from, to int) []int {
+	var out []int
+	for i := from; i <= to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// hoursText writes hours as a whole number when it is one.
+func hoursText(h float64) string {
+	if h == math.Trunc(h) {
+		return fmt.Sprintf("%d", int(h))
+	}
+	return fmt.Sprintf("%.1f", h)
+}
+
+// ago says how long ago something was, in the largest sensible unit.
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d.Hours()), "hour") + " ago"
+	}
+	return plural(int(d.Hours()/24), "day") + " ago"
+}
+
+// until says how long until something, in the largest sensible unit.
+func until(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "now"
+	case d < time.Hour:
+		return "in " + plural(max(1, int(math.Round(d.Minutes()))), "minute")
+	case d < 48*time.Hour:
+		return "in about " + plural(int(math.Round(d.Hours())), "hour")
+	}
+	return "in about " + plural(int(math.Round(d.Hours()/24)), "day")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// findingLabel says in words what a finding read from the text is.
+func findingLabel(f aftercare.Finding) string {
+	var what string
+	switch f.Type {
+	case "pain":
+		if f.Value != nil {
+			what = fmt.Sprintf("pain %g out of 10", *f.Value)
+		} else {
+			what = "a pain score"
+		}
+	case "time":
+		if f.Value != nil {
+			what = fmt.Sprintf("about %g hours since the massage", *f.Value)
+		} else {
+			what = "a time"
+		}
+	default:
+		if v := aftercare.VocabularyOf(f.Type); v != nil {
+			what = strings.ToLower(aftercare.FindingTypes.Label(f.Type)) + ": " + v.Label(f.Code)
+		} else {
+			what = f.Type
+		}
+	}
+	if f.Negated {
+		switch f.Context {
+		case "hypothetical":
+			what += " (mentioned as a possibility, not counted)"
+		case "historical":
+			what += " (in the past, not counted)"
+		default:
+			what += " (you said you don't have this)"
+		}
+	}
+	return what
+}

@@ -1,0 +1,453 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"aftercare"
+	"aftercare/sqlite"
+	"aftercare/web"
+)
+
+var (
+	inlineScript  = regexp.MustCompile(`<script(?:\s[^>]*)?>`)
+	styleAttr     = regexp.MustCompile(`\sstyle=`)
+	handlerAttr   = regexp.MustCompile(`\son[a-z]+=`)
+	deferredLocal = regexp.MustCompile(`^<script src="/static/[a-z.]+\?v=[0-9a-f]+" defer>$`)
+)
+
+// checkNoInline fails when a page has an inline script, a script that blocks
+// rendering, a style attribute or an event handler attribute: the CSP allows none.
+func checkNoInline(t *testing.T, body string) {
+	t.Helper()
+	for _, s := range inlineScript.FindAllString(body, -1) {
+		if !deferredLocal.MatchString(s) {
+			t.Errorf("a script that is inline, outside or not deferred: %s", s)
+		}
+	}
+	if styleAttr.MatchString(body) || handlerAttr.MatchString(body) || strings.Contains(body, "<style") {
+		t.Error("the page has inline style or an event handler attribute")
+	}
+}
+
+// luminance is the relative luminance of a #rrggbb colour (WCAG 2).
+func luminance(hex string) float64 {
+	var l float64
+	for i, w := range []float64{0.2126, 0.7152, 0.0722} {
+		v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+		c := float64(v) / 255
+		if c <= 0.03928 {
+			c /= 12.92
+		} else {
+			c = math.Pow((c+0.055)/1.055, 2.4)
+		}
+		l += w * c
+	}
+	return l
+}
+
+func contrast(a, b string) float64 {
+	la, lb := luminance(a), luminance(b)
+	return (math.Max(la, lb) + 0.05) / (math.Min(la, lb) + 0.05)
+}
+
+func TestLevelColoursPassContrast(t *testing.T) {
+	s := newSite(t, "")
+	css := s.get(t, "/static/style.css").body
+	vars := map[string]string{}
+	for _, m := range regexp.MustCompile(`--([a-z_0-9-]+):\s*(#[0-9a-f]{6})`).FindAllStringSubmatch(css, -1) {
+		vars[m[1]] = m[2]
+	}
+	for _, l := range aftercare.Levels {
+		code := l.String()
+		c, tint := vars["lvl-"+code], vars["tint-"+code]
+		if c == "" || tint == "" {
+			t.Fatalf("no colour or tint for %s", code)
+		}
+		if r := contrast(c, "#ffffff"); r < 4.5 {
+			t.Errorf("white on the %s colour %s: %.2f:1, want 4.5:1", code, c, r)
+		}
+		if r := contrast(vars["ink"], tint); r < 4.5 {
+			t.Errorf("ink on the %s tint %s: %.2f:1", code, tint, r)
+		}
+		if r := contrast(c, tint); r < 3 {
+			t.Errorf("the %s icon on its tint: %.2f:1, want 3:1", code, r)
+		}
+	}
+	for _, name := range []string{"muted", "accent"} {
+		if r := contrast(vars[name], "#ffffff"); r < 4.5 {
+			t.Errorf("%s on white: %.2f:1", name, r)
+		}
+	}
+}
+
+func TestGuide(t *testing.T) {
+	s := newSite(t, "")
+	kb := realEngine(t).Knowledge()
+	want := map[string][]string{"/guide": {"The five answers"}}
+	for _, c := range kb.Causes {
+		want["/guide/why"] = append(want["/guide/why"], c.Title)
+	}
+	for _, st := range kb.Styles {
+		want["/guide/styles"] = append(want["/guide/styles"], `<h2>`+st.Name+`</h2>`)
+	}
+	for _, r := range kb.Relief {
+		want["/guide/relief"] = append(want["/guide/relief"], `id="`+r.ID+`"`)
+	}
+	for _, w := range kb.WatchFor {
+		want["/guide/red-flags"] = append(want["/guide/red-flags"], template(w.Text))
+	}
+	for _, c := range kb.Cautions {
+		want["/guide/red-flags"] = append(want["/guide/red-flags"], template(c.Advice))
+	}
+	for _, p := range kb.Prevention {
+		want["/guide/prevention"] = append(want["/guide/prevention"], template(p.Text))
+	}
+	for _, q := range kb.FAQ {
+		want["/guide/faq"] = append(want["/guide/faq"], template(q.Question), template(q.Answer))
+	}
+	for _, src := range kb.Sources {
+		want["/guide/sources"] = append(want["/guide/sources"], `id="src-`+src.ID+`"`)
+	}
+	for _, tp := range kb.Topics {
+		path := "/guide/" + strings.ReplaceAll(tp.ID, "_", "-")
+		want[path] = append(want[path], template(tp.Text))
+	}
+	for path, parts := range want {
+		t.Run(path+" is rendered from the knowledge base", func(t *testing.T) {
+			p := s.get(t, path)
+			if p.status != 200 {
+				t.Fatalf("status %d", p.status)
+			}
+			for _, part := range parts {
+				if !strings.Contains(p.body, part) {
+					t.Errorf("the page lacks %q", part)
+				}
+			}
+			if !strings.Contains(p.body, `href="/guide/sources#src-`) && path != "/guide" && path != "/guide/sources" {
+				t.Error("the page cites no source")
+			}
+			checkNoInline(t, p.body)
+			if len(p.body) > 100<<10 {
+				t.Errorf("%d bytes", len(p.body))
+			}
+		})
+	}
+	t.Run("every cited source is listed", func(t *testing.T) {
+		sources := s.get(t, "/guide/sources").body
+		for path := range want {
+			for _, m := range regexp.MustCompile(`/guide/sources#src-([a-z0-9_]+)`).FindAllStringSubmatch(s.get(t, path).body, -1) {
+				if !strings.Contains(sources, `id="src-`+m[1]+`"`) {
+					t.Errorf("%s cites %s, which is not listed", path, m[1])
+				}
+			}
+		}
+	})
+	t.Run("an unknown page of the guide is not found", func(t *testing.T) {
+		if p := s.get(t, "/guide/nothing"); p.status != 404 {
+			t.Errorf("status %d", p.status)
+		}
+	})
+}
+
+// template escapes text as html/template does, for comparing with a page.
+func template(s string) string {
+	return strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
+}
+
+func TestAnswerPage(t *testing.T) {
+	s := newSite(t, "")
+	p := s.post(t, "/check", url.Values{"style": {"deep_tissue"}, "hours_since": {"30"}, "pain_lower_back": {"4"}, "pain_neck": {"2"}})
+	if p.level() != "self_care" {
+		t.Fatalf("level %q", p.level())
+	}
+	t.Run("the level comes first, as the page's heading", func(t *testing.T) {
+		if a, f := strings.Index(p.body, `class="answer`), strings.Index(p.body, `<form method="post" action="/check"`); a < 0 || a > f {
+			t.Error("the answer is not above the form")
+		}
+		if !strings.Contains(p.body, `<h1 class="level-name" id="answer-title">Expected soreness</h1>`) || strings.Count(p.body, "<h1") != 1 {
+			t.Error("the level is not the one heading of the page")
+		}
+	})
+	t.Run("the recovery picture shows the window and the client's point", func(t *testing.T) {
+		for _, part := range []string{`class="recovery-chart"`, `usual: 24–48 h`, `You: 30 h`, `class="rc-you"`, "You are at 30 hours."} {
+			if !strings.Contains(p.body, part) {
+				t.Errorf("the picture lacks %s", part)
+			}
+		}
+	})
+	t.Run("the answer shows where it hurts", func(t *testing.T) {
+		if !strings.Contains(p.body, `class="region v-4" data-area="lower_back"`) || !strings.Contains(p.body, `class="region v-2" data-area="neck"`) {
+			t.Error("the answer's body map does not show the ratings")
+		}
+	})
+	t.Run("the sheet prints", func(t *testing.T) {
+		css := s.get(t, "/static/style.css").body
+		if !strings.Contains(css, "@media print") || !strings.Contains(p.body, `data-print`) || !strings.Contains(p.body, `class="print-only printed"`) {
+			t.Error("no print style or print button")
+		}
+	})
+	checkNoInline(t, p.body)
+}
+
+// staffSite is the pages with a principal put in each request's context, as
+// the server's authentication does.
+type staffSite struct {
+	*site
+	mu sync.Mutex
+	p  *aftercare.Principal
+	c  *http.Client
+}
+
+func (s *staffSite) as(p *aftercare.Principal) { s.mu.Lock(); s.p = p; s.mu.Unlock() }
+
+func newStaffSite(t *testing.T) *staffSite {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ss := &staffSite{site: &site{store: st, at: time.Now().UTC().Truncate(time.Second)}}
+	h := web.New(web.Deps{Assessor: realEngine(t), Store: st, Now: ss.now, BaseURL: "https://aftercare.example", Location: time.UTC})
+	ss.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ss.mu.Lock()
+		p := ss.p
+		ss.mu.Unlock()
+		if p != nil {
+			r = r.WithContext(aftercare.WithPrincipal(r.Context(), p))
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ss.srv.Close)
+	ss.c = ss.srv.Client()
+	ss.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return ss
+}
+
+func (s *staffSite) get(t *testing.T, path string) page {
+	t.Helper()
+	resp, err := s.c.Get(s.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func (s *staffSite) post(t *testing.T, path string, form url.Values) page {
+	t.Helper()
+	resp, err := s.c.PostForm(s.srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func owner(clinicID int64) *aftercare.Principal {
+	return &aftercare.Principal{ClinicID: clinicID, UserID: 1, Email: "owner@example.com", Role: aftercare.RoleOwner, Scopes: aftercare.RoleScopes(aftercare.RoleOwner)}
+}
+
+var linkURL = regexp.MustCompile(`value="https://aftercare\.example(/c/c_[A-Za-z0-9_-]{43})"`)
+
+func TestStaffPages(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic := &aftercare.Clinic{Name: "Calm Hands", EmergencyNumber: "112"}
+	other := &aftercare.Clinic{Name: "Elsewhere"}
+	for _, c := range []*aftercare.Clinic{clinic, other} {
+		if err := s.store.CreateClinic(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stranger := &aftercare.Client{ClinicID: other.ID, Name: "Someone Else"}
+	if err := s.store.CreateClient(ctx, stranger); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("a visitor who is not signed in is sent to sign in, and back", func(t *testing.T) {
+		for _, path := range []string{"/staff", "/staff/clients/1"} {
+			p := s.get(t, path)
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/login?next="+url.QueryEscape(path) {
+				t.Errorf("%s: status %d, Location %q", path, p.status, p.header.Get("Location"))
+			}
+		}
+		if p := s.post(t, "/staff/clients", url.Values{"name": {"X"}}); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/login") {
+			t.Errorf("POST: status %d", p.status)
+		}
+	})
+	t.Run("the sign-in page keeps where to go next, and says what went wrong", func(t *testing.T) {
+		p := s.get(t, "/login?next=%2Fstaff%2Fclients%2F3")
+		if p.status != 200 || !strings.Contains(p.body, `<input type="hidden" name="next" value="/staff/clients/3">`) || !strings.Contains(p.body, `action="/login"`) {
+			t.Errorf("status %d: %.2000s", p.status, p.body)
+		}
+		if p := s.get(t, "/login?next=https://evil.example"); !strings.Contains(p.body, `name="next" value=""`) {
+			t.Error("an outside next is kept")
+		}
+		if p := s.get(t, "/login?error=1"); p.status != 200 || !strings.Contains(p.body, `role="alert"`) {
+			t.Errorf("error: status %d", p.status)
+		}
+		checkNoInline(t, p.body)
+	})
+
+	s.as(owner(clinic.ID))
+	var clientPath string
+	t.Run("a client is added", func(t *testing.T) {
+		if p := s.post(t, "/staff/clients", url.Values{"name": {""}}); p.status != 400 || !strings.Contains(p.body, `data-field="name"`) {
+			t.Errorf("an empty name: status %d", p.status)
+		}
+		p := s.post(t, "/staff/clients", url.Values{"name": {"Sam Rivers"}, "email": {"sam@example.com"}})
+		clientPath = p.header.Get("Location")
+		if p.status != http.StatusSeeOther || !strings.HasPrefix(clientPath, "/staff/clients/") {
+			t.Fatalf("status %d, Location %q", p.status, clientPath)
+		}
+		d := s.get(t, "/staff")
+		if d.status != 200 || !strings.Contains(d.body, "Sam Rivers") || strings.Contains(d.body, "Someone Else") || !strings.Contains(d.body, "No open flags") {
+			t.Errorf("dashboard: status %d: %.3000s", d.status, d.body)
+		}
+		checkNoInline(t, d.body)
+	})
+	t.Run("a screening shows its cautions", func(t *testing.T) {
+		p := s.post(t, clientPath+"/screenings", url.Values{"health": {"blood_thinners", "dvt_history"}, "notes": {"on warfarin"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("status %d: %s", p.status, p.body)
+		}
+		c := s.get(t, clientPath)
+		for _, want := range []string{"Blood thinners", "Previous blood clot", "A doctor's clearance first", "on warfarin", "Source: "} {
+			if !strings.Contains(c.body, want) {
+				t.Errorf("the client page lacks %q", want)
+			}
+		}
+	})
+	var link string
+	t.Run("a session is recorded with pressure per area, and its link is shown once", func(t *testing.T) {
+		id := strings.TrimPrefix(clientPath, "/staff/clients/")
+		bad := s.post(t, "/staff/sessions", url.Values{"client_id": {id}, "pressure_neck": {"crushing"}})
+		if bad.status != 400 || !strings.Contains(bad.body, `data-field="pressure_neck"`) {
+			t.Errorf("a bad pressure: status %d", bad.status)
+		}
+		p := s.post(t, "/staff/sessions", url.Values{
+			"client_id": {id}, "style": {"deep_tissue"}, "pressure": {"firm"}, "ended": {"60"},
+			"pressure_calves": {"deep"}, "pressure_neck": {"firm"}, "notes": {"tight calves"},
+		})
+		m := linkURL.FindStringSubmatch(p.body)
+		if p.status != 200 || m == nil {
+			t.Fatalf("status %d: %.3000s", p.status, p.body)
+		}
+		link = m[1]
+		sessions, err := s.store.ListSessions(ctx, clinic.ID, 0)
+		if err != nil || len(sessions) != 1 {
+			t.Fatalf("%v %d sessions", err, len(sessions))
+		}
+		got := sessions[0]
+		if got.Style != "deep_tissue" || got.Pressure != "firm" || fmt.Sprint(got.AreasWorked) != "[neck calves]" || got.AreaPressure["calves"] != "deep" || got.AreaPressure["neck"] != "" || got.Notes != "tight calves" {
+			t.Errorf("stored %+v", got)
+		}
+		if d := s.now().Sub(got.EndedAt); d != time.Hour {
+			t.Errorf("ended %v ago", d)
+		}
+		if len(got.FollowUps) != 3 {
+			t.Errorf("follow-ups %+v", got.FollowUps)
+		}
+	})
+	t.Run("the client's check-in with a red flag reaches the flag queue", func(t *testing.T) {
+		s.as(nil)
+		page := s.get(t, link)
+		if page.status != 200 || !strings.Contains(page.body, "Calm Hands") || strings.Contains(page.body, "Sam Rivers") {
+			t.Fatalf("the link: status %d", page.status)
+		}
+		s.advance(20 * time.Hour)
+		defer s.advance(-20 * time.Hour)
+		p := s.post(t, link, url.Values{"pain_calves": {"7"}, "symptoms": {"calf_swelling"}})
+		if lv := p.level(); lv != "urgent" && lv != "emergency" {
+			t.Fatalf("level %q: %.2000s", lv, p.body)
+		}
+		again := s.get(t, link)
+		if !strings.Contains(again.body, `id="curve"`) || !strings.Contains(again.body, "worst pain 7/10") {
+			t.Error("the client's page lacks the curve of their check-ins")
+		}
+		s.as(owner(clinic.ID))
+		d := s.get(t, "/staff")
+		if !strings.Contains(d.body, `class="flag lvl-`) || !strings.Contains(d.body, "Sam Rivers") {
+			t.Fatalf("the flag is not listed: %.3000s", d.body)
+		}
+		flags, _ := s.store.ListFlags(ctx, clinic.ID)
+		if len(flags) != 1 {
+			t.Fatalf("%d flags", len(flags))
+		}
+		c := s.get(t, clientPath)
+		for _, want := range []string{`id="areas"`, `id="heat-map"`, `class="region v-7" data-area="calves"`, "Open flag", `<li class="lighter" data-area="calves">`} {
+			if !strings.Contains(c.body, want) {
+				t.Errorf("the client page lacks %s", want)
+			}
+		}
+		checkNoInline(t, c.body)
+		if len(c.body) > 100<<10 {
+			t.Errorf("the client page is %d bytes", len(c.body))
+		}
+		ack := s.post(t, fmt.Sprintf("/staff/flags/%d/ack", flags[0].ID), url.Values{"next": {"/staff"}})
+		if ack.status != http.StatusSeeOther || ack.header.Get("Location") != "/staff" {
+			t.Errorf("ack: status %d", ack.status)
+		}
+		if d := s.get(t, "/staff"); !strings.Contains(d.body, "No open flags") {
+			t.Error("the acknowledged flag is still listed")
+		}
+	})
+	t.Run("the suggestion goes lighter where soreness was high", func(t *testing.T) {
+		c := s.get(t, clientPath)
+		row := regexp.MustCompile(`(?s)data-area="calves"><p class="sl-head"><strong>Calves</strong> <span class="sl-change">last time deep · next time <strong class="sl-next">([a-z]+)</strong>`).FindStringSubmatch(c.body)
+		if row == nil || row[1] != "light" {
+			t.Errorf("calves after deep work and a flagged 7: %v", row)
+		}
+		if !strings.Contains(c.body, `name="pressure_calves"><option value="">Not worked</option><option value="light" selected>`) {
+			t.Error("the session form is not prefilled from the suggestion")
+		}
+	})
+	t.Run("a new link for a session works", func(t *testing.T) {
+		sessions, _ := s.store.ListSessions(ctx, clinic.ID, 0)
+		p := s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sessions[0].ID), nil)
+		m := linkURL.FindStringSubmatch(p.body)
+		if p.status != 200 || m == nil || m[1] == link {
+			t.Fatalf("status %d", p.status)
+		}
+		s.as(nil)
+		defer s.as(owner(clinic.ID))
+		if p := s.get(t, m[1]); p.status != 200 {
+			t.Errorf("the new link: status %d", p.status)
+		}
+	})
+	t.Run("another clinic's records are not found", func(t *testing.T) {
+		if p := s.get(t, fmt.Sprintf("/staff/clients/%d", stranger.ID)); p.status != 404 {
+			t.Errorf("status %d", p.status)
+		}
+		if p := s.post(t, "/staff/sessions", url.Values{"client_id": {fmt.Sprint(stranger.ID)}}); p.status != 404 {
+			t.Errorf("a session for another clinic's client: status %d", p.status)
+		}
+		s.as(owner(other.ID))
+		defer s.as(owner(clinic.ID))
+		if p := s.get(t, clientPath); p.status != 404 {
+			t.Errorf("status %d", p.status)
+		}
+	})
+	t.Run("a principal without the write scope may not record", func(t *testing.T) {
+		s.as(&aftercare.Principal{ClinicID: clinic.ID, TokenID: 9, Scopes: []string{aftercare.ScopeRead}})
+		defer s.as(owner(clinic.ID))
+		if p := s.post(t, "/staff/clients", url.Values{"name": {"Nope"}}); p.status != 403 {
+			t.Errorf("status %d", p.status)
+		}
+	})
+	t.Run("a signed-in visitor of the sign-in page goes on", func(t *testing.T) {
+		if p := s.get(t, "/login?next=%2Fstaff%2Fclients%2F1"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/staff/clients/1" {
+			t.Errorf("status %d, Location %q", p.status, p.header.Get("Location"))
+		}
+	})
+}

@@ -1,0 +1,258 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"time"
+
+	"aftercare"
+	"aftercare/httpapi/checkin"
+)
+
+// answerView is an answer as the pages show it.
+type answerView struct {
+	*aftercare.Response
+	// Chart is the picture of the recovery window with the client's point.
+	Chart *recoveryChart
+	// Map shows where it hurts; nil when no area was rated.
+	Map *bodyMap
+	// Saved is true when the answer is of a check-in sent to the clinic.
+	Saved bool
+	// Next is when to check in again, on a client's page.
+	Next *nextCheckIn
+	// At is when the answer was made (printed on the aftercare sheet).
+	At time.Time
+}
+
+func (h *handler) answer(resp *aftercare.Response, soreness []aftercare.Soreness, at time.Time) *answerView {
+	a := &answerView{Response: resp, Chart: newRecoveryChart(resp.Recovery), At: at}
+	if len(soreness) > 0 {
+		a.Map = newBodyMap("answer-map", "pain", "", "Where it hurts", painValues(soreness))
+	}
+	return a
+}
+
+func (h *handler) home(w http.ResponseWriter, r *http.Request) {
+	h.render(w, http.StatusOK, "check.html", h.publicPage(newForm()))
+}
+
+func (h *handler) publicPage(f *form) *page {
+	p := h.basePage("Sore after a massage?", "check")
+	p.Action = "/check"
+	p.Form = f
+	return p
+}
+
+func (h *handler) check(w http.ResponseWriter, r *http.Request) {
+	f, req, ferr := readForm(w, r)
+	p := h.publicPage(f)
+	if ferr != nil {
+		p.Error = ferr
+		h.render(w, http.StatusBadRequest, "check.html", p)
+		return
+	}
+	now := h.d.Now()
+	resp, err := h.d.Assessor.Assess(req, now)
+	if err != nil {
+		var e *aftercare.Error
+		if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
+			p.Error = e
+			h.render(w, http.StatusBadRequest, "check.html", p)
+			return
+		}
+		h.fault(w, r, err, p)
+		return
+	}
+	p.Title = levels[resp.Level].Title
+	p.Answer = h.answer(resp, req.Soreness, now)
+	p.Emergency = resp.Level == aftercare.Emergency
+	h.render(w, http.StatusOK, "check.html", p)
+}
+
+// linkInfo is what a client's page shows about their session.
+type linkInfo struct {
+	ClinicName string
+	Style      string
+	Pressure   string
+	Areas      []string
+	HoursAgo   int
+	CheckIns   []pastCheckIn
+	// Curve is the client's soreness so far; nil before any check-in with a pain rating.
+	Curve *lineChart
+	// Last is the answer to the latest check-in, shown on a later visit.
+	Last *aftercare.CheckIn
+	// Next is when to check in again; nil when there is no next time.
+	Next *nextCheckIn
+}
+
+// pastCheckIn is one earlier check-in as its client sees it.
+type pastCheckIn struct {
+	HoursSince float64
+	Level      aftercare.Level
+	Pain       *int
+	When       time.Time
+}
+
+// nextCheckIn is when a client should check in again.
+type nextCheckIn struct {
+	At time.Time
+	// Hours is the time after the massage.
+	Hours float64
+}
+
+func (h *handler) openLink(w http.ResponseWriter, r *http.Request) (*checkin.Link, bool) {
+	if h.d.Store == nil {
+		h.linkNotFound(w)
+		return nil, false
+	}
+	l, err := checkin.Open(r.Context(), h.d.Store, r.PathValue("token"), h.d.Now().UTC())
+	if err != nil {
+		if checkin.IsNotFound(err) {
+			h.linkNotFound(w)
+		} else {
+			h.fault(w, r, err, nil)
+		}
+		return nil, false
+	}
+	return l, true
+}
+
+func (h *handler) linkNotFound(w http.ResponseWriter) {
+	h.tell(w, http.StatusNotFound, nil, message{
+		Heading:  "This check-in link is not valid",
+		Text:     "It may have expired or been replaced by a newer one. Ask your therapist for a new link, or use the general soreness check.",
+		Back:     "/",
+		BackText: "Go to the soreness check",
+	})
+}
+
+func (h *handler) linkPage(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.openLink(w, r)
+	if !ok {
+		return
+	}
+	f := newForm()
+	f.prefill(l.Session)
+	h.render(w, http.StatusOK, "check.html", h.clientPage(r, l, f))
+}
+
+func (h *handler) clientPage(r *http.Request, l *checkin.Link, f *form) *page {
+	number := l.Clinic.EmergencyNumber
+	if number == "" {
+		number = h.d.EmergencyNumber
+	}
+	s := l.Session
+	now := h.d.Now()
+	info := &linkInfo{
+		ClinicName: l.Clinic.Name,
+		Style:      s.Style,
+		Pressure:   s.Pressure,
+		Areas:      s.AreasWorked,
+		HoursAgo:   int(checkin.HoursSince(s, now)),
+		Next:       nextTime(s, now),
+	}
+	var points []painPoint
+	for i := range s.CheckIns {
+		c := &s.CheckIns[i]
+		pc := pastCheckIn{HoursSince: c.HoursSince, Level: c.Assessment.Level, When: c.CreatedAt}
+		if p, ok := checkin.WorstPain(c); ok {
+			pc.Pain = &p
+			points = append(points, painPoint{Hours: c.HoursSince, Pain: p, Level: c.Assessment.Level})
+		}
+		info.CheckIns = append(info.CheckIns, pc)
+		info.Last = c
+	}
+	if len(points) > 0 {
+		info.Curve = newCurve(points, h.window(s, info.Last))
+	}
+	f.HoursHint = hoursText(checkin.HoursSince(s, now))
+	p := h.basePage("Your check-in", "check")
+	p.EmergencyNumber, p.Tel = number, telURL(number)
+	p.Action = "/c/" + r.PathValue("token")
+	p.Form = f
+	p.Link = info
+	return p
+}
+
+// window is the usual recovery window of a session: the latest answer's, or
+// the knowledge base's for its style and pressure.
+func (h *handler) window(s *aftercare.Session, last *aftercare.CheckIn) [2]int {
+	if last != nil {
+		return last.Assessment.Recovery.TypicalHours
+	}
+	if h.kb != nil {
+		if st := h.kb.Style(s.Style); st != nil {
+			if w, ok := st.Hours[s.Pressure]; ok {
+				return w
+			}
+			return st.Hours["default"]
+		}
+	}
+	return [2]int{24, 48}
+}
+
+// nextTime is when the client should next check in: the earlier of the next
+// scheduled follow-up and the time the latest answer asked for; nil when
+// neither is ahead or the latest answer sent the client for care.
+func nextTime(s *aftercare.Session, now time.Time) *nextCheckIn {
+	var at time.Time
+	for _, fu := range s.FollowUps {
+		if fu.Status == "scheduled" && fu.DueAt.After(now) && (at.IsZero() || fu.DueAt.Before(at)) {
+			at = fu.DueAt
+		}
+	}
+	if n := len(s.CheckIns); n > 0 {
+		last := s.CheckIns[n-1]
+		if last.Assessment.Level >= aftercare.Urgent {
+			return nil
+		}
+		if hrs := last.Assessment.Recovery.CheckAgainInHours; hrs > 0 {
+			t := last.CreatedAt.Add(time.Duration(hrs) * time.Hour)
+			if t.After(now) && (at.IsZero() || t.Before(at)) {
+				at = t
+			}
+		}
+	}
+	if at.IsZero() {
+		return nil
+	}
+	return &nextCheckIn{At: at, Hours: math.Round(at.Sub(s.EndedAt).Hours())}
+}
+
+func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
+	l, ok := h.openLink(w, r)
+	if !ok {
+		return
+	}
+	f, req, ferr := readForm(w, r)
+	if ferr != nil {
+		p := h.clientPage(r, l, f)
+		p.Error = ferr
+		h.render(w, http.StatusBadRequest, "check.html", p)
+		return
+	}
+	now := h.d.Now().UTC()
+	c, _, err := l.Record(r.Context(), h.d.Assessor, req, now)
+	if err != nil {
+		var e *aftercare.Error
+		if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
+			p := h.clientPage(r, l, f)
+			p.Error = e
+			h.render(w, http.StatusBadRequest, "check.html", p)
+			return
+		}
+		h.fault(w, r, err, h.clientPage(r, l, f))
+		return
+	}
+	l.Session.CheckIns = append(l.Session.CheckIns, *c)
+	f = newForm()
+	f.prefill(l.Session)
+	p := h.clientPage(r, l, f)
+	p.Title = levels[c.Assessment.Level].Title
+	p.Answer = h.answer(&c.Assessment, c.Request.Soreness, now)
+	p.Answer.Saved = true
+	p.Answer.Next = p.Link.Next
+	p.Emergency = c.Assessment.Level == aftercare.Emergency
+	h.render(w, http.StatusOK, "check.html", p)
+}

@@ -1,0 +1,488 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"aftercare"
+	"aftercare/httpapi/checkin"
+)
+
+// The therapist's workspace. Every page reaches the clinic's data only
+// through the aftercare.Access of the request's principal (scoped to its
+// clinic and audited); a request without one is sent to sign in.
+
+// staffReq is one request to a staff page.
+type staffReq struct {
+	acc    *aftercare.Access
+	clinic *aftercare.Clinic
+	p      *page
+}
+
+type staffFunc func(w http.ResponseWriter, r *http.Request, s *staffReq)
+
+// staff admits a request whose context carries a principal, and sends any
+// other to the sign-in page, to come back afterwards.
+func (h *handler) staff(fn staffFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h.d.Store == nil {
+			h.unknown(w, r)
+			return
+		}
+		acc := aftercare.AccessFrom(r.Context(), h.d.Store, h.d.Now)
+		if acc == nil {
+			next := "/staff"
+			if r.Method == http.MethodGet {
+				next = r.URL.RequestURI()
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return
+		}
+		p := h.basePage("", "staff")
+		p.Staff = acc.Principal()
+		clinic, err := acc.Clinic(r.Context())
+		if err != nil {
+			h.fault(w, r, err, p)
+			return
+		}
+		p.ClinicName = clinic.Name
+		if clinic.EmergencyNumber != "" {
+			p.EmergencyNumber, p.Tel = clinic.EmergencyNumber, telURL(clinic.EmergencyNumber)
+		}
+		fn(w, r, &staffReq{acc: acc, clinic: clinic, p: p})
+	}
+}
+
+// refuse shows the page for an error of a staff request.
+func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *page) {
+	back := message{Back: "/staff", BackText: "Back to today"}
+	switch aftercare.ErrorCode(err) {
+	case aftercare.ENOTFOUND:
+		back.Heading, back.Text = "Not found", "Your clinic has no such record."
+		h.tell(w, http.StatusNotFound, p, back)
+	case aftercare.EFORBIDDEN, aftercare.EUNAUTHORIZED:
+		back.Heading, back.Text = "Not allowed", "Your account may not do this. Ask the clinic's owner."
+		h.tell(w, http.StatusForbidden, p, back)
+	case aftercare.EINVALID:
+		back.Heading, back.Text = "Please check the form", aftercare.ErrorMessage(err)
+		h.tell(w, http.StatusBadRequest, p, back)
+	default:
+		h.fault(w, r, err, p)
+	}
+}
+
+// loginView is the sign-in page.
+type loginView struct {
+	Next  string
+	Error string
+}
+
+func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	next := safeNext(q.Get("next"))
+	if aftercare.PrincipalFrom(r.Context()) != nil && q.Get("error") == "" {
+		if next == "" {
+			next = "/staff"
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	p := h.basePage("Sign in", "login")
+	p.Login = &loginView{Next: next}
+	switch q.Get("error") {
+	case "":
+	case "throttled", "429":
+		p.Login.Error = "Too many attempts to sign in. Wait a few minutes, then try again."
+	default:
+		p.Login.Error = "That email and password do not match an account. Check them and try again."
+	}
+	h.render(w, http.StatusOK, "login.html", p)
+}
+
+// flagView is a flag with its client's name.
+type flagView struct {
+	*aftercare.Flag
+	ClientName string
+}
+
+// clientRow is one client of the list.
+type clientRow struct {
+	*aftercare.Client
+	OpenFlags int
+}
+
+// dashboard is the staff's front page: the flags to acknowledge and the clients.
+type dashboard struct {
+	Today     []flagView
+	Earlier   []flagView
+	Clients   []clientRow
+	Name      string
+	Email     string
+	FormError *aftercare.Error
+}
+
+func (h *handler) dashboard(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	h.showDashboard(w, r, s, &dashboard{}, http.StatusOK)
+}
+
+func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staffReq, d *dashboard, status int) {
+	ctx := r.Context()
+	flags, err := s.acc.ListFlags(ctx)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	clients, err := s.acc.ListClients(ctx)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	names := map[int64]string{}
+	open := map[int64]int{}
+	for _, c := range clients {
+		names[c.ID] = c.Name
+	}
+	now := h.d.Now().In(h.d.Location)
+	y, m, dd := now.Date()
+	midnight := time.Date(y, m, dd, 0, 0, 0, 0, h.d.Location)
+	for i := len(flags) - 1; i >= 0; i-- {
+		fl := flags[i]
+		open[fl.ClientID]++
+		v := flagView{Flag: fl, ClientName: names[fl.ClientID]}
+		if fl.CreatedAt.Before(midnight) {
+			d.Earlier = append(d.Earlier, v)
+		} else {
+			d.Today = append(d.Today, v)
+		}
+	}
+	for _, c := range clients {
+		d.Clients = append(d.Clients, clientRow{Client: c, OpenFlags: open[c.ID]})
+	}
+	slices.SortStableFunc(d.Clients, func(a, b clientRow) int {
+		if a.OpenFlags != b.OpenFlags {
+			return b.OpenFlags - a.OpenFlags
+		}
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	s.p.Title = "Today"
+	s.p.Dash = d
+	h.render(w, status, "staff.html", s.p)
+}
+
+// Limits of the staff forms.
+const maxNameChars = 200
+
+func checkName(name string) error {
+	if name == "" {
+		return aftercare.Errorf(aftercare.EINVALID, "name", "Enter the client's name.")
+	}
+	if n := utf8.RuneCountInString(name); n > maxNameChars {
+		return aftercare.Errorf(aftercare.EINVALID, "name", "The name is %d characters long; at most %d are allowed.", n, maxNameChars)
+	}
+	for _, c := range name {
+		if unicode.IsControl(c) {
+			return aftercare.Errorf(aftercare.EINVALID, "name", "The name must be plain text.")
+		}
+	}
+	return nil
+}
+
+func checkEmail(e string) error {
+	if e == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Address != e || len(e) > 254 || !strings.Contains(e[strings.LastIndexByte(e, '@')+1:], ".") {
+		return aftercare.Errorf(aftercare.EINVALID, "email", "Enter one email address, such as ana@example.com, or leave it empty.")
+	}
+	return nil
+}
+
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return aftercare.Errorf(aftercare.EINVALID, "", "The form could not be read; please try again.")
+	}
+	return nil
+}
+
+func (h *handler) createClient(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	if err := parseForm(w, r); err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	d := &dashboard{Name: strings.TrimSpace(r.PostForm.Get("name")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
+	err := checkName(d.Name)
+	if err == nil {
+		err = checkEmail(d.Email)
+	}
+	if err != nil {
+		d.FormError = err.(*aftercare.Error)
+		h.showDashboard(w, r, s, d, http.StatusBadRequest)
+		return
+	}
+	c := &aftercare.Client{Name: d.Name, Email: d.Email, CreatedAt: aftercare.StoredTime(h.d.Now())}
+	if err := s.acc.CreateClient(r.Context(), c); err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", c.ID), http.StatusSeeOther)
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, aftercare.Errorf(aftercare.ENOTFOUND, "id", "no such record")
+	}
+	return id, nil
+}
+
+func (h *handler) ackFlag(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	id, err := pathID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	if err == nil {
+		_, err = s.acc.AckFlag(r.Context(), id)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	if next == "" {
+		next = "/staff"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	id, err := pathID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	if err == nil {
+		_, err = s.acc.FindClient(r.Context(), id)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	var health []string
+	for _, c := range r.PostForm["health"] {
+		if !aftercare.Health.Has(c) {
+			h.refuse(w, r, aftercare.Errorf(aftercare.EINVALID, "health", "Unknown screening answer %q.", c), s.p)
+			return
+		}
+		if !slices.Contains(health, c) {
+			health = append(health, c)
+		}
+	}
+	notes := strings.TrimSpace(r.PostForm.Get("notes"))
+	if len(notes) > aftercare.MaxTextBytes {
+		h.refuse(w, r, aftercare.Errorf(aftercare.EINVALID, "notes", "The notes are too long: at most %d bytes.", aftercare.MaxTextBytes), s.p)
+		return
+	}
+	sc := &aftercare.Screening{ClientID: id, Health: health, Notes: notes, Cautions: h.d.Assessor.Cautions(health), CreatedAt: aftercare.StoredTime(h.d.Now())}
+	if sc.Health == nil {
+		sc.Health = []string{}
+	}
+	if err := s.acc.CreateScreening(r.Context(), sc); err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d#screening", id), http.StatusSeeOther)
+}
+
+// createdSession is the page shown when a session is recorded or given a new
+// link: the client's link, shown this once.
+type createdSession struct {
+	Session *aftercare.Session
+	Client  *aftercare.Client
+	URL     string
+	Expires time.Time
+	// Fresh is true for a new link of an earlier session.
+	Fresh bool
+}
+
+// endedChoices are the answers to "when did the session end?", in minutes ago.
+var endedChoices = []struct {
+	Minutes int
+	Label   string
+}{
+	{0, "Just now"}, {15, "15 minutes ago"}, {30, "30 minutes ago"}, {60, "1 hour ago"}, {120, "2 hours ago"},
+	{240, "4 hours ago"}, {480, "8 hours ago"}, {1440, "Yesterday, 24 hours ago"},
+}
+
+func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	if err := parseForm(w, r); err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	ctx := r.Context()
+	v := r.PostForm
+	clientID, err := strconv.ParseInt(v.Get("client_id"), 10, 64)
+	if err != nil || clientID <= 0 {
+		h.refuse(w, r, aftercare.Errorf(aftercare.ENOTFOUND, "client_id", "no such client"), s.p)
+		return
+	}
+	client, err := s.acc.FindClient(ctx, clientID)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	sf := sessionFormOf(v)
+	sess, ferr := sf.session(clientID, h.d.Now())
+	if ferr != nil {
+		sf.Error = ferr
+		h.showClient(w, r, s, client, sf, http.StatusBadRequest)
+		return
+	}
+	token, hash := checkin.Schedule(sess, s.clinic, h.d.LinkTTL)
+	sess.CheckInURL = h.base(r) + checkin.LinkPath(token)
+	sess.CreatedAt = aftercare.StoredTime(h.d.Now())
+	if err := s.acc.CreateSession(ctx, sess, hash); err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	s.p.Title = "Session recorded"
+	s.p.Created = &createdSession{Session: sess, Client: client, URL: sess.CheckInURL, Expires: sess.LinkExpiresAt}
+	h.render(w, http.StatusOK, "session.html", s.p)
+}
+
+func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	var sess *aftercare.Session
+	if err == nil {
+		sess, err = s.acc.FindSession(ctx, id)
+	}
+	var client *aftercare.Client
+	if err == nil {
+		client, err = s.acc.FindClient(ctx, sess.ClientID)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	token, hash := aftercare.NewSecret(checkin.TokenPrefix)
+	expires := aftercare.StoredTime(checkin.LinkExpiry(sess, h.d.LinkTTL, h.d.Now()))
+	if err := s.acc.CreateLink(ctx, id, hash, expires); err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	s.p.Title = "A new check-in link"
+	s.p.Created = &createdSession{Session: sess, Client: client, URL: h.base(r) + checkin.LinkPath(token), Expires: expires, Fresh: true}
+	h.render(w, http.StatusOK, "session.html", s.p)
+}
+
+// sessionForm is the form that records a session.
+type sessionForm struct {
+	ClientID  int64
+	Styles    []option
+	Pressures []option
+	Ended     []option
+	Rows      []pressureRow
+	Map       *bodyMap
+	Notes     string
+	Error     *aftercare.Error
+	// Suggested is true when the per-area pressures come from the suggestion.
+	Suggested bool
+
+	raw url.Values
+}
+
+// pressureRow is one area's pressure select.
+type pressureRow struct {
+	Code    string
+	Label   string
+	Options []option
+}
+
+func newSessionForm(clientID int64, style, pressure string, area map[string]string, ended int) *sessionForm {
+	sf := &sessionForm{ClientID: clientID, Styles: options(aftercare.Styles), Pressures: options(aftercare.Pressures)}
+	check(sf.Styles, []string{style})
+	check(sf.Pressures, []string{pressure})
+	for _, e := range endedChoices {
+		sf.Ended = append(sf.Ended, option{Code: strconv.Itoa(e.Minutes), Label: e.Label, Checked: e.Minutes == ended})
+	}
+	values := map[string]string{}
+	for _, a := range aftercare.Areas.Codes() {
+		row := pressureRow{Code: a.Code, Label: a.Label, Options: options(aftercare.Pressures)}
+		if p := area[a.Code]; aftercare.Pressures.Has(p) {
+			check(row.Options, []string{p})
+			values[a.Code] = p
+		}
+		sf.Rows = append(sf.Rows, row)
+	}
+	sf.Map = newBodyMap("pressure-map", "pressure", "pressure_", "Body map: pressure per area", values)
+	return sf
+}
+
+func sessionFormOf(v url.Values) *sessionForm {
+	area := map[string]string{}
+	for _, a := range aftercare.Areas.Codes() {
+		if p := v.Get("pressure_" + a.Code); p != "" {
+			area[a.Code] = p
+		}
+	}
+	ended, _ := strconv.Atoi(v.Get("ended"))
+	id, _ := strconv.ParseInt(v.Get("client_id"), 10, 64)
+	sf := newSessionForm(id, v.Get("style"), v.Get("pressure"), area, ended)
+	sf.Notes = v.Get("notes")
+	sf.raw = v
+	return sf
+}
+
+func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Session, *aftercare.Error) {
+	v := sf.raw
+	s := &aftercare.Session{ClientID: clientID, Notes: strings.TrimSpace(v.Get("notes"))}
+	if st := v.Get("style"); st != "" {
+		if !aftercare.Styles.Has(st) {
+			return nil, aftercare.Errorf(aftercare.EINVALID, "style", "Choose a style from the list.")
+		}
+		s.Style = st
+	}
+	if p := v.Get("pressure"); p != "" {
+		if !aftercare.Pressures.Has(p) {
+			return nil, aftercare.Errorf(aftercare.EINVALID, "pressure", "Choose a pressure from the list.")
+		}
+		s.Pressure = p
+	}
+	for _, a := range aftercare.Areas.Codes() {
+		p := v.Get("pressure_" + a.Code)
+		if p == "" {
+			continue
+		}
+		if !aftercare.Pressures.Has(p) {
+			return nil, aftercare.Errorf(aftercare.EINVALID, "pressure_"+a.Code, "Choose a pressure for %s from the list.", strings.ToLower(a.Label))
+		}
+		s.AreasWorked = append(s.AreasWorked, a.Code)
+		if p != s.Pressure {
+			if s.AreaPressure == nil {
+				s.AreaPressure = map[string]string{}
+			}
+			s.AreaPressure[a.Code] = p
+		}
+	}
+	minutes, err := strconv.Atoi(v.Get("ended"))
+	if v.Get("ended") == "" {
+		minutes, err = 0, nil
+	}
+	if err != nil || minutes < 0 || minutes > 7*24*60 {
+		return nil, aftercare.Errorf(aftercare.EINVALID, "ended", "Choose when the session ended.")
+	}
+	if len(s.Notes) > aftercare.MaxTextBytes {
+		return nil, aftercare.Errorf(aftercare.EINVALID, "notes", "The notes are too long: at most %d bytes.", aftercare.MaxTextBytes)
+	}
+	s.EndedAt = aftercare.StoredTime(now.Add(-time.Duration(minutes) * time.Minute))
+	return s, nil
+}

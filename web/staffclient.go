@@ -1,0 +1,273 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"aftercare"
+	"aftercare/httpapi/checkin"
+	"aftercare/suggest"
+)
+
+// clientView is a client's page in the therapist's workspace.
+type clientView struct {
+	Client *aftercare.Client
+	// Screening is the latest screening; nil before any.
+	Screening *aftercare.Screening
+	// Health is the screening form, ticked as the latest screening was.
+	Health []option
+	// SeeDoctorFirst names the cautions that ask for a doctor's clearance first.
+	SeeDoctorFirst []string
+	// Sessions are the client's sessions, newest first.
+	Sessions []sessionView
+	// Chart shows the worst pain per area after each session; nil before any rating.
+	Chart *lineChart
+	// Table holds the chart's numbers.
+	Table *chartTable
+	// Heat is the body map of the worst pain per area after the latest rated session.
+	Heat        *bodyMap
+	HeatCaption string
+	// Suggest is the pressure proposed per area for the next session.
+	Suggest    []suggest.Area
+	SuggestMap *bodyMap
+	Form       *sessionForm
+	OpenFlags  int
+	// Hidden counts the older sessions left out of the timeline and the chart.
+	Hidden int
+}
+
+// maxTimeline is the most sessions a client's page shows, newest first, so that it stays light.
+const maxTimeline = 12
+
+// sessionView is one session of the client's timeline.
+type sessionView struct {
+	*aftercare.Session
+	CheckIns []checkInView
+	Flags    []*aftercare.Flag
+	Areas    []areaPressure
+}
+
+// areaPressure is one area worked, with its pressure.
+type areaPressure struct {
+	Label    string
+	Pressure string
+}
+
+// checkInView is one check-in of the timeline.
+type checkInView struct {
+	C    *aftercare.CheckIn
+	Pain string
+	// Sore lists the rated areas, such as "Neck 4, Lower back 6".
+	Sore string
+}
+
+func (h *handler) staffClient(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	id, err := pathID(r)
+	var c *aftercare.Client
+	if err == nil {
+		c, err = s.acc.FindClient(r.Context(), id)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	h.showClient(w, r, s, c, nil, http.StatusOK)
+}
+
+// expect gives the suggestion the knowledge base's figures.
+func (h *handler) expect() suggest.Expect {
+	kb := h.kb
+	if kb == nil {
+		return suggest.Expect{}
+	}
+	intensity := func(p string) (pain int, to int, ok bool) {
+		if pr := kb.Pressure(p); pr != nil {
+			if in := kb.Intensity(pr.Intensity); in != nil {
+				return in.ExpectedPain, in.Hours[1], true
+			}
+		}
+		return 0, 0, false
+	}
+	return suggest.Expect{
+		MaxPain: func(p string) int {
+			if pain, _, ok := intensity(p); ok {
+				return pain
+			}
+			return suggest.DefaultExpect.MaxPain(p)
+		},
+		WindowTo: func(style, p string) int {
+			if st := kb.Style(style); st != nil {
+				if w, ok := st.Hours[p]; ok {
+					return w[1]
+				}
+				if w, ok := st.Hours["default"]; ok {
+					return w[1]
+				}
+			}
+			if _, to, ok := intensity(p); ok {
+				return to
+			}
+			return suggest.DefaultExpect.WindowTo(style, p)
+		},
+	}
+}
+
+// showClient renders a client's page; form is the session form to show
+// again (with its error), or nil for one prefilled from the suggestion.
+func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq, c *aftercare.Client, form *sessionForm, status int) {
+	ctx := r.Context()
+	sessions, err := s.acc.ListSessions(ctx, c.ID)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	flags, err := s.acc.ListClientFlags(ctx, c.ID)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	screenings, err := s.acc.ListScreenings(ctx, c.ID)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	v := &clientView{Client: c, Health: options(aftercare.Health)}
+	var cautions []aftercare.Caution
+	if n := len(screenings); n > 0 {
+		v.Screening = screenings[n-1]
+		cautions = v.Screening.Cautions
+		check(v.Health, v.Screening.Health)
+		for _, ca := range cautions {
+			if ca.SeeDoctorFirst {
+				v.SeeDoctorFirst = append(v.SeeDoctorFirst, ca.Title)
+			}
+		}
+	}
+
+	var cols []sessionColumn
+	shown := sessions
+	if len(shown) > maxTimeline {
+		shown = shown[len(shown)-maxTimeline:]
+		v.Hidden = len(sessions) - maxTimeline
+	}
+	for i := len(shown) - 1; i >= 0; i-- {
+		sv := sessionView{Session: shown[i]}
+		for _, a := range aftercare.Areas.Codes() {
+			if !slices.Contains(sv.AreasWorked, a.Code) {
+				continue
+			}
+			p := sv.AreaPressure[a.Code]
+			if p == "" {
+				p = sv.Pressure
+			}
+			sv.Areas = append(sv.Areas, areaPressure{Label: a.Label, Pressure: p})
+		}
+		for j := range sv.Session.CheckIns {
+			ci := &sv.Session.CheckIns[j]
+			cv := checkInView{C: ci}
+			if p, ok := checkin.WorstPain(ci); ok {
+				cv.Pain = fmt.Sprint(p)
+			}
+			var sore []string
+			for _, so := range ci.Request.Soreness {
+				sore = append(sore, fmt.Sprintf("%s %d", aftercare.Areas.Label(so.Area), so.Pain))
+			}
+			cv.Sore = strings.Join(sore, ", ")
+			sv.CheckIns = append(sv.CheckIns, cv)
+		}
+		for _, fl := range flags {
+			if fl.SessionID == sv.ID {
+				sv.Flags = append(sv.Flags, fl)
+				if fl.AckedAt == nil {
+					v.OpenFlags++
+				}
+			}
+		}
+		v.Sessions = append(v.Sessions, sv)
+	}
+	for _, sess := range shown {
+		col := sessionColumn{Label: sess.EndedAt.In(h.d.Location).Format("2 Jan"), Pain: map[string]int{}}
+		for _, ci := range sess.CheckIns {
+			for _, so := range ci.Request.Soreness {
+				if p, ok := col.Pain[so.Area]; !ok || so.Pain > p {
+					col.Pain[so.Area] = so.Pain
+				}
+			}
+		}
+		if len(col.Pain) > 0 {
+			cols = append(cols, col)
+		}
+	}
+	if len(cols) > 0 {
+		v.Chart = newAreaChart(cols)
+		v.Table = newChartTable(cols)
+		last := cols[len(cols)-1]
+		values := map[string]string{}
+		for a, p := range last.Pain {
+			values[a] = fmt.Sprint(p)
+		}
+		v.Heat = newBodyMap("heat-map", "pain", "", "Worst soreness per area after the session of "+last.Label, values)
+		v.HeatCaption = "Worst soreness per area after the session of " + last.Label + "."
+	}
+
+	v.Suggest = suggest.Next(sessions, cautions, h.expect())
+	proposed := map[string]string{}
+	for _, a := range v.Suggest {
+		proposed[a.Area] = a.Suggested
+	}
+	if len(v.Suggest) > 0 {
+		v.SuggestMap = newBodyMap("suggest-map", "pressure", "", "Suggested pressure per area", proposed)
+	}
+	if form == nil {
+		style, pressure := "", ""
+		if n := len(sessions); n > 0 {
+			style, pressure = sessions[n-1].Style, sessions[n-1].Pressure
+		}
+		form = newSessionForm(c.ID, style, pressure, proposed, 0)
+		form.Suggested = len(proposed) > 0
+	}
+	v.Form = form
+	s.p.Title = c.Name
+	s.p.Client = v
+	h.render(w, status, "client.html", s.p)
+}
+
+// chartTable is the per-area chart as a table: a row per session, a column per area.
+type chartTable struct {
+	Areas []string
+	Rows  []chartRow
+}
+
+// chartRow is one session of the table.
+type chartRow struct {
+	Label string
+	Cells []string
+}
+
+func newChartTable(cols []sessionColumn) *chartTable {
+	t := &chartTable{}
+	var codes []string
+	for _, a := range aftercare.Areas.Codes() {
+		for _, c := range cols {
+			if _, ok := c.Pain[a.Code]; ok {
+				codes = append(codes, a.Code)
+				t.Areas = append(t.Areas, a.Label)
+				break
+			}
+		}
+	}
+	for _, c := range cols {
+		row := chartRow{Label: c.Label}
+		for _, code := range codes {
+			cell := "–"
+			if p, ok := c.Pain[code]; ok {
+				cell = fmt.Sprint(p)
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}

@@ -1,0 +1,187 @@
+/* Aftercare: small enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+  var doc = document;
+  doc.documentElement.classList.add("js");
+
+  function all(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
+
+  /* The self-check, one step at a time. */
+  all("form[data-steps]").forEach(function (form) {
+    var steps = all(".step", form);
+    var marks = all(".stepper li", form);
+    if (steps.length < 2) { return; }
+    var current = 0;
+    function show(i, focus) {
+      current = Math.max(0, Math.min(steps.length - 1, i));
+      steps.forEach(function (s, k) { s.classList.toggle("is-current", k === current); });
+      marks.forEach(function (m, k) {
+        m.classList.toggle("is-current", k === current);
+        m.classList.toggle("is-done", k < current);
+      });
+      if (focus) {
+        var h = steps[current].querySelector("h2");
+        if (h) { h.focus(); h.scrollIntoView({ block: "start" }); }
+      }
+    }
+    var start = 0;
+    steps.forEach(function (s, k) { if (!start && s.querySelector("[aria-invalid=true]")) { start = k; } });
+    show(start, false);
+    form.addEventListener("click", function (e) {
+      var b = e.target.closest("[data-next],[data-prev]");
+      if (!b || !form.contains(b)) { return; }
+      e.preventDefault();
+      show(current + (b.hasAttribute("data-next") ? 1 : -1), true);
+    });
+    form.addEventListener("invalid", function (e) {
+      var s = e.target.closest(".step");
+      if (s) { show(steps.indexOf(s), false); }
+    }, true);
+  });
+
+  /* Quick answers for the hours since the massage. */
+  all(".quick").forEach(function (group) {
+    var input = group.parentNode.querySelector("input[type=number]");
+    if (!input) { return; }
+    function mark() {
+      all("[data-hours]", group).forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-hours") === input.value));
+      });
+    }
+    group.addEventListener("click", function (e) {
+      var b = e.target.closest("[data-hours]");
+      if (!b) { return; }
+      input.value = b.getAttribute("data-hours");
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      mark();
+    });
+    input.addEventListener("input", mark);
+    mark();
+  });
+
+  /* The body map: tapping an area opens a picker that sets its form field. */
+  all("svg.bodymap[data-field]").forEach(function (map) {
+    var field = map.getAttribute("data-field");
+    var picker = doc.getElementById(map.getAttribute("data-picker"));
+    if (!picker) { return; }
+    var areaName = picker.querySelector(".picker-area");
+    var kind = map.classList.contains("map-pressure") ? "pressure" : "pain";
+    var active = null;
+
+    function input(area) { return doc.getElementById(field + area); }
+    function short(value) {
+      var b = picker.querySelector("[data-value='" + value + "']");
+      return b ? b.getAttribute("data-short") : value;
+    }
+    function describe(label, value) {
+      if (value === "") { return label + (kind === "pressure" ? ": not worked" : ": no rating"); }
+      return kind === "pressure" ? label + ": " + value + " pressure" : label + ": pain " + value + " out of 10";
+    }
+    function paint(area) {
+      var el = input(area);
+      if (!el) { return; }
+      var value = el.value.trim();
+      if (kind === "pain" && value !== "" && !/^(10|[0-9])$/.test(value)) { value = ""; }
+      all("[data-area='" + area + "']", map).forEach(function (r) {
+        r.setAttribute("class", "region v-" + (value === "" ? "unset" : value) + (r === active ? " is-active" : ""));
+        var t = r.querySelector(".rv");
+        if (t) { t.textContent = value === "" ? "" : short(value); }
+        if (r.hasAttribute("aria-label")) { r.setAttribute("aria-label", describe(r.getAttribute("data-label"), value)); }
+      });
+    }
+    function close(returnFocus) {
+      picker.hidden = true;
+      var was = active;
+      active = null;
+      if (was) { paint(was.getAttribute("data-area")); if (returnFocus) { was.focus(); } }
+    }
+    function open(region) {
+      if (active) { close(false); }
+      active = region;
+      var area = region.getAttribute("data-area");
+      areaName.textContent = region.getAttribute("data-label");
+      var el = input(area);
+      var value = el ? el.value.trim() : "";
+      all(".pv", picker).forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-value") === value));
+      });
+      picker.hidden = false;
+      paint(area);
+      var first = picker.querySelector(".pv[aria-pressed=true]") || picker.querySelector(".pv");
+      if (first) { first.focus({ preventScroll: true }); }
+      picker.scrollIntoView({ block: "nearest" });
+    }
+    map.addEventListener("click", function (e) {
+      var region = e.target.closest("a.region");
+      if (!region) { return; }
+      e.preventDefault();
+      var primary = map.querySelector("a.region[data-area='" + region.getAttribute("data-area") + "']:not([tabindex])");
+      open(primary || region);
+    });
+    /* Enter or Space on a region opens the picker when the key comes up, so
+       that the key does not also press the picker's first button. */
+    map.addEventListener("keydown", function (e) {
+      if ((e.key === "Enter" || e.key === " ") && e.target.closest("a.region")) { e.preventDefault(); }
+    });
+    map.addEventListener("keyup", function (e) {
+      var region = e.target.closest("a.region");
+      if (!region || (e.key !== "Enter" && e.key !== " ")) { return; }
+      e.preventDefault();
+      open(region);
+    });
+    picker.addEventListener("click", function (e) {
+      var b = e.target.closest("button");
+      if (!b || !active) { return; }
+      if (b.hasAttribute("data-value")) {
+        var el = input(active.getAttribute("data-area"));
+        if (el) {
+          el.value = b.getAttribute("data-value");
+          el.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      }
+      close(true);
+    });
+    picker.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); close(true); }
+    });
+    all("[id^='" + field + "']").forEach(function (el) {
+      var area = el.id.slice(field.length);
+      el.addEventListener("input", function () { paint(area); });
+      el.addEventListener("change", function () { paint(area); });
+    });
+  });
+
+  /* The typed list of areas folds away once the map can be tapped. */
+  all("details[data-collapse]").forEach(function (d) {
+    if (!d.querySelector("[aria-invalid=true]")) { d.open = false; }
+  });
+
+  /* Print the aftercare sheet. */
+  all("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+
+  /* Copy the client's link. */
+  all("[data-copy]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var el = doc.getElementById(b.getAttribute("data-copy"));
+      var note = doc.querySelector("[data-copied]");
+      if (!el) { return; }
+      el.select();
+      var done = function () { if (note) { note.hidden = false; } };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(el.value).then(done, function () {});
+      } else {
+        try { if (doc.execCommand("copy")) { done(); } } catch (err) { /* the link stays selected to copy by hand */ }
+      }
+    });
+  });
+
+  /* Times in the reader's own zone. */
+  all("time[data-local]").forEach(function (t) {
+    var d = new Date(t.getAttribute("datetime"));
+    if (isNaN(d.getTime())) { return; }
+    var words = t.textContent;
+    t.textContent = words + " (" + d.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) + ")";
+  });
+})();
