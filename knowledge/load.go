@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/vm"
 	"go.yaml.in/yaml/v3"
 
 	"aftercare"
@@ -325,9 +323,9 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 		if !slices.Contains(evidenceGrades, r.Evidence) {
 			p.add(where, "evidence %q; allowed: %s", r.Evidence, strings.Join(evidenceGrades, ", "))
 		}
-		r.when = compile(p, where+" when", r.When)
+		r.when = b.compile(p, where+" when", r.When)
 		if r.Unless != "" {
-			r.unless = compile(p, where+" unless", r.Unless)
+			r.unless = b.compile(p, where+" unless", r.Unless)
 		}
 		cites(where, r.Sources)
 		r.cite = b.Cite(r.Sources)
@@ -340,7 +338,7 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 		if w.Text == "" {
 			p.add(where, "a text is required")
 		}
-		w.program = compile(p, where+" when", w.When)
+		w.cond = b.compile(p, where+" when", w.When)
 		cites(where, w.Sources)
 	}
 
@@ -364,7 +362,35 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 			p.add("cautions", "no caution for health answer %s", c.Code)
 		}
 	}
-	return p.err()
+	if err := p.err(); err != nil {
+		return err
+	}
+	conds := make([]*Cond, len(b.Rules))
+	for i := range b.Rules {
+		conds[i] = b.Rules[i].cond
+	}
+	b.ruleSet = NewCondSet(conds)
+	if aotKey(b.Rules) == aotRulesKey {
+		b.aot = evalAOTRules
+	}
+	never, err := newCond("false")
+	if err != nil {
+		return err
+	}
+	when, unless := make([]*Cond, len(b.Relief)), make([]*Cond, len(b.Relief))
+	for i := range b.Relief {
+		when[i], unless[i] = b.Relief[i].when, b.Relief[i].unless
+		if unless[i] == nil {
+			unless[i] = never
+		}
+	}
+	b.reliefWhen, b.reliefUnless = NewCondSet(when), NewCondSet(unless)
+	watch := make([]*Cond, len(b.WatchFor))
+	for i := range b.WatchFor {
+		watch[i] = b.WatchFor[i].cond
+	}
+	b.watchSet = NewCondSet(watch)
+	return nil
 }
 
 func (b *Base) prepareRule(p *problems, where string, r *Rule) {
@@ -379,20 +405,25 @@ func (b *Base) prepareRule(p *problems, where string, r *Rule) {
 	if r.Text == "" {
 		p.add(where, "a text is required")
 	}
-	r.program = compile(p, where+" when", r.When)
+	r.cond = b.compile(p, where+" when", r.When)
 }
 
-func compile(p *problems, where, src string) *vm.Program {
+// compile compiles one condition; one that must run on the expr VM is noted
+// (see VMConditions).
+func (b *Base) compile(p *problems, where, src string) *Cond {
 	if strings.TrimSpace(src) == "" {
 		p.add(where, "a condition is required (write true for always)")
 		return nil
 	}
-	prog, err := expr.Compile(src, expr.Env(Facts{}), expr.AsBool())
+	c, err := newCond(src)
 	if err != nil {
 		p.add(where, "the condition does not compile: %v", oneLine(err.Error()))
 		return nil
 	}
-	return prog
+	if !c.Compiled() {
+		b.onVM = append(b.onVM, where+": "+c.VMReason())
+	}
+	return c
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -6,10 +6,6 @@
 // the caller names.
 package knowledge
 
-import (
-	"github.com/expr-lang/expr/vm"
-)
-
 // Base is a loaded, validated knowledge base with its conditions compiled.
 type Base struct {
 	// Version is the version the file declares.
@@ -57,6 +53,13 @@ type Base struct {
 	intensities map[string]*Intensity
 	levels      map[string]*LevelInfo
 	cautions    map[string]*Caution
+	ruleSet     *CondSet
+	// aot evaluates the rules when they are the built-in ones, compiled ahead of time (rules_aot.go).
+	aot func(f *Facts, fired []uint64)
+	// reliefWhen, reliefUnless and watchSet evaluate the relief measures'
+	// conditions and the signs' together, in the order of Relief and WatchFor.
+	reliefWhen, reliefUnless, watchSet *CondSet
+	onVM                               []string
 }
 
 // Source is a work cited by the knowledge base.
@@ -139,9 +142,9 @@ type Rule struct {
 	Headline string   `yaml:"headline,omitempty"`
 	Sources  []string `yaml:"sources"`
 
-	level   int
-	cite    string
-	program *vm.Program
+	level int
+	cite  string
+	cond  *Cond
 }
 
 // Relief is one relief measure, with when it fits and when it does not.
@@ -161,7 +164,7 @@ type Relief struct {
 	Sources      []string `yaml:"sources"`
 
 	cite         string
-	when, unless *vm.Program
+	when, unless *Cond
 }
 
 // Watch is a sign that would change the answer.
@@ -171,7 +174,7 @@ type Watch struct {
 	When    string   `yaml:"when"`
 	Sources []string `yaml:"sources"`
 
-	program *vm.Program
+	cond *Cond
 }
 
 // Caution tells a therapist what to adjust for one screening answer.

@@ -7,13 +7,12 @@ package triage
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/expr-lang/expr/vm"
 
 	"aftercare"
 	"aftercare/knowledge"
@@ -33,15 +32,19 @@ type Engine struct {
 
 // scratch is the per-call working memory, reused across calls.
 type scratch struct {
-	vm    vm.VM
-	facts knowledge.Facts
-	env   knowledge.Env
+	facts  knowledge.Facts
+	fired  []uint64 // the rules that hold, one bit per rule of the knowledge base
+	relief []uint64 // the relief measures that fit, one bit per measure
+	watch  []uint64 // the signs worth watching for, one bit per sign
 }
 
 // New returns an engine over the knowledge base, reading text with reader.
 func New(kb *knowledge.Base, reader TextReader) *Engine {
 	e := &Engine{kb: kb, reader: reader}
-	e.pool.New = func() any { return new(scratch) }
+	e.pool.New = func() any {
+		nr, nw := kb.AdviceWords()
+		return &scratch{fired: make([]uint64, kb.RuleWords()), relief: make([]uint64, nr), watch: make([]uint64, nw)}
+	}
 	return e
 }
 
@@ -80,8 +83,9 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	s.facts = knowledge.Facts{}
 	f := &s.facts
 	e.derive(f, &req, findings)
-	env := &s.env
-	env.Load(f)
+	if err := e.kb.EvalRules(f, s.fired); err != nil {
+		return nil, err
+	}
 
 	resp := &aftercare.Response{
 		Findings:         findings,
@@ -90,18 +94,13 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	}
 	level := 0
 	var top *knowledge.Rule
-	for i := range e.kb.Rules {
-		r := &e.kb.Rules[i]
-		ok, err := r.Holds(&s.vm, env)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		resp.Reasons = append(resp.Reasons, e.reason(r, f))
-		if lv := r.LevelValue(); lv > level || (lv == level && top.Headline == "" && r.Headline != "") {
-			level, top = lv, r
+	for k, w := range s.fired {
+		for ; w != 0; w &= w - 1 {
+			r := &e.kb.Rules[64*k+bits.TrailingZeros64(w)]
+			resp.Reasons = append(resp.Reasons, e.reason(r, f))
+			if lv := r.LevelValue(); lv > level || (lv == level && top.Headline == "" && r.Headline != "") {
+				level, top = lv, r
+			}
 		}
 	}
 	if level == 0 {
@@ -117,11 +116,11 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	}
 
 	f.Level = level
-	env.Level = level
+	e.kb.EvalAdvice(f, s.relief, s.watch)
 	resp.Plan = make([]aftercare.PlanItem, 0, 8)
-	for i := range e.kb.Relief {
-		r := &e.kb.Relief[i]
-		if r.Fits(&s.vm, env) {
+	for k, w := range s.relief {
+		for ; w != 0; w &= w - 1 {
+			r := &e.kb.Relief[64*k+bits.TrailingZeros64(w)]
 			resp.Plan = append(resp.Plan, aftercare.PlanItem{
 				ID: r.ID, Title: r.Title, Why: r.Why, How: r.How,
 				Evidence: r.Evidence, Source: r.Citation(),
@@ -129,9 +128,9 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 		}
 	}
 	resp.WatchFor = make([]string, 0, 8)
-	for i := range e.kb.WatchFor {
-		if w := &e.kb.WatchFor[i]; w.Holds(&s.vm, env) {
-			resp.WatchFor = append(resp.WatchFor, w.Text)
+	for k, w := range s.watch {
+		for ; w != 0; w &= w - 1 {
+			resp.WatchFor = append(resp.WatchFor, e.kb.WatchFor[64*k+bits.TrailingZeros64(w)].Text)
 		}
 	}
 	resp.Recovery = e.recovery(f, info.CheckAgainHours)
@@ -175,22 +174,46 @@ func (e *Engine) reason(r *knowledge.Rule, f *knowledge.Facts) aftercare.Reason 
 	}
 }
 
-// fill replaces the placeholders a rule text may use.
+// fill replaces the placeholders a rule text may use: {style}, {from},
+// {to}, {hours} and {pain}. Any other brace is kept as it is.
 func (e *Engine) fill(text string, f *knowledge.Facts) string {
-	if !strings.Contains(text, "{") {
+	i := strings.IndexByte(text, '{')
+	if i < 0 {
 		return text
 	}
-	style := "this kind of massage"
-	if st := e.kb.Style(f.Style); st != nil {
-		style = "a " + strings.ToLower(st.Name) + " massage"
+	b := make([]byte, 0, len(text)+32)
+	for i >= 0 {
+		b = append(b, text[:i]...)
+		text = text[i:]
+		switch {
+		case strings.HasPrefix(text, "{style}"):
+			if st := e.kb.Style(f.Style); st != nil {
+				b = append(b, "a "...)
+				b = append(b, strings.ToLower(st.Name)...)
+				b = append(b, " massage"...)
+			} else {
+				b = append(b, "this kind of massage"...)
+			}
+			text = text[len("{style}"):]
+		case strings.HasPrefix(text, "{from}"):
+			b = strconv.AppendInt(b, int64(int(f.WindowFrom)), 10)
+			text = text[len("{from}"):]
+		case strings.HasPrefix(text, "{to}"):
+			b = strconv.AppendInt(b, int64(int(f.WindowTo)), 10)
+			text = text[len("{to}"):]
+		case strings.HasPrefix(text, "{hours}"):
+			b = strconv.AppendFloat(b, f.Hours, 'f', 0, 64)
+			text = text[len("{hours}"):]
+		case strings.HasPrefix(text, "{pain}"):
+			b = strconv.AppendInt(b, int64(f.Pain), 10)
+			text = text[len("{pain}"):]
+		default:
+			b = append(b, '{')
+			text = text[1:]
+		}
+		i = strings.IndexByte(text, '{')
 	}
-	return strings.NewReplacer(
-		"{style}", style,
-		"{from}", strconv.Itoa(int(f.WindowFrom)),
-		"{to}", strconv.Itoa(int(f.WindowTo)),
-		"{hours}", strconv.FormatFloat(f.Hours, 'f', 0, 64),
-		"{pain}", strconv.Itoa(f.Pain),
-	).Replace(text)
+	return string(append(b, text...))
 }
 
 // recovery gives the client's own window: the style's window, stretched when
