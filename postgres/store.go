@@ -475,51 +475,126 @@ func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (*aftercare
 // findSession reads a session as FindSession returns it: with its follow-ups,
 // its check-ins and the expiry of its last client link.
 func findSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
-	se, err := loadSession(ctx, q, clinicID, id)
+	list, err := readSessions(ctx, q, clinicID, `id = $2`, id)
 	if err != nil {
 		return nil, err
 	}
-	var until *time.Time
-	err = q.QueryRow(ctx, `SELECT max(least(expires_at, coalesce(revoked_at, expires_at)))
-		FROM session_links WHERE clinic_id = $1 AND session_id = $2`, clinicID, id).Scan(&until)
-	if err != nil {
-		return nil, dbErr(err)
+	if len(list) == 0 {
+		return nil, notFound("session")
 	}
-	if until != nil {
-		se.LinkExpiresAt = until.UTC()
-	}
-	return se, nil
+	return list[0], nil
 }
 
 // ListSessions returns a client's sessions (every session of the clinic when
 // clientID is 0), oldest first by end time, each as FindSession returns it;
-// ENOTFOUND when the client is not the clinic's.
+// ENOTFOUND when the client is not the clinic's. It reads them in three
+// queries however many sessions there are: the sessions, all their
+// follow-ups, all their check-ins.
 func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*aftercare.Session, error) {
+	var list []*aftercare.Session
+	err := s.readTx(ctx, func(tx pgx.Tx) (err error) {
+		if clientID == 0 {
+			list, err = readSessions(ctx, tx, clinicID, `true`)
+			return err
+		}
+		if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
+			return err
+		}
+		list, err = readSessions(ctx, tx, clinicID, `client_id = $2`, clientID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// sessionColumns are a session's columns and, last, when its last client link
+// stops working (expiry or revocation; NULL without links), as scanSession reads them.
+const sessionColumns = `id, clinic_id, client_id, style, pressure, areas_worked, area_pressure,
+	ended_at, notes, created_at,
+	(SELECT max(least(l.expires_at, coalesce(l.revoked_at, l.expires_at))) FROM session_links l
+		WHERE l.clinic_id = sessions.clinic_id AND l.session_id = sessions.id)`
+
+func scanSession(r scanner) (*aftercare.Session, error) {
+	var se aftercare.Session
+	var areas, areaPressure []byte
+	var until *time.Time
+	if err := r.Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure, &areas, &areaPressure,
+		&se.EndedAt, &se.Notes, &se.CreatedAt, &until); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(areas, &se.AreasWorked); err != nil {
+		return nil, fmt.Errorf("postgres: session %d areas_worked: %w", se.ID, err)
+	}
+	if err := json.Unmarshal(areaPressure, &se.AreaPressure); err != nil {
+		return nil, fmt.Errorf("postgres: session %d area_pressure: %w", se.ID, err)
+	}
+	se.EndedAt, se.CreatedAt = se.EndedAt.UTC(), se.CreatedAt.UTC()
+	if until != nil {
+		se.LinkExpiresAt = until.UTC()
+	}
+	se.FollowUps = []aftercare.FollowUp{}
+	return &se, nil
+}
+
+const followUpColumns = `session_id, hours, due_at, status, sent_at`
+
+func scanFollowUp(r scanner) (sessionID int64, f aftercare.FollowUp, err error) {
+	if err := r.Scan(&sessionID, &f.Hours, &f.DueAt, &f.Status, &f.SentAt); err != nil {
+		return 0, f, err
+	}
+	f.DueAt, f.SentAt = f.DueAt.UTC(), utcPtr(f.SentAt)
+	return sessionID, f, nil
+}
+
+// readSessions reads the clinic's sessions that filter (a condition on the
+// sessions table; $1 is clinicID, args are $2 on) selects, oldest first by end
+// time, each with its follow-ups (by hours), its check-ins (oldest first) and
+// the expiry of its last client link: three queries, however many sessions.
+func readSessions(ctx context.Context, q querier, clinicID int64, filter string, args ...any) ([]*aftercare.Session, error) {
+	where := `clinic_id = $1 AND ` + filter
+	args = append([]any{clinicID}, args...)
 	list := []*aftercare.Session{}
-	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		query := `SELECT id FROM sessions WHERE clinic_id = $1 ORDER BY ended_at, id`
-		args := []any{clinicID}
-		if clientID != 0 {
-			if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
-				return err
-			}
-			query = `SELECT id FROM sessions WHERE clinic_id = $1 AND client_id = $2 ORDER BY ended_at, id`
-			args = append(args, clientID)
-		}
-		rows, err := tx.Query(ctx, query, args...)
-		if err != nil {
-			return dbErr(err)
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return dbErr(err)
-		}
-		for _, id := range ids {
-			se, err := findSession(ctx, tx, clinicID, id)
+	byID := map[int64]*aftercare.Session{}
+	err := eachRow(ctx, q, `SELECT `+sessionColumns+` FROM sessions WHERE `+where+` ORDER BY ended_at, id`, args,
+		func(r scanner) error {
+			se, err := scanSession(r)
 			if err != nil {
 				return err
 			}
 			list = append(list, se)
+			byID[se.ID] = se
+			return nil
+		})
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	// The children of the selected sessions: the same clinic, and sessions the
+	// same condition selects.
+	children := `clinic_id = $1 AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
+	err = eachRow(ctx, q, `SELECT `+followUpColumns+` FROM follow_ups WHERE `+children+`
+		ORDER BY session_id, hours`, args, func(r scanner) error {
+		sessionID, f, err := scanFollowUp(r)
+		if err != nil {
+			return err
+		}
+		if se := byID[sessionID]; se != nil {
+			se.FollowUps = append(se.FollowUps, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, q, `SELECT `+checkInColumns+` FROM check_ins WHERE `+children+`
+		ORDER BY session_id, created_at, id`, args, func(r scanner) error {
+		c, err := scanCheckIn(r)
+		if err != nil {
+			return err
+		}
+		if se := byID[c.SessionID]; se != nil {
+			se.CheckIns = append(se.CheckIns, *c)
 		}
 		return nil
 	})
@@ -527,6 +602,21 @@ func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*
 		return nil, err
 	}
 	return list, nil
+}
+
+// eachRow runs query and calls fn on each row it returns, in order.
+func eachRow(ctx context.Context, q querier, query string, args []any, fn func(scanner) error) error {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return dbErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return dbErr(err)
+		}
+	}
+	return dbErr(rows.Err())
 }
 
 // FindSessionByLink returns the session whose live client link has this hash;
@@ -544,7 +634,7 @@ func (s *Store) FindSessionByLink(ctx context.Context, linkHash []byte, at time.
 		} else if err != nil {
 			return dbErr(err)
 		}
-		if se, err = loadSession(ctx, tx, clinicID, sessionID); err != nil {
+		if se, err = findSession(ctx, tx, clinicID, sessionID); err != nil {
 			return err
 		}
 		se.LinkExpiresAt = expires.UTC()
@@ -554,62 +644,6 @@ func (s *Store) FindSessionByLink(ctx context.Context, linkHash []byte, at time.
 		return nil, err
 	}
 	return se, nil
-}
-
-// loadSession reads a session with its follow-ups and check-ins.
-func loadSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
-	var se aftercare.Session
-	var areas, areaPressure []byte
-	err := q.QueryRow(ctx, `SELECT id, clinic_id, client_id, style, pressure, areas_worked, area_pressure,
-		ended_at, notes, created_at FROM sessions WHERE clinic_id = $1 AND id = $2`, clinicID, id).
-		Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure, &areas, &areaPressure, &se.EndedAt, &se.Notes, &se.CreatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound("session")
-	} else if err != nil {
-		return nil, dbErr(err)
-	}
-	if err := json.Unmarshal(areas, &se.AreasWorked); err != nil {
-		return nil, fmt.Errorf("postgres: session %d areas_worked: %w", id, err)
-	}
-	if err := json.Unmarshal(areaPressure, &se.AreaPressure); err != nil {
-		return nil, fmt.Errorf("postgres: session %d area_pressure: %w", id, err)
-	}
-	se.EndedAt, se.CreatedAt = se.EndedAt.UTC(), se.CreatedAt.UTC()
-
-	rows, err := q.Query(ctx, `SELECT hours, due_at, status, sent_at FROM follow_ups
-		WHERE clinic_id = $1 AND session_id = $2 ORDER BY hours`, clinicID, id)
-	if err != nil {
-		return nil, dbErr(err)
-	}
-	se.FollowUps = []aftercare.FollowUp{}
-	for rows.Next() {
-		var f aftercare.FollowUp
-		if err := rows.Scan(&f.Hours, &f.DueAt, &f.Status, &f.SentAt); err != nil {
-			rows.Close()
-			return nil, dbErr(err)
-		}
-		f.DueAt, f.SentAt = f.DueAt.UTC(), utcPtr(f.SentAt)
-		se.FollowUps = append(se.FollowUps, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(err)
-	}
-
-	rows, err = q.Query(ctx, `SELECT `+checkInColumns+`
-		FROM check_ins WHERE clinic_id = $1 AND session_id = $2 ORDER BY created_at, id`, clinicID, id)
-	if err != nil {
-		return nil, dbErr(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanCheckIn(rows)
-		if err != nil {
-			return nil, dbErr(err)
-		}
-		se.CheckIns = append(se.CheckIns, *c)
-	}
-	return &se, dbErr(rows.Err())
 }
 
 const checkInColumns = `id, clinic_id, session_id, hours_since, request, assessment, idempotency_key, created_at`

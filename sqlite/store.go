@@ -506,49 +506,140 @@ func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (*aftercare
 // findSession reads a session as FindSession returns it: with its follow-ups,
 // its check-ins and the expiry of its last client link.
 func findSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
-	se, err := loadSession(ctx, q, clinicID, id)
+	list, err := readSessions(ctx, q, clinicID, `id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
-	var until sql.NullString
-	err = q.QueryRowContext(ctx, `SELECT max(min(expires_at, coalesce(revoked_at, expires_at)))
-		FROM session_links WHERE clinic_id = ? AND session_id = ?`, clinicID, id).Scan(&until)
+	if len(list) == 0 {
+		return nil, notFound("session")
+	}
+	return list[0], nil
+}
+
+// ListSessions returns a client's sessions (every session of the clinic when
+// clientID is 0), oldest first by end time, each as FindSession returns it;
+// ENOTFOUND when the client is not the clinic's. It reads them in three
+// queries however many sessions there are: the sessions, all their
+// follow-ups, all their check-ins.
+func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*aftercare.Session, error) {
+	var list []*aftercare.Session
+	err := s.readTx(ctx, func(tx *sql.Tx) (err error) {
+		if clientID == 0 {
+			list, err = readSessions(ctx, tx, clinicID, `1 = 1`)
+			return err
+		}
+		if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
+			return err
+		}
+		list, err = readSessions(ctx, tx, clinicID, `client_id = ?`, clientID)
+		return err
+	})
 	if err != nil {
-		return nil, dbErr(err)
+		return nil, err
+	}
+	return list, nil
+}
+
+// sessionColumns are a session's columns and, last, when its last client link
+// stops working (expiry or revocation; NULL without links), as scanSession reads them.
+const sessionColumns = `id, clinic_id, client_id, style, pressure, areas_worked, area_pressure,
+	ended_at, notes, created_at,
+	(SELECT max(min(l.expires_at, coalesce(l.revoked_at, l.expires_at))) FROM session_links l
+		WHERE l.clinic_id = sessions.clinic_id AND l.session_id = sessions.id)`
+
+func scanSession(r scanner) (*aftercare.Session, error) {
+	var se aftercare.Session
+	var areas, areaPressure, ended, created string
+	var until sql.NullString
+	if err := r.Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure, &areas, &areaPressure,
+		&ended, &se.Notes, &created, &until); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(areas), &se.AreasWorked); err != nil {
+		return nil, fmt.Errorf("sqlite: session %d areas_worked: %w", se.ID, err)
+	}
+	if err := json.Unmarshal([]byte(areaPressure), &se.AreaPressure); err != nil {
+		return nil, fmt.Errorf("sqlite: session %d area_pressure: %w", se.ID, err)
+	}
+	var err error
+	if se.EndedAt, err = parseTime(ended); err != nil {
+		return nil, err
+	}
+	if se.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
 	}
 	if until.Valid {
 		if se.LinkExpiresAt, err = parseTime(until.String); err != nil {
 			return nil, err
 		}
 	}
-	return se, nil
+	se.FollowUps = []aftercare.FollowUp{}
+	return &se, nil
 }
 
-// ListSessions returns a client's sessions (every session of the clinic when
-// clientID is 0), oldest first by end time, each as FindSession returns it;
-// ENOTFOUND when the client is not the clinic's.
-func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*aftercare.Session, error) {
+const followUpColumns = `session_id, hours, due_at, status, sent_at`
+
+func scanFollowUp(r scanner) (sessionID int64, f aftercare.FollowUp, err error) {
+	var due string
+	var sent sql.NullString
+	if err := r.Scan(&sessionID, &f.Hours, &due, &f.Status, &sent); err != nil {
+		return 0, f, err
+	}
+	if f.DueAt, err = parseTime(due); err != nil {
+		return 0, f, err
+	}
+	f.SentAt, err = parseTimePtr(sent)
+	return sessionID, f, err
+}
+
+// readSessions reads the clinic's sessions that filter (a condition on the
+// sessions table, with args) selects, oldest first by end time, each with its
+// follow-ups (by hours), its check-ins (oldest first) and the expiry of its
+// last client link: three queries, however many sessions.
+func readSessions(ctx context.Context, q querier, clinicID int64, filter string, args ...any) ([]*aftercare.Session, error) {
+	where := `clinic_id = ? AND ` + filter
+	whereArgs := append([]any{clinicID}, args...)
 	list := []*aftercare.Session{}
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		query := `SELECT id FROM sessions WHERE clinic_id = ? ORDER BY ended_at, id`
-		args := []any{clinicID}
-		if clientID != 0 {
-			if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
-				return err
-			}
-			query = `SELECT id FROM sessions WHERE clinic_id = ? AND client_id = ? ORDER BY ended_at, id`
-			args = append(args, clientID)
-		}
-		ids, err := sessionIDs(ctx, tx, query, args...)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			se, err := findSession(ctx, tx, clinicID, id)
+	byID := map[int64]*aftercare.Session{}
+	err := eachRow(ctx, q, `SELECT `+sessionColumns+` FROM sessions WHERE `+where+` ORDER BY ended_at, id`, whereArgs,
+		func(r scanner) error {
+			se, err := scanSession(r)
 			if err != nil {
 				return err
 			}
 			list = append(list, se)
+			byID[se.ID] = se
+			return nil
+		})
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	// The children of the selected sessions: the same clinic, and sessions the
+	// same condition selects.
+	children := `clinic_id = ? AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
+	childArgs := append([]any{clinicID}, whereArgs...)
+	err = eachRow(ctx, q, `SELECT `+followUpColumns+` FROM follow_ups WHERE `+children+`
+		ORDER BY session_id, hours`, childArgs, func(r scanner) error {
+		sessionID, f, err := scanFollowUp(r)
+		if err != nil {
+			return err
+		}
+		if se := byID[sessionID]; se != nil {
+			se.FollowUps = append(se.FollowUps, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, q, `SELECT `+checkInColumns+` FROM check_ins WHERE `+children+`
+		ORDER BY session_id, created_at, id`, childArgs, func(r scanner) error {
+		c, err := scanCheckIn(r)
+		if err != nil {
+			return err
+		}
+		if se := byID[c.SessionID]; se != nil {
+			se.CheckIns = append(se.CheckIns, *c)
 		}
 		return nil
 	})
@@ -558,22 +649,19 @@ func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*
 	return list, nil
 }
 
-// sessionIDs returns the ids query selects, reading them all before any other query runs.
-func sessionIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+// eachRow runs query and calls fn on each row it returns, in order.
+func eachRow(ctx context.Context, q querier, query string, args []any, fn func(scanner) error) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, dbErr(err)
+		return dbErr(err)
 	}
 	defer rows.Close()
-	var ids []int64
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, dbErr(err)
+		if err := fn(rows); err != nil {
+			return dbErr(err)
 		}
-		ids = append(ids, id)
 	}
-	return ids, dbErr(rows.Err())
+	return dbErr(rows.Err())
 }
 
 // FindSessionByLink returns the session whose live client link has this hash;
@@ -591,7 +679,7 @@ func (s *Store) FindSessionByLink(ctx context.Context, linkHash []byte, at time.
 		} else if err != nil {
 			return dbErr(err)
 		}
-		if se, err = loadSession(ctx, tx, clinicID, sessionID); err != nil {
+		if se, err = findSession(ctx, tx, clinicID, sessionID); err != nil {
 			return err
 		}
 		se.LinkExpiresAt, err = parseTime(expires)
@@ -601,74 +689,6 @@ func (s *Store) FindSessionByLink(ctx context.Context, linkHash []byte, at time.
 		return nil, err
 	}
 	return se, nil
-}
-
-// loadSession reads a session with its follow-ups and check-ins.
-func loadSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
-	var se aftercare.Session
-	var areas, areaPressure, ended, created string
-	err := q.QueryRowContext(ctx, `SELECT id, clinic_id, client_id, style, pressure, areas_worked, area_pressure,
-		ended_at, notes, created_at FROM sessions WHERE clinic_id = ? AND id = ?`, clinicID, id).
-		Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure, &areas, &areaPressure, &ended, &se.Notes, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("session")
-	} else if err != nil {
-		return nil, dbErr(err)
-	}
-	if err := json.Unmarshal([]byte(areas), &se.AreasWorked); err != nil {
-		return nil, fmt.Errorf("sqlite: session %d areas_worked: %w", id, err)
-	}
-	if err := json.Unmarshal([]byte(areaPressure), &se.AreaPressure); err != nil {
-		return nil, fmt.Errorf("sqlite: session %d area_pressure: %w", id, err)
-	}
-	if se.EndedAt, err = parseTime(ended); err != nil {
-		return nil, err
-	}
-	if se.CreatedAt, err = parseTime(created); err != nil {
-		return nil, err
-	}
-
-	rows, err := q.QueryContext(ctx, `SELECT hours, due_at, status, sent_at FROM follow_ups
-		WHERE clinic_id = ? AND session_id = ? ORDER BY hours`, clinicID, id)
-	if err != nil {
-		return nil, dbErr(err)
-	}
-	defer rows.Close()
-	se.FollowUps = []aftercare.FollowUp{}
-	for rows.Next() {
-		var f aftercare.FollowUp
-		var due string
-		var sent sql.NullString
-		if err := rows.Scan(&f.Hours, &due, &f.Status, &sent); err != nil {
-			return nil, dbErr(err)
-		}
-		if f.DueAt, err = parseTime(due); err != nil {
-			return nil, err
-		}
-		if f.SentAt, err = parseTimePtr(sent); err != nil {
-			return nil, err
-		}
-		se.FollowUps = append(se.FollowUps, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(err)
-	}
-	rows.Close()
-
-	rows, err = q.QueryContext(ctx, `SELECT `+checkInColumns+`
-		FROM check_ins WHERE clinic_id = ? AND session_id = ? ORDER BY created_at, id`, clinicID, id)
-	if err != nil {
-		return nil, dbErr(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanCheckIn(rows)
-		if err != nil {
-			return nil, dbErr(err)
-		}
-		se.CheckIns = append(se.CheckIns, *c)
-	}
-	return &se, dbErr(rows.Err())
 }
 
 const checkInColumns = `id, clinic_id, session_id, hours_since, request, assessment, idempotency_key, created_at`

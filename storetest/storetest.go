@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -557,6 +558,77 @@ var sessionTests = []test{
 		if list == nil || len(list) != 0 {
 			t.Fatalf("sessions of a client without any = %#v, want an empty list", list)
 		}
+	}},
+	{name: "a client's sessions with several follow-ups and check-ins each are listed as FindSession returns each, and no other client's", run: func(t *testing.T, s aftercare.Store) {
+		a, b := build(t, s, "alpha"), build(t, s, "beta")
+		ctx := t.Context()
+		other := &aftercare.Client{ClinicID: a.clinic.ID, Name: "Bo"}
+		must(t, s.CreateClient(ctx, other))
+		// Sessions of the client, created out of end-time order, interleaved
+		// with another client's of the same clinic, each with check-ins made
+		// out of session order.
+		ends := []time.Duration{-24, 72, -96, 48, 0, -48}
+		var mine, theirs []*aftercare.Session
+		for _, h := range ends {
+			se, _ := newSession(t, s, a.clinic.ID, a.client.ID, base.Add(h*time.Hour+time.Minute))
+			mine = append(mine, se)
+			se, _ = newSession(t, s, a.clinic.ID, other.ID, base.Add(h*time.Hour))
+			theirs = append(theirs, se)
+		}
+		levels := []aftercare.Level{aftercare.SelfCare, aftercare.Monitor, aftercare.Consult}
+		for _, lv := range levels {
+			for i := len(mine) - 1; i >= 0; i-- {
+				_, err := s.CreateCheckIn(ctx, checkIn(a.clinic.ID, mine[i].ID, lv))
+				must(t, err)
+				_, err = s.CreateCheckIn(ctx, checkIn(a.clinic.ID, theirs[i].ID, lv))
+				must(t, err)
+			}
+		}
+		must(t, s.MarkFollowUp(ctx, a.clinic.ID, mine[2].ID, 24, "sent", base))
+		must(t, s.RevokeLinks(ctx, a.clinic.ID, mine[3].ID, base.Add(time.Hour)))
+		_, err := s.CreateCheckIn(ctx, checkIn(b.clinic.ID, b.session.ID, aftercare.Consult))
+		must(t, err)
+
+		want := func(sessions ...*aftercare.Session) []*aftercare.Session {
+			all := append([]*aftercare.Session(nil), sessions...)
+			slices.SortStableFunc(all, func(x, y *aftercare.Session) int {
+				if c := x.EndedAt.Compare(y.EndedAt); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.ID, y.ID)
+			})
+			var out []*aftercare.Session
+			for _, se := range all {
+				found, err := s.FindSession(ctx, a.clinic.ID, se.ID)
+				must(t, err)
+				out = append(out, found)
+			}
+			return out
+		}
+		list, err := s.ListSessions(ctx, a.clinic.ID, a.client.ID)
+		must(t, err)
+		same(t, "client's sessions", list, want(append([]*aftercare.Session{a.session}, mine...)...))
+		for _, se := range list {
+			if se.ClientID != a.client.ID || se.ClinicID != a.clinic.ID {
+				t.Fatalf("session %d of client %d (clinic %d) listed for client %d", se.ID, se.ClientID, se.ClinicID, a.client.ID)
+			}
+			if se.ID != a.session.ID && (len(se.CheckIns) != len(levels) || len(se.FollowUps) != 2) {
+				t.Fatalf("session %d has %d check-ins and %d follow-ups, want %d and 2", se.ID, len(se.CheckIns), len(se.FollowUps), len(levels))
+			}
+			for _, c := range se.CheckIns {
+				if c.SessionID != se.ID {
+					t.Fatalf("check-in %d of session %d listed under session %d", c.ID, c.SessionID, se.ID)
+				}
+			}
+		}
+		list, err = s.ListSessions(ctx, a.clinic.ID, other.ID)
+		must(t, err)
+		same(t, "other client's sessions", list, want(theirs...))
+		list, err = s.ListSessions(ctx, a.clinic.ID, 0)
+		must(t, err)
+		same(t, "clinic's sessions", list, want(append(append([]*aftercare.Session{a.session}, mine...), theirs...)...))
+		_, err = s.ListSessions(ctx, b.clinic.ID, a.client.ID)
+		wantCode(t, err, aftercare.ENOTFOUND)
 	}},
 	{name: "an unknown session is not found", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
