@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -58,6 +59,13 @@ type Store struct {
 	read  *sql.DB // query-only connections
 	jobs  *river.Client[*sql.Tx]
 	now   func() time.Time
+
+	// The check-in committer (commit.go).
+	stmts    checkInStmts
+	checkIns chan *pendingCheckIn
+	stop     chan struct{} // closed by Close
+	stopOnce sync.Once
+	stopped  chan struct{} // closed when the committer has returned
 }
 
 var _ aftercare.Store = (*Store)(nil)
@@ -108,6 +116,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: river client: %w", err)
 	}
+	if err := s.stmts.prepare(ctx, s.write); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.startCommitter()
 	return s, nil
 }
 
@@ -210,8 +223,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both pools. Stop any River client started by Work first.
+// Close stops the check-in committer (after the batch it is writing, if any;
+// check-ins not yet taken fail with EUNAVAILABLE) and closes both pools. Stop
+// any River client started by Work first.
 func (s *Store) Close() error {
+	s.stopCommitter()
+	s.stmts.close()
 	var errs []error
 	if s.read != nil {
 		errs = append(errs, s.read.Close())

@@ -777,72 +777,19 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	if err != nil {
 		return nil, aftercare.Errorf(aftercare.EINVALID, "assessment", "the assessment cannot be stored: %v", err)
 	}
-	level := c.Assessment.Level
-	var id int64
-	var flag *aftercare.Flag
-	var stored *aftercare.CheckIn
-	err = s.inTx(ctx, func(tx *sql.Tx) (err error) {
-		var clientID int64
-		err = tx.QueryRowContext(ctx, `SELECT client_id FROM sessions WHERE clinic_id = ? AND id = ?`,
-			c.ClinicID, c.SessionID).Scan(&clientID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("session")
-		} else if err != nil {
-			return dbErr(err)
-		}
-		if c.IdempotencyKey != "" {
-			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || stored != nil {
-				return err
-			}
-		}
-		// Writers take the lock at BEGIN, so the read above sees any earlier
-		// use of the key, in this process or another; the unique index on
-		// (session_id, idempotency_key) holds it all the same: a clash inserts
-		// nothing and reads the stored check-in.
-		err = tx.QueryRowContext(ctx, `INSERT INTO check_ins
-			(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
-			RETURNING id`,
-			c.ClinicID, c.SessionID, c.HoursSince, string(req), string(resp), level.String(),
-			c.Assessment.KnowledgeVersion, c.IdempotencyKey, fmtTime(created)).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && stored == nil {
-				err = fmt.Errorf("sqlite: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)
-			}
-			return err
-		} else if err != nil {
-			return dbErr(err)
-		}
-		if level < aftercare.Consult {
-			return nil
-		}
-		flag = &aftercare.Flag{
-			ClinicID: c.ClinicID, CheckInID: id, SessionID: c.SessionID, ClientID: clientID,
-			Level: level, Headline: c.Assessment.Headline, CreatedAt: created,
-		}
-		flag.ID, err = insertID(ctx, tx, `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at)
-			VALUES (?, ?, ?, ?, ?)`, c.ClinicID, id, level.String(), flag.Headline, fmtTime(created))
-		if err != nil {
-			return dbErr(err)
-		}
-		_, err = s.jobs.InsertTx(ctx, tx, followup.FlagArgs{ClinicID: c.ClinicID, FlagID: flag.ID},
-			&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
-		if err != nil {
-			return fmt.Errorf("sqlite: queue flag notice: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
+	// The committer writes it with the other check-ins waiting, in one
+	// transaction (see commit.go), and answers once that has committed.
+	p := &pendingCheckIn{ctx: ctx, c: *c, req: string(req), resp: string(resp), created: created, done: make(chan struct{})}
+	if err := s.submit(ctx, p); err != nil {
 		return nil, err
 	}
-	if stored != nil {
-		*c = *stored
+	if p.stored != nil {
+		*c = *p.stored
 		c.Replayed = true
-		return flag, nil
+		return p.flag, nil
 	}
-	c.ID, c.CreatedAt, c.Replayed = id, created, false
-	return flag, nil
+	c.ID, c.CreatedAt, c.Replayed = p.id, created, false
+	return p.flag, nil
 }
 
 const flagSelect = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.client_id, f.level, f.headline,

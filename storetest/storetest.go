@@ -964,6 +964,99 @@ var concurrencyTests = []test{
 			t.Fatalf("%d flags and %d notices, want %d each", len(flags), len(notices), n)
 		}
 	}},
+	{name: "32 concurrent check-ins, some failing and some replayed, each get their own result", run: func(t *testing.T, s aftercare.Store) {
+		// Callers 0-7 name a session that does not exist; 8-19 share four
+		// idempotency keys, three callers each; 20-31 are plain, every other
+		// one at consult. A store that writes concurrent check-ins together
+		// must still give each caller its own result.
+		w := build(t, s, "alpha")
+		const n = 32
+		cs := make([]*aftercare.CheckIn, n)
+		flags := make([]*aftercare.Flag, n)
+		errs := make([]error, n)
+		for i := range n {
+			level := aftercare.Consult
+			if i >= 20 && i%2 == 1 {
+				level = aftercare.Monitor
+			}
+			cs[i] = checkIn(w.clinic.ID, w.session.ID, level)
+			cs[i].Request.Text = fmt.Sprintf("check-in %d", i)
+			switch {
+			case i < 8:
+				cs[i].SessionID = w.session.ID + 1000
+			case i < 20:
+				cs[i].IdempotencyKey = fmt.Sprintf("key-%d", i%4)
+			}
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				flags[i], errs[i] = s.CreateCheckIn(t.Context(), cs[i])
+			})
+		}
+		close(start)
+		wg.Wait()
+
+		got, err := s.FindSession(t.Context(), w.clinic.ID, w.session.ID)
+		must(t, err)
+		stored := map[int64]string{}
+		for _, c := range got.CheckIns {
+			stored[c.ID] = c.Request.Text
+		}
+		firsts := map[string]int64{} // idempotency key -> the check-in stored under it
+		for i, c := range cs {
+			switch {
+			case i < 8:
+				wantCode(t, errs[i], aftercare.ENOTFOUND)
+				if flags[i] != nil {
+					t.Fatalf("caller %d: flag %+v for a missing session", i, flags[i])
+				}
+				continue
+			case i < 20:
+				must(t, errs[i])
+				if !c.Replayed {
+					if firsts[c.IdempotencyKey] != 0 {
+						t.Fatalf("caller %d: key %q stored twice", i, c.IdempotencyKey)
+					}
+					firsts[c.IdempotencyKey] = c.ID
+				}
+			default:
+				must(t, errs[i])
+				if c.Replayed {
+					t.Fatalf("caller %d: replayed without a key", i)
+				}
+				if stored[c.ID] != fmt.Sprintf("check-in %d", i) {
+					t.Fatalf("caller %d: got id %d, which holds %q", i, c.ID, stored[c.ID])
+				}
+			}
+			if c.ID == 0 || stored[c.ID] != c.Request.Text {
+				t.Fatalf("caller %d: check-in %d %q, stored %q", i, c.ID, c.Request.Text, stored[c.ID])
+			}
+			if (flags[i] != nil) != (c.Assessment.Level >= aftercare.Consult) || flags[i] != nil && flags[i].CheckInID != c.ID {
+				t.Fatalf("caller %d: flag %+v for check-in %d at %s", i, flags[i], c.ID, c.Assessment.Level)
+			}
+		}
+		if len(firsts) != 4 {
+			t.Fatalf("%d keys stored fresh, want 4", len(firsts))
+		}
+		for i := 8; i < 20; i++ {
+			if cs[i].ID != firsts[cs[i].IdempotencyKey] {
+				t.Fatalf("caller %d: key %q answered with %d, stored as %d", i, cs[i].IdempotencyKey, cs[i].ID, firsts[cs[i].IdempotencyKey])
+			}
+		}
+		const wantCheckIns, wantFlags = 4 + 12, 4 + 6
+		if len(got.CheckIns) != wantCheckIns || len(stored) != wantCheckIns {
+			t.Fatalf("%d check-ins stored, want %d", len(got.CheckIns), wantCheckIns)
+		}
+		open, err := s.ListFlags(t.Context(), w.clinic.ID)
+		must(t, err)
+		notices, _ := jobs[followup.FlagArgs](t, s)
+		if len(open) != wantFlags || len(notices) != wantFlags {
+			t.Fatalf("%d flags and %d notices, want %d each", len(open), len(notices), wantFlags)
+		}
+	}},
 }
 
 var workerTests = []test{
