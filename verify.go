@@ -1,6 +1,7 @@
 package aftercare
 
 import (
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -55,4 +56,44 @@ func LatestMigration(fsys fs.FS, dir string) int64 {
 		}
 	}
 	return latest
+}
+
+// AddProblem records a fault found in several items, as "N what: a, b, …",
+// naming at most ten of them; no items, no problem.
+func (r *VerifyReport) AddProblem(what string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	list := strings.Join(items[:min(len(items), 10)], ", ")
+	if len(items) > 10 {
+		list += fmt.Sprintf(" and %d more", len(items)-10)
+	}
+	r.Problems = append(r.Problems, fmt.Sprintf("%d %s: %s", len(items), what, list))
+}
+
+// ReminderTally sorts the scheduled follow-ups by the state of their reminder
+// jobs, as a verification reads them one by one.
+type ReminderTally struct {
+	lost, doubled, gaveUp []string
+}
+
+// Add notes one scheduled follow-up with its count of reminder jobs and how
+// many of them were given up (discarded or cancelled).
+func (t *ReminderTally) Add(sessionID, hours, jobs, dead int64) {
+	at := fmt.Sprintf("session %d at %d h", sessionID, hours)
+	switch {
+	case jobs == 0:
+		t.lost = append(t.lost, at)
+	case jobs > 1:
+		t.doubled = append(t.doubled, at)
+	case dead > 0:
+		t.gaveUp = append(t.gaveUp, at)
+	}
+}
+
+// Report adds the follow-ups whose reminder job is missing, doubled or given up to r's problems.
+func (t *ReminderTally) Report(r *VerifyReport) {
+	r.AddProblem("scheduled follow-ups have no reminder job", t.lost)
+	r.AddProblem("follow-ups have more than one reminder job", t.doubled)
+	r.AddProblem("scheduled follow-ups have a reminder job that gave up", t.gaveUp)
 }

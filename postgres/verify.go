@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -127,36 +126,20 @@ func verifyJobs(ctx context.Context, tx pgx.Tx, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("postgres: check reminder jobs: %w", err)
 	}
-	var lost, doubled, gaveUp []string
+	var tally aftercare.ReminderTally
 	for rows.Next() {
 		var session, hours, jobs, dead int64
 		if err := rows.Scan(&session, &hours, &jobs, &dead); err != nil {
 			rows.Close()
 			return fmt.Errorf("postgres: check reminder jobs: %w", err)
 		}
-		at := fmt.Sprintf("session %d at %d h", session, hours)
-		switch {
-		case jobs == 0:
-			lost = append(lost, at)
-		case jobs > 1:
-			doubled = append(doubled, at)
-		case dead > 0:
-			gaveUp = append(gaveUp, at)
-		}
+		tally.Add(session, hours, jobs, dead)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("postgres: check reminder jobs: %w", err)
 	}
-	if len(lost) > 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("%d scheduled follow-ups have no reminder job: %s", len(lost), verifyList(lost)))
-	}
-	if len(doubled) > 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("%d follow-ups have more than one reminder job: %s", len(doubled), verifyList(doubled)))
-	}
-	if len(gaveUp) > 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("%d scheduled follow-ups have a reminder job that gave up: %s", len(gaveUp), verifyList(gaveUp)))
-	}
+	tally.Report(r)
 	// A flag notice job is kept a day after it completes; a younger flag without one was lost.
 	unnoticed, err := pgStrings(ctx, tx, `SELECT 'flag ' || f.id FROM flags f WHERE f.created_at >= $1
 		AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'flag_notice' AND (j.args->>'flag_id')::bigint = f.id)
@@ -164,9 +147,7 @@ func verifyJobs(ctx context.Context, tx pgx.Tx, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("postgres: check flag notice jobs: %w", err)
 	}
-	if len(unnoticed) > 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("%d flags of the last day have no notice job: %s", len(unnoticed), verifyList(unnoticed)))
-	}
+	r.AddProblem("flags of the last day have no notice job", unnoticed)
 	jrows, err := tx.Query(ctx, `SELECT kind || '/' || state, count(*) FROM river_job GROUP BY kind, state ORDER BY kind, state`)
 	if err != nil {
 		return fmt.Errorf("postgres: count jobs: %w", err)
@@ -180,14 +161,6 @@ func verifyJobs(ctx context.Context, tx pgx.Tx, r *Report) error {
 		r.Jobs = append(r.Jobs, c)
 	}
 	return jrows.Err()
-}
-
-// verifyList joins at most ten items, saying how many more there are.
-func verifyList(items []string) string {
-	if len(items) <= 10 {
-		return strings.Join(items, ", ")
-	}
-	return strings.Join(items[:10], ", ") + fmt.Sprintf(" and %d more", len(items)-10)
 }
 
 func pgStrings(ctx context.Context, tx pgx.Tx, query string, args ...any) ([]string, error) {

@@ -176,28 +176,20 @@ func verifyJobs(ctx context.Context, tx *sql.Tx, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: check reminder jobs: %w", err)
 	}
-	var lost, doubled, gaveUp []string
+	var tally aftercare.ReminderTally
 	for rows.Next() {
 		var session, hours, jobs, dead int64
 		if err := rows.Scan(&session, &hours, &jobs, &dead); err != nil {
 			rows.Close()
 			return fmt.Errorf("sqlite: check reminder jobs: %w", err)
 		}
-		at := fmt.Sprintf("session %d at %d h", session, hours)
-		switch {
-		case jobs == 0:
-			lost = append(lost, at)
-		case jobs > 1:
-			doubled = append(doubled, at)
-		case dead > 0:
-			gaveUp = append(gaveUp, at)
-		}
+		tally.Add(session, hours, jobs, dead)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("sqlite: check reminder jobs: %w", err)
 	}
-	r.Problems = append(r.Problems, verifyJobProblems(lost, doubled, gaveUp)...)
+	tally.Report(r)
 	// A flag notice job is kept a day after it completes; a younger flag without one was lost.
 	since := fmtTime(time.Now().Add(-23 * time.Hour))
 	unnoticed, err := verifyStrings(ctx, tx, `SELECT 'flag ' || f.id FROM flags f WHERE f.created_at >= ?
@@ -206,9 +198,7 @@ func verifyJobs(ctx context.Context, tx *sql.Tx, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: check flag notice jobs: %w", err)
 	}
-	if len(unnoticed) > 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("%d flags of the last day have no notice job: %s", len(unnoticed), verifyList(unnoticed)))
-	}
+	r.AddProblem("flags of the last day have no notice job", unnoticed)
 	jrows, err := tx.QueryContext(ctx, `SELECT kind || '/' || state, count(*) FROM river_job GROUP BY kind, state ORDER BY kind, state`)
 	if err != nil {
 		return fmt.Errorf("sqlite: count jobs: %w", err)
@@ -222,29 +212,6 @@ func verifyJobs(ctx context.Context, tx *sql.Tx, r *Report) error {
 		r.Jobs = append(r.Jobs, c)
 	}
 	return jrows.Err()
-}
-
-// verifyJobProblems words the follow-ups whose reminders are missing, doubled or given up.
-func verifyJobProblems(lost, doubled, gaveUp []string) []string {
-	var out []string
-	if len(lost) > 0 {
-		out = append(out, fmt.Sprintf("%d scheduled follow-ups have no reminder job: %s", len(lost), verifyList(lost)))
-	}
-	if len(doubled) > 0 {
-		out = append(out, fmt.Sprintf("%d follow-ups have more than one reminder job: %s", len(doubled), verifyList(doubled)))
-	}
-	if len(gaveUp) > 0 {
-		out = append(out, fmt.Sprintf("%d scheduled follow-ups have a reminder job that gave up: %s", len(gaveUp), verifyList(gaveUp)))
-	}
-	return out
-}
-
-// verifyList joins at most ten items, saying how many more there are.
-func verifyList(items []string) string {
-	if len(items) <= 10 {
-		return strings.Join(items, ", ")
-	}
-	return strings.Join(items[:10], ", ") + fmt.Sprintf(" and %d more", len(items)-10)
 }
 
 func verifyStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
