@@ -250,6 +250,9 @@ func (ss *StaffSession) Prepare() error {
 	return CheckNoNUL("address", ss.Address)
 }
 
+// EmailLoginKey is the key under which failed sign-ins for an email are counted.
+func EmailLoginKey(email string) string { return "email:" + strings.ToLower(email) }
+
 // CheckLoginKey checks a key under which failed sign-ins are counted.
 func CheckLoginKey(key string) error {
 	if key == "" {

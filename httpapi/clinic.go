@@ -315,11 +315,7 @@ func (s *server) createCheckIn(w http.ResponseWriter, r *http.Request, a *afterc
 
 // recordCheckIn reads an assessment request and stores it as a check-in of sess through door.
 func (s *server) recordCheckIn(w http.ResponseWriter, r *http.Request, door checkin.Door, sess *aftercare.Session) error {
-	data, err := readJSONBody(w, r)
-	if err != nil {
-		return err
-	}
-	req, err := aftercare.DecodeRequest(data)
+	req, err := readRequest(w, r)
 	if err != nil {
 		return err
 	}

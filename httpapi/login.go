@@ -107,7 +107,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.now()
 	meta := aftercare.RequestMetaFrom(ctx)
-	keys := []string{"email:" + strings.ToLower(in.email), "addr:" + addressKey(meta.Address)}
+	keys := []string{aftercare.EmailLoginKey(in.email), "addr:" + addressKey(meta.Address)}
 	for _, key := range keys {
 		n, last, err := s.store.LoginFailures(ctx, key)
 		if err != nil {

@@ -47,11 +47,7 @@ func (s *server) openAPI(w http.ResponseWriter, r *http.Request) error {
 
 // assess is the public door: one request in, one assessment out.
 func (s *server) assess(w http.ResponseWriter, r *http.Request) error {
-	data, err := readJSONBody(w, r)
-	if err != nil {
-		return err
-	}
-	req, err := aftercare.DecodeRequest(data)
+	req, err := readRequest(w, r)
 	if err != nil {
 		return err
 	}

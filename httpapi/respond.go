@@ -97,6 +97,15 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: field}})
 }
 
+// readRequest reads an assessment request from a JSON body (aftercare.DecodeRequest).
+func readRequest(w http.ResponseWriter, r *http.Request) (aftercare.Request, error) {
+	data, err := readJSONBody(w, r)
+	if err != nil {
+		return aftercare.Request{}, err
+	}
+	return aftercare.DecodeRequest(data)
+}
+
 // readJSONBody checks that the body is JSON and returns it, at most MaxBodyBytes.
 func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	data, _, err := readBodyOf(w, r, "application/json")

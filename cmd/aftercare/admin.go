@@ -205,14 +205,21 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 	})
 }
 
+// commaList returns the non-empty, trimmed items of a comma-separated list.
+func commaList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // parseHours reads a comma-separated list of follow-up hours.
 func parseHours(s string) ([]int, error) {
 	var out []int
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
+	for _, f := range commaList(s) {
 		h, err := strconv.Atoi(f)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a whole number of hours", f)
@@ -342,7 +349,7 @@ func adminSetPassword(ctx context.Context, e *env, args []string) error {
 		if err := st.SetPassword(ctx, clinic, u.ID, hash); err != nil {
 			return err
 		}
-		if err := st.ClearLoginFailures(ctx, "email:"+strings.ToLower(u.Email)); err != nil {
+		if err := st.ClearLoginFailures(ctx, aftercare.EmailLoginKey(u.Email)); err != nil {
 			return err
 		}
 		if err := cliAudit(ctx, st, clinic, "set-password", aftercare.AuditUpdate, fmt.Sprintf("user/%d/password", u.ID)); err != nil {
@@ -356,11 +363,7 @@ func adminSetPassword(ctx context.Context, e *env, args []string) error {
 // parseScopes reads a comma-separated list of token scopes.
 func parseScopes(list string) ([]string, error) {
 	var out []string
-	for _, f := range strings.Split(list, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
+	for _, f := range commaList(list) {
 		if !slices.Contains(aftercare.Scopes, f) {
 			return nil, fmt.Errorf("--scopes: unknown scope %q; allowed: %s", f, strings.Join(aftercare.Scopes, ", "))
 		}
