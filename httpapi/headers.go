@@ -14,6 +14,17 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // StrictTransportSecurity is sent on every response served over TLS.
 const StrictTransportSecurity = "max-age=63072000; includeSubDomains"
 
+// SetSecurityHeaders sets the headers every response carries, whoever serves
+// it: the Content-Security-Policy, nosniff, no framing, the referrer and
+// opener policies.
+func SetSecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+}
+
 // secure sets the security headers of every response, API and pages alike,
 // as the response starts, so that no handler can leave them out or weaken
 // them: the Content-Security-Policy, nosniff, no framing, the referrer
@@ -48,11 +59,7 @@ func (sw *secureWriter) WriteHeader(code int) {
 	if !sw.started {
 		sw.started = true
 		h := sw.ResponseWriter.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		SetSecurityHeaders(h)
 		if sw.tls {
 			h.Set("Strict-Transport-Security", StrictTransportSecurity)
 		}

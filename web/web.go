@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"aftercare"
+	"aftercare/httpapi"
 	"aftercare/knowledge"
 )
 
@@ -35,14 +36,6 @@ var staticFS embed.FS
 
 // DefaultEmergencyNumber is the number shown with an emergency answer unless another is set.
 const DefaultEmergencyNumber = "999"
-
-// DefaultLinkTTL is how long a client's check-in link works after the session ends, unless Deps says otherwise.
-const DefaultLinkTTL = 14 * 24 * time.Hour
-
-// ContentSecurityPolicy is the policy the pages are written for: their own
-// scripts, styles and images only, no inline script or style.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // maxFormBytes bounds a posted form.
 const maxFormBytes = 64 << 10
@@ -67,7 +60,7 @@ type Deps struct {
 	// BaseURL is the public address the client links point at, such as
 	// https://aftercare.example; empty derives it from each request.
 	BaseURL string
-	// LinkTTL is how long a client link works after the session ends; zero means DefaultLinkTTL.
+	// LinkTTL is how long a client link works after the session ends; zero means httpapi.DefaultLinkTTL.
 	LinkTTL time.Duration
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
@@ -94,7 +87,7 @@ func New(d Deps) http.Handler {
 		d.EmergencyNumber = DefaultEmergencyNumber
 	}
 	if d.LinkTTL <= 0 {
-		d.LinkTTL = DefaultLinkTTL
+		d.LinkTTL = httpapi.DefaultLinkTTL
 	}
 	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
 	if d.Logger == nil {
@@ -128,14 +121,11 @@ func New(d Deps) http.Handler {
 	return securityHeaders(h.mux)
 }
 
-// securityHeaders sets the headers every page carries.
+// securityHeaders sets the headers every page carries, the service's own
+// (httpapi.SetSecurityHeaders), when the pages are served on their own.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
+		httpapi.SetSecurityHeaders(w.Header())
 		next.ServeHTTP(w, r)
 	})
 }
