@@ -198,7 +198,7 @@ func (h *handler) window(s *aftercare.Session, last *aftercare.CheckIn) [2]int {
 func nextTime(s *aftercare.Session, now time.Time) *nextCheckIn {
 	var at time.Time
 	for _, fu := range s.FollowUps {
-		if fu.Status == "scheduled" && fu.DueAt.After(now) && (at.IsZero() || fu.DueAt.Before(at)) {
+		if fu.Status == aftercare.FollowUpScheduled && fu.DueAt.After(now) && (at.IsZero() || fu.DueAt.Before(at)) {
 			at = fu.DueAt
 		}
 	}

@@ -18,7 +18,7 @@ func Schedule(s *aftercare.Session, clinic *aftercare.Clinic, ttl time.Duration)
 	s.FollowUps = make([]aftercare.FollowUp, 0, len(hours))
 	for _, h := range hours {
 		s.FollowUps = append(s.FollowUps, aftercare.FollowUp{
-			Hours: h, DueAt: s.EndedAt.Add(time.Duration(h) * time.Hour), Status: "scheduled",
+			Hours: h, DueAt: s.EndedAt.Add(time.Duration(h) * time.Hour), Status: aftercare.FollowUpScheduled,
 		})
 	}
 	s.LinkExpiresAt = s.EndedAt.Add(ttl)
