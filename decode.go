@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -41,15 +42,34 @@ type wireHistory struct {
 // refused with an *Error naming the field and the allowed values.
 func DecodeRequest(data []byte) (Request, error) {
 	var w wireRequest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return Request{}, jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Request{}, Errorf(EINVALID, "request", "the body must hold exactly one JSON object")
+	if !decodeWireFast(data, &w) {
+		return decodeRequestJSON(data)
 	}
 	return w.request()
+}
+
+// decodeRequestJSON is DecodeRequest with encoding/json alone: the path for
+// whatever the fast path is not sure of, and what the tests hold it to.
+func decodeRequestJSON(data []byte) (Request, error) {
+	var w wireRequest
+	if err := decodeWireJSON(data, &w); err != nil {
+		return Request{}, err
+	}
+	return w.request()
+}
+
+// decodeWireJSON decodes data into w with encoding/json, refusing unknown
+// fields and anything after the object, and names the field of any error.
+func decodeWireJSON(data []byte, w *wireRequest) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(w); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Errorf(EINVALID, "request", "the body must hold exactly one JSON object")
+	}
+	return nil
 }
 
 // DecodeJSONError turns an encoding/json error into an *Error that names the
@@ -121,24 +141,25 @@ func (w *wireRequest) request() (Request, error) {
 	if r.AreasWorked, err = codes(Areas, "areas_worked", w.AreasWorked); err != nil {
 		return Request{}, err
 	}
-	if r.HoursSince, err = hours("hours_since", w.HoursSince); err != nil {
+	if r.HoursSince, err = hours(fieldName{leaf: "hours_since"}, w.HoursSince); err != nil {
 		return Request{}, err
 	}
-	seen := map[string]int{}
 	for i, s := range w.Soreness {
-		field := fmt.Sprintf("soreness[%d]", i)
 		if s.Area == nil {
+			field := entry("soreness", i)
 			return Request{}, Errorf(EINVALID, field+".area", "%s.area is required; allowed: %s", field, Areas.Allowed())
 		}
-		area, err := code(Areas, field+".area", *s.Area)
-		if err != nil {
-			return Request{}, err
+		area := *s.Area
+		if !Areas.Has(area) {
+			return Request{}, unknownCode(Areas, entry("soreness", i)+".area", area)
 		}
-		if j, dup := seen[area]; dup {
-			return Request{}, Errorf(EINVALID, field+".area", "%s is given twice (soreness[%d] and %s); give each area once with its worst pain", area, j, field)
+		for j, earlier := range r.Soreness {
+			if earlier.Area == area {
+				field := entry("soreness", i)
+				return Request{}, Errorf(EINVALID, field+".area", "%s is given twice (soreness[%d] and %s); give each area once with its worst pain", area, j, field)
+			}
 		}
-		seen[area] = i
-		pain, err := painScore(field+".pain", s.Pain)
+		pain, err := painScore(fieldName{"soreness", i, "pain"}, s.Pain)
 		if err != nil {
 			return Request{}, err
 		}
@@ -154,12 +175,11 @@ func (w *wireRequest) request() (Request, error) {
 		return Request{}, Errorf(EINVALID, "history", "history holds %d check-ins; at most %d are allowed", len(w.History), MaxHistory)
 	}
 	for i, h := range w.History {
-		field := fmt.Sprintf("history[%d]", i)
-		at, err := hours(field+".hours_since", h.HoursSince)
+		at, err := hours(fieldName{"history", i, "hours_since"}, h.HoursSince)
 		if err != nil {
 			return Request{}, err
 		}
-		pain, err := painScore(field+".pain", h.Pain)
+		pain, err := painScore(fieldName{"history", i, "pain"}, h.Pain)
 		if err != nil {
 			return Request{}, err
 		}
@@ -190,7 +210,7 @@ func (r *Request) Validate() error {
 		}
 	}
 	if r.HoursSince != nil {
-		if err := checkHours("hours_since", *r.HoursSince); err != nil {
+		if err := checkHours(fieldName{leaf: "hours_since"}, *r.HoursSince); err != nil {
 			return err
 		}
 	}
@@ -214,16 +234,16 @@ func (r *Request) Validate() error {
 	}
 	last := -1.0
 	for i, h := range r.History {
-		field := fmt.Sprintf("history[%d]", i)
 		if h.Pain < 0 || h.Pain > 10 {
-			return painRange(field+".pain", strconv.Itoa(h.Pain))
+			return painRange(entry("history", i)+".pain", strconv.Itoa(h.Pain))
 		}
 		if h.HoursSince == nil {
 			continue
 		}
-		if err := checkHours(field+".hours_since", *h.HoursSince); err != nil {
+		if err := checkHours(fieldName{"history", i, "hours_since"}, *h.HoursSince); err != nil {
 			return err
 		}
+		field := entry("history", i)
 		if *h.HoursSince < last {
 			return Errorf(EINVALID, field+".hours_since", "history must be oldest first: %s.hours_since is %g, before the check-in above it (%g)", field, *h.HoursSince, last)
 		}
@@ -256,13 +276,13 @@ func codes(v *Vocabulary, field string, in []string) ([]string, error) {
 		return nil, nil
 	}
 	out := make([]string, 0, len(in))
-	seen := make(map[string]bool, len(in))
 	for i, s := range in {
-		if _, err := code(v, fmt.Sprintf("%s[%d]", field, i), s); err != nil {
-			return nil, err
+		if !v.Has(s) {
+			return nil, unknownCode(v, entry(field, i), s)
 		}
-		if !seen[s] {
-			seen[s] = true
+		// out holds known codes once each, so it never outgrows the
+		// vocabulary: the scan is short whatever the input's length.
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
@@ -281,49 +301,78 @@ func painRange(field, got string) error {
 }
 
 // number parses a raw JSON number; ok is false when the value is null or absent.
-func number(field string, raw json.RawMessage) (v float64, ok bool, err error) {
+func number(f fieldName, raw json.RawMessage) (v float64, ok bool, err error) {
 	s := strings.TrimSpace(string(raw))
 	if s == "" || s == "null" {
 		return 0, false, nil
 	}
 	if s[0] != '-' && (s[0] < '0' || s[0] > '9') {
+		field := f.String()
 		return 0, false, Errorf(EINVALID, field, "%s must be a number, not %s", field, s)
 	}
 	v, err = strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		field := f.String()
 		return 0, false, Errorf(EINVALID, field, "%s must be a finite number, not %s", field, s)
 	}
 	return v, true, nil
 }
 
-func hours(field string, raw json.RawMessage) (*float64, error) {
-	v, ok, err := number(field, raw)
+func hours(f fieldName, raw json.RawMessage) (*float64, error) {
+	v, ok, err := number(f, raw)
 	if err != nil || !ok {
 		return nil, err
 	}
-	if err := checkHours(field, v); err != nil {
+	if err := checkHours(f, v); err != nil {
 		return nil, err
 	}
 	return &v, nil
 }
 
-func checkHours(field string, v float64) error {
+func checkHours(f fieldName, v float64) error {
 	if v < 0 || v > MaxHours || math.IsNaN(v) {
+		field := f.String()
 		return Errorf(EINVALID, field, "%s must be a number of hours from 0 to %d, not %g", field, MaxHours, v)
 	}
 	return nil
 }
 
-func painScore(field string, raw json.RawMessage) (int, error) {
-	v, ok, err := number(field, raw)
+func painScore(f fieldName, raw json.RawMessage) (int, error) {
+	v, ok, err := number(f, raw)
 	if err != nil {
+		field := f.String()
 		return 0, Errorf(EINVALID, field, "%s must be a whole number from 0 to 10 (the 0–10 pain scale), not %s", field, strings.TrimSpace(string(raw)))
 	}
 	if !ok {
+		field := f.String()
 		return 0, Errorf(EINVALID, field, "%s is required: a whole number from 0 to 10", field)
 	}
 	if v != math.Trunc(v) || v < 0 || v > 10 {
-		return 0, painRange(field, strings.TrimSpace(string(raw)))
+		return 0, painRange(f.String(), strings.TrimSpace(string(raw)))
 	}
 	return int(v), nil
+}
+
+// fieldName is the path of a field in a request, such as history[2].pain,
+// kept in parts so that the string is built only for an error message.
+type fieldName struct {
+	list  string // the list the field is in, or "" for a top-level field
+	index int    // the entry of list
+	leaf  string // the field's own name, or "" for the entry itself
+}
+
+// String returns the path as error messages and Error.Field give it.
+func (f fieldName) String() string {
+	if f.list == "" {
+		return f.leaf
+	}
+	if f.leaf == "" {
+		return entry(f.list, f.index)
+	}
+	return entry(f.list, f.index) + "." + f.leaf
+}
+
+// entry names the i-th entry of a list field, such as symptoms[3].
+func entry(list string, i int) string {
+	return list + "[" + strconv.Itoa(i) + "]"
 }

@@ -18,11 +18,24 @@ const StrictTransportSecurity = "max-age=63072000; includeSubDomains"
 // it: the Content-Security-Policy, nosniff, no framing, the referrer and
 // opener policies.
 func SetSecurityHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", ContentSecurityPolicy)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	for _, kv := range securityHeaders {
+		h[kv.key] = kv.value
+	}
+}
+
+// securityHeaders are SetSecurityHeaders' headers, their keys in canonical
+// form and their values built once: every response shares these slices
+// (http.Header.Set would build a new one per header per response), so they
+// are never modified in place; Set or Add on such a header replaces or copies it.
+var securityHeaders = []struct {
+	key   string
+	value []string
+}{
+	{"Content-Security-Policy", []string{ContentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Referrer-Policy", []string{"same-origin"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
 }
 
 // secure sets the security headers of every response, API and pages alike,

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"aftercare"
 )
@@ -54,23 +55,55 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeJSONAs writes v as a JSON body of the given media type, such as
 // application/fhir+json; an encoding failure is a plain application/json error.
+// The body is built in a pooled buffer and sent with its Content-Length (not
+// chunked); a value with its own JSON encoder (jsonAppender) uses it.
 func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	buf := bodyPool.Get().(*[]byte)
+	defer putBody(buf)
+	b, err := appendJSON((*buf)[:0], v)
+	if err != nil {
 		// Only a bug in a type's marshalling gets here.
-		status = http.StatusInternalServerError
-		buf.Reset()
-		_ = json.NewEncoder(&buf).Encode(errorBody{errorDetail{Code: aftercare.EINTERNAL, Message: "internal error"}})
-		contentType = "application/json"
+		status, contentType = http.StatusInternalServerError, "application/json"
+		b, _ = appendJSON(b[:0], errorBody{errorDetail{Code: aftercare.EINTERNAL, Message: "internal error"}})
 	}
+	*buf = b
 	h := w.Header()
 	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(b)
+}
+
+// jsonAppender is a type that writes its own JSON, as encoding/json would
+// with HTML escaping off, such as aftercare.Response.
+type jsonAppender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
+// appendJSON appends v's JSON to b, with a newline after it as json.Encoder writes.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		b, err := a.AppendJSON(b)
+		return append(b, '\n'), err
+	}
+	out := bytes.NewBuffer(b)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return out.Bytes(), err
+}
+
+// bodyPool holds the buffers answers are built in.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// putBody returns a buffer to bodyPool, unless an unusually large answer grew
+// it, so that one export does not pin its memory for good.
+func putBody(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		bodyPool.Put(b)
+	}
 }
 
 // writeError writes err in the error shape, with the status of its code. The

@@ -211,6 +211,36 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return fn(tx)
 }
 
+// readBatch returns a batch that begins a read-only repeatable-read
+// transaction, for queries that must see one snapshot; queue them on it and
+// send it with sendRead.
+func readBatch() *pgx.Batch {
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	return b
+}
+
+// sendRead sends b (from readBatch) with the COMMIT that ends its
+// transaction, all in one round trip, and calls read to read the results of
+// the queries queued on b, in order.
+func (s *Store) sendRead(ctx context.Context, b *pgx.Batch, read func(br pgx.BatchResults) error) error {
+	b.Queue(`COMMIT`)
+	br := s.pool.SendBatch(ctx, b)
+	// When a query fails the server skips the rest, COMMIT included, and
+	// Rollback ends the transaction; either way it returns the connection.
+	defer br.Tx().Rollback(context.WithoutCancel(ctx))
+	_, err := br.Exec()
+	if err != nil {
+		err = dbErr(err)
+	} else {
+		err = read(br)
+	}
+	if cerr := br.Close(); err == nil {
+		err = dbErr(cerr)
+	}
+	return err
+}
+
 func unavailable(err error) error {
 	return aftercare.WrapError(aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err)
 }

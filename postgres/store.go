@@ -26,25 +26,19 @@ type querier interface {
 // scanner is what both pgx.Row and pgx.Rows offer.
 type scanner interface{ Scan(dest ...any) error }
 
-// exists reports whether query finds a row.
-func exists(ctx context.Context, q querier, query string, args ...any) (bool, error) {
-	var one int
-	err := q.QueryRow(ctx, query, args...).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, dbErr(err)
+func mustExist(ctx context.Context, q querier, what, query string, args ...any) error {
+	return rowExists(q.QueryRow(ctx, query, args...), what)
 }
 
-func mustExist(ctx context.Context, q querier, what, query string, args ...any) error {
-	ok, err := exists(ctx, q, query, args...)
-	if err != nil {
-		return err
-	}
-	if !ok {
+// rowExists reads the row of an existence query (SELECT 1 …): ENOTFOUND,
+// naming what, when there is none.
+func rowExists(row pgx.Row, what string) error {
+	var one int
+	err := row.Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return notFound(what)
 	}
-	return nil
+	return dbErr(err)
 }
 
 const (
@@ -461,9 +455,11 @@ func insertLink(ctx context.Context, tx pgx.Tx, clinicID, sessionID int64, hash 
 // and check-ins (oldest first). LinkExpiresAt is when its last client link
 // stops working (expiry or revocation).
 func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (*aftercare.Session, error) {
+	b := readBatch()
+	read := queueSessions(b, clinicID, `id = $2`, id)
 	var se *aftercare.Session
-	err := s.readTx(ctx, func(tx pgx.Tx) (err error) {
-		se, err = findSession(ctx, tx, clinicID, id)
+	err := s.sendRead(ctx, b, func(br pgx.BatchResults) (err error) {
+		se, err = onlySession(read(br))
 		return err
 	})
 	if err != nil {
@@ -472,10 +468,21 @@ func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (*aftercare
 	return se, nil
 }
 
-// findSession reads a session as FindSession returns it: with its follow-ups,
-// its check-ins and the expiry of its last client link.
-func findSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Session, error) {
-	list, err := readSessions(ctx, q, clinicID, `id = $2`, id)
+// findSession reads a session as FindSession returns it, in tx, in one
+// round trip.
+func findSession(ctx context.Context, tx pgx.Tx, clinicID, id int64) (*aftercare.Session, error) {
+	b := &pgx.Batch{}
+	read := queueSessions(b, clinicID, `id = $2`, id)
+	br := tx.SendBatch(ctx, b)
+	list, err := read(br)
+	if cerr := br.Close(); err == nil {
+		err = dbErr(cerr)
+	}
+	return onlySession(list, err)
+}
+
+// onlySession returns the one session a read by id found.
+func onlySession(list []*aftercare.Session, err error) (*aftercare.Session, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -488,19 +495,25 @@ func findSession(ctx context.Context, q querier, clinicID, id int64) (*aftercare
 // ListSessions returns a client's sessions (every session of the clinic when
 // clientID is 0), oldest first by end time, each as FindSession returns it;
 // ENOTFOUND when the client is not the clinic's. It reads them in three
-// queries however many sessions there are: the sessions, all their
-// follow-ups, all their check-ins.
+// queries however many sessions there are (the sessions, all their
+// follow-ups, all their check-ins), sent with the client check in one round
+// trip.
 func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*aftercare.Session, error) {
+	b := readBatch()
+	filter, args := `true`, []any(nil)
+	if clientID != 0 {
+		b.Queue(qClientExists, clinicID, clientID)
+		filter, args = `client_id = $2`, []any{clientID}
+	}
+	read := queueSessions(b, clinicID, filter, args...)
 	var list []*aftercare.Session
-	err := s.readTx(ctx, func(tx pgx.Tx) (err error) {
-		if clientID == 0 {
-			list, err = readSessions(ctx, tx, clinicID, `true`)
-			return err
+	err := s.sendRead(ctx, b, func(br pgx.BatchResults) (err error) {
+		if clientID != 0 {
+			if err := rowExists(br.QueryRow(), "client"); err != nil {
+				return err
+			}
 		}
-		if err := mustExist(ctx, tx, "client", qClientExists, clinicID, clientID); err != nil {
-			return err
-		}
-		list, err = readSessions(ctx, tx, clinicID, `client_id = $2`, clientID)
+		list, err = read(br)
 		return err
 	})
 	if err != nil {
@@ -548,17 +561,37 @@ func scanFollowUp(r scanner) (sessionID int64, f aftercare.FollowUp, err error) 
 	return sessionID, f, nil
 }
 
-// readSessions reads the clinic's sessions that filter (a condition on the
-// sessions table; $1 is clinicID, args are $2 on) selects, oldest first by end
-// time, each with its follow-ups (by hours), its check-ins (oldest first) and
-// the expiry of its last client link: three queries, however many sessions.
-func readSessions(ctx context.Context, q querier, clinicID int64, filter string, args ...any) ([]*aftercare.Session, error) {
+// queueSessions queues on b the three queries that read the clinic's
+// sessions that filter (a condition on the sessions table; $1 is clinicID,
+// args are $2 on) selects, oldest first by end time, each with its follow-ups
+// (by hours), its check-ins (oldest first) and the expiry of its last client
+// link. The queries do not depend on each other's results, so they go in one
+// round trip however many sessions there are; read reads their results, the
+// next three of br, once b is sent. The check-ins come first: decoding their
+// JSON is most of the client's work, and it goes on while the server reads
+// the sessions and follow-ups.
+func queueSessions(b *pgx.Batch, clinicID int64, filter string, args ...any) (read func(br pgx.BatchResults) ([]*aftercare.Session, error)) {
 	where := `clinic_id = $1 AND ` + filter
 	args = append([]any{clinicID}, args...)
-	list := []*aftercare.Session{}
-	byID := map[int64]*aftercare.Session{}
-	err := eachRow(ctx, q, `SELECT `+sessionColumns+` FROM sessions WHERE `+where+` ORDER BY ended_at, id`, args,
-		func(r scanner) error {
+	// The children of the selected sessions: the same clinic, and sessions the
+	// same condition selects.
+	children := `clinic_id = $1 AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
+	b.Queue(`SELECT `+checkInColumns+` FROM check_ins WHERE `+children+` ORDER BY session_id, created_at, id`, args...)
+	b.Queue(`SELECT `+sessionColumns+` FROM sessions WHERE `+where+` ORDER BY ended_at, id`, args...)
+	b.Queue(`SELECT `+followUpColumns+` FROM follow_ups WHERE `+children+` ORDER BY session_id, hours`, args...)
+	return func(br pgx.BatchResults) ([]*aftercare.Session, error) {
+		var checkIns []*aftercare.CheckIn
+		err := eachRow(br, func(r scanner) error {
+			c, err := scanCheckIn(r)
+			checkIns = append(checkIns, c)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		list := []*aftercare.Session{}
+		byID := map[int64]*aftercare.Session{}
+		err = eachRow(br, func(r scanner) error {
 			se, err := scanSession(r)
 			if err != nil {
 				return err
@@ -567,46 +600,35 @@ func readSessions(ctx context.Context, q querier, clinicID int64, filter string,
 			byID[se.ID] = se
 			return nil
 		})
-	if err != nil || len(list) == 0 {
-		return list, err
-	}
-	// The children of the selected sessions: the same clinic, and sessions the
-	// same condition selects.
-	children := `clinic_id = $1 AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
-	err = eachRow(ctx, q, `SELECT `+followUpColumns+` FROM follow_ups WHERE `+children+`
-		ORDER BY session_id, hours`, args, func(r scanner) error {
-		sessionID, f, err := scanFollowUp(r)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if se := byID[sessionID]; se != nil {
-			se.FollowUps = append(se.FollowUps, f)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = eachRow(ctx, q, `SELECT `+checkInColumns+` FROM check_ins WHERE `+children+`
-		ORDER BY session_id, created_at, id`, args, func(r scanner) error {
-		c, err := scanCheckIn(r)
+		err = eachRow(br, func(r scanner) error {
+			sessionID, f, err := scanFollowUp(r)
+			if err != nil {
+				return err
+			}
+			if se := byID[sessionID]; se != nil {
+				se.FollowUps = append(se.FollowUps, f)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if se := byID[c.SessionID]; se != nil {
-			se.CheckIns = append(se.CheckIns, *c)
+		for _, c := range checkIns {
+			if se := byID[c.SessionID]; se != nil {
+				se.CheckIns = append(se.CheckIns, *c)
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		return list, nil
 	}
-	return list, nil
 }
 
-// eachRow runs query and calls fn on each row it returns, in order.
-func eachRow(ctx context.Context, q querier, query string, args []any, fn func(scanner) error) error {
-	rows, err := q.Query(ctx, query, args...)
+// eachRow reads the next result of br and calls fn on each of its rows, in
+// order.
+func eachRow(br pgx.BatchResults, fn func(scanner) error) error {
+	rows, err := br.Query()
 	if err != nil {
 		return dbErr(err)
 	}
@@ -650,18 +672,33 @@ const checkInColumns = `id, clinic_id, session_id, hours_since, request, assessm
 
 func scanCheckIn(r scanner) (*aftercare.CheckIn, error) {
 	var c aftercare.CheckIn
-	var req, resp []byte
+	req, resp := jsonColumn{dst: &c.Request}, jsonColumn{dst: &c.Assessment}
 	if err := r.Scan(&c.ID, &c.ClinicID, &c.SessionID, &c.HoursSince, &req, &resp, &c.IdempotencyKey, &c.CreatedAt); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(req, &c.Request); err != nil {
-		return nil, fmt.Errorf("postgres: check-in %d request: %w", c.ID, err)
+	if req.err != nil {
+		return nil, fmt.Errorf("postgres: check-in %d request: %w", c.ID, req.err)
 	}
-	if err := json.Unmarshal(resp, &c.Assessment); err != nil {
-		return nil, fmt.Errorf("postgres: check-in %d assessment: %w", c.ID, err)
+	if resp.err != nil {
+		return nil, fmt.Errorf("postgres: check-in %d assessment: %w", c.ID, resp.err)
 	}
 	c.CreatedAt = c.CreatedAt.UTC()
 	return &c, nil
+}
+
+// jsonColumn decodes a json column into dst straight from the connection's
+// buffer (pgtype.BytesScanner), sparing the copy that scanning into a []byte
+// makes: a check-in's request and answer are some 4.7 kB. The error is kept
+// for the caller to name the column.
+type jsonColumn struct {
+	dst any
+	err error
+}
+
+// ScanBytes decodes src, which is only valid during the call.
+func (j *jsonColumn) ScanBytes(src []byte) error {
+	j.err = json.Unmarshal(src, j.dst)
+	return nil
 }
 
 // CreateLink adds another client link to a session of the clinic.
@@ -713,90 +750,6 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 		return mustExist(ctx, tx, "follow-up",
 			`SELECT 1 FROM follow_ups WHERE clinic_id = $1 AND session_id = $2 AND hours = $3`, clinicID, sessionID, hours)
 	})
-}
-
-// CreateCheckIn stores a check-in and, at consult or above, its flag and the
-// job that tells the clinic, in one transaction. The flag is nil below consult.
-// A check-in whose idempotency key the session already used stores nothing:
-// c becomes the stored check-in, marked Replayed, and its flag is returned.
-func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
-	if err := c.Prepare(); err != nil {
-		return nil, err
-	}
-	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
-	req, err := json.Marshal(c.Request)
-	if err != nil {
-		return nil, aftercare.Errorf(aftercare.EINVALID, "request", "the request cannot be stored: %v", err)
-	}
-	resp, err := json.Marshal(c.Assessment)
-	if err != nil {
-		return nil, aftercare.Errorf(aftercare.EINVALID, "assessment", "the assessment cannot be stored: %v", err)
-	}
-	level := c.Assessment.Level
-	var id int64
-	var flag *aftercare.Flag
-	var stored *aftercare.CheckIn
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		var clientID int64
-		err := tx.QueryRow(ctx, `SELECT client_id FROM sessions WHERE clinic_id = $1 AND id = $2`,
-			c.ClinicID, c.SessionID).Scan(&clientID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return notFound("session")
-		} else if err != nil {
-			return dbErr(err)
-		}
-		if c.IdempotencyKey != "" {
-			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || stored != nil {
-				return err
-			}
-		}
-		// The unique index on (session_id, idempotency_key) settles a race:
-		// the loser waits for the winner to commit, inserts nothing and (its
-		// next statement seeing the commit) reads the winner's check-in.
-		err = tx.QueryRow(ctx, `INSERT INTO check_ins
-			(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-			ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
-			RETURNING id`,
-			c.ClinicID, c.SessionID, c.HoursSince, req, resp, level.String(),
-			c.Assessment.KnowledgeVersion, c.IdempotencyKey, created).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			if stored, flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && stored == nil {
-				err = fmt.Errorf("postgres: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)
-			}
-			return err
-		} else if err != nil {
-			return dbErr(err)
-		}
-		if level < aftercare.Consult {
-			return nil
-		}
-		flag = &aftercare.Flag{
-			ClinicID: c.ClinicID, CheckInID: id, SessionID: c.SessionID, ClientID: clientID,
-			Level: level, Headline: c.Assessment.Headline, CreatedAt: created,
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, c.ClinicID, id, level.String(), flag.Headline, created).Scan(&flag.ID)
-		if err != nil {
-			return dbErr(err)
-		}
-		_, err = s.jobs.InsertTx(ctx, tx, followup.FlagArgs{ClinicID: c.ClinicID, FlagID: flag.ID},
-			&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
-		if err != nil {
-			return fmt.Errorf("postgres: queue flag notice: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if stored != nil {
-		*c = *stored
-		c.Replayed = true
-		return flag, nil
-	}
-	c.ID, c.CreatedAt, c.Replayed = id, created, false
-	return flag, nil
 }
 
 const flagSelect = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.client_id, f.level, f.headline,

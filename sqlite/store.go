@@ -765,17 +765,9 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 // A check-in whose idempotency key the session already used stores nothing:
 // c becomes the stored check-in, marked Replayed, and its flag is returned.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
-	if err := c.Prepare(); err != nil {
+	created, req, resp, err := c.StoredForm(s.now())
+	if err != nil {
 		return nil, err
-	}
-	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
-	req, err := json.Marshal(c.Request)
-	if err != nil {
-		return nil, aftercare.Errorf(aftercare.EINVALID, "request", "the request cannot be stored: %v", err)
-	}
-	resp, err := json.Marshal(c.Assessment)
-	if err != nil {
-		return nil, aftercare.Errorf(aftercare.EINVALID, "assessment", "the assessment cannot be stored: %v", err)
 	}
 	// The committer writes it with the other check-ins waiting, in one
 	// transaction (see commit.go), and answers once that has committed.

@@ -647,15 +647,19 @@ var idempotencyTests = []test{
 	{name: "a retried check-in with the same key returns the first, marked replayed, and stores nothing new", run: func(t *testing.T, s aftercare.Store) {
 		w := build(t, s, "alpha")
 		ctx := t.Context()
+		// A retry below consult and one above take different paths in a
+		// store; each must find a first check-in, flagged or not.
 		for _, tc := range []struct {
-			name  string
-			level aftercare.Level
+			name         string
+			level, retry aftercare.Level
 		}{
-			{"a flagged check-in replays with its flag", aftercare.Urgent},
-			{"a check-in below consult replays without a flag", aftercare.Monitor},
+			{"a flagged check-in replays with its flag to a retry above consult", aftercare.Urgent, aftercare.Emergency},
+			{"a flagged check-in replays with its flag to a retry below consult", aftercare.Urgent, aftercare.SelfCare},
+			{"a check-in below consult replays without a flag to a retry above consult", aftercare.Monitor, aftercare.Emergency},
+			{"a check-in below consult replays without a flag to a retry below consult", aftercare.Monitor, aftercare.SelfCare},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				key := "key-" + tc.level.String()
+				key := "key-" + tc.level.String() + "-" + tc.retry.String()
 				first := checkIn(w.clinic.ID, w.session.ID, tc.level)
 				first.IdempotencyKey, first.CreatedAt = key, base.Add(time.Hour)
 				firstFlag, err := s.CreateCheckIn(ctx, first)
@@ -665,7 +669,7 @@ var idempotencyTests = []test{
 				}
 				_, noticesBefore := jobs[followup.FlagArgs](t, s)
 
-				retry := checkIn(w.clinic.ID, w.session.ID, aftercare.Emergency)
+				retry := checkIn(w.clinic.ID, w.session.ID, tc.retry)
 				retry.IdempotencyKey, retry.CreatedAt, retry.HoursSince = key, base.Add(2*time.Hour), 99
 				retry.Request.Text = "a retry that differs"
 				flag, err := s.CreateCheckIn(ctx, retry)
@@ -675,6 +679,9 @@ var idempotencyTests = []test{
 					t.Fatalf("retry = %+v, want the first check-in %d replayed", retry, first.ID)
 				}
 				same(t, "replayed check-in", retry, first)
+				if (flag != nil) != (tc.level >= aftercare.Consult) {
+					t.Fatalf("replayed flag %+v for a first check-in at %s", flag, tc.level)
+				}
 				same(t, "replayed flag", flag, firstFlag)
 				_, noticesAfter := jobs[followup.FlagArgs](t, s)
 				if len(noticesAfter) != len(noticesBefore) {
@@ -686,8 +693,8 @@ var idempotencyTests = []test{
 		must(t, err)
 		flags, err := s.ListFlags(ctx, w.clinic.ID)
 		must(t, err)
-		if len(got.CheckIns) != 2 || len(flags) != 1 {
-			t.Fatalf("%d check-ins and %d flags stored, want 2 and 1", len(got.CheckIns), len(flags))
+		if len(got.CheckIns) != 4 || len(flags) != 2 {
+			t.Fatalf("%d check-ins and %d flags stored, want 4 and 2", len(got.CheckIns), len(flags))
 		}
 	}},
 	{name: "the same key on another session or no key at all stores a new check-in", run: func(t *testing.T, s aftercare.Store) {
@@ -777,6 +784,111 @@ var idempotencyTests = []test{
 		c.IdempotencyKey = strings.Repeat("k", aftercare.MaxIdempotencyKeyBytes)
 		_, err := s.CreateCheckIn(t.Context(), c)
 		must(t, err)
+	}},
+	{name: "a check-in below consult on another clinic's session or an unknown one is not found, with or without a key, and stores nothing", run: func(t *testing.T, s aftercare.Store) {
+		a, b := build(t, s, "alpha"), build(t, s, "beta")
+		ctx := t.Context()
+		used := checkIn(a.clinic.ID, a.session.ID, aftercare.Monitor)
+		used.IdempotencyKey = "shared"
+		_, err := s.CreateCheckIn(ctx, used)
+		must(t, err)
+		for _, tc := range []struct {
+			name            string
+			clinic, session int64
+			key             string
+			level           aftercare.Level
+		}{
+			{"another clinic's session under a key that session used", b.clinic.ID, a.session.ID, "shared", aftercare.SelfCare},
+			{"another clinic's session under a new key", b.clinic.ID, a.session.ID, "new", aftercare.Monitor},
+			{"another clinic's session without a key", b.clinic.ID, a.session.ID, "", aftercare.SelfCare},
+			{"an unknown session under a key", a.clinic.ID, a.session.ID + 1000, "shared", aftercare.Monitor},
+			{"an unknown session without a key", a.clinic.ID, a.session.ID + 1000, "", aftercare.SelfCare},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c := checkIn(tc.clinic, tc.session, tc.level)
+				c.IdempotencyKey = tc.key
+				flag, err := s.CreateCheckIn(ctx, c)
+				wantCode(t, err, aftercare.ENOTFOUND)
+				if flag != nil || c.ID != 0 || c.Replayed {
+					t.Fatalf("refused check-in = %+v with flag %+v", c, flag)
+				}
+			})
+		}
+		for _, w := range []*world{a, b} {
+			got, err := s.FindSession(ctx, w.clinic.ID, w.session.ID)
+			must(t, err)
+			want := 0
+			if w == a {
+				want = 1
+			}
+			if len(got.CheckIns) != want {
+				t.Fatalf("clinic %s's session has %d check-ins, want %d", w.clinic.Name, len(got.CheckIns), want)
+			}
+		}
+	}},
+	{name: "concurrent check-ins under one key, some below consult and some above, store one, and every caller gets it and its flag", run: func(t *testing.T, s aftercare.Store) {
+		// Callers below consult and callers at consult race on the same key:
+		// whichever stores first, every caller gets its check-in, and a flag
+		// and a notice exist only if that one was at consult.
+		w := build(t, s, "alpha")
+		const rounds, n = 4, 8
+		flagged := 0
+		for round := range rounds {
+			got := make([]*aftercare.CheckIn, n)
+			flags := make([]*aftercare.Flag, n)
+			errs := make([]error, n)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range n {
+				level := aftercare.Monitor
+				if (i+round)%2 == 1 {
+					level = aftercare.Consult
+				}
+				got[i] = checkIn(w.clinic.ID, w.session.ID, level)
+				got[i].IdempotencyKey = fmt.Sprintf("race-%d", round)
+				wg.Go(func() {
+					<-start
+					flags[i], errs[i] = s.CreateCheckIn(t.Context(), got[i])
+				})
+			}
+			close(start)
+			wg.Wait()
+			winner := -1
+			for i := range n {
+				must(t, errs[i])
+				if !got[i].Replayed {
+					if winner >= 0 {
+						t.Fatalf("round %d: callers %d and %d both stored a check-in", round, winner, i)
+					}
+					winner = i
+				}
+			}
+			if winner < 0 {
+				t.Fatalf("round %d: every caller got a replay, none stored the check-in", round)
+			}
+			wantFlag := got[winner].Assessment.Level >= aftercare.Consult
+			if wantFlag {
+				flagged++
+			}
+			for i := range n {
+				if got[i].ID != got[winner].ID || got[i].Assessment.Level != got[winner].Assessment.Level {
+					t.Fatalf("round %d: caller %d got check-in %d at %s, the stored one is %d at %s", round, i,
+						got[i].ID, got[i].Assessment.Level, got[winner].ID, got[winner].Assessment.Level)
+				}
+				if (flags[i] != nil) != wantFlag || (wantFlag && flags[i].ID != flags[winner].ID) {
+					t.Fatalf("round %d: caller %d got flag %+v, the stored check-in's is %+v", round, i, flags[i], flags[winner])
+				}
+			}
+		}
+		se, err := s.FindSession(t.Context(), w.clinic.ID, w.session.ID)
+		must(t, err)
+		open, err := s.ListFlags(t.Context(), w.clinic.ID)
+		must(t, err)
+		notices, _ := jobs[followup.FlagArgs](t, s)
+		if len(se.CheckIns) != rounds || len(open) != flagged || len(notices) != flagged {
+			t.Fatalf("%d check-ins, %d flags and %d notices stored, want %d, %d and %d",
+				len(se.CheckIns), len(open), len(notices), rounds, flagged, flagged)
+		}
 	}},
 	{name: "a key used on another clinic's session replays nothing of it", run: func(t *testing.T, s aftercare.Store) {
 		a, b := build(t, s, "alpha"), build(t, s, "beta")

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -43,6 +44,7 @@ func main() {
 	conns := flag.Int("conns", 64, "connections")
 	openRates := flag.String("open", "0.5,0.8", "open-loop rates, as fractions of aftercare's median closed-loop throughput")
 	out := flag.String("out", "http.json", "where to write the results")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of aftercare serve, taken during its first closed-loop round, to this file")
 	flag.Parse()
 	if *aftercareBin == "" || *helloBin == "" {
 		log.Fatal("httpbench: --aftercare and --hello are required")
@@ -62,6 +64,11 @@ func main() {
 		StartupMS: map[string]float64{}, Memory: map[string]results.Memory{}, Database: "SQLite"}
 	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", serveData,
 		"--assess-rate", "100000000", "--log-level", "warn"}
+	var debugAddr string
+	if *cpuprofile != "" {
+		debugAddr = freeAddr()
+		args = append(args, "--debug-addr", debugAddr)
+	}
 	if *database != "" {
 		args = append(args, "--database", *database)
 		res.Database = "PostgreSQL"
@@ -103,7 +110,17 @@ func main() {
 	order := []string{"hello", "aftercare"}
 	for round := range *rounds {
 		for _, name := range order {
+			var profiled chan error
+			if name == "aftercare" && round == 0 && debugAddr != "" {
+				profiled = make(chan error, 1)
+				go func() { profiled <- profile(debugAddr, *warmup, *duration, *cpuprofile) }()
+			}
 			r := loadgen.Closed(ctx, target(name), *conns, *warmup, *duration)
+			if profiled != nil {
+				if err := <-profiled; err != nil {
+					log.Fatalf("httpbench: profiling aftercare: %v", err)
+				}
+			}
 			log.Printf("round %d %s: %v", round+1, name, r)
 			res.Closed[name] = append(res.Closed[name], r)
 		}
@@ -272,4 +289,38 @@ func memory(pid int) (results.Memory, error) {
 		}
 	}
 	return m, nil
+}
+
+// freeAddr returns a loopback address with a port free at the moment.
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// profile waits out the warm-up, then takes a CPU profile of the serve
+// process through its --debug-addr for most of the measured time.
+func profile(addr string, warmup, duration time.Duration, path string) error {
+	time.Sleep(warmup + duration/10)
+	seconds := max(1, int(duration*8/10/time.Second))
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, seconds))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /debug/pprof/profile: %s", resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

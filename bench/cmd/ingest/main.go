@@ -49,6 +49,7 @@ import (
 func main() {
 	dir := flag.String("dir", "", "where SQLite's databases go (default: a new temporary directory)")
 	pg := flag.String("postgres", "", "a postgres:// URL of the server's admin database (e.g. postgres://postgres@127.0.0.1:5432/postgres); empty skips PostgreSQL")
+	withSQLite := flag.Bool("sqlite", true, "measure SQLite (--sqlite=false with --postgres measures PostgreSQL alone)")
 	rounds := flag.Int("rounds", 3, "rounds per number of writers")
 	duration := flag.Duration("duration", 5*time.Second, "measured time of each run")
 	writersFlag := flag.String("writers", "1,4,16", "numbers of concurrent writers")
@@ -95,7 +96,7 @@ func main() {
 	res := results.Ingest{Flagged: *flagged}
 
 	// SQLite.
-	{
+	if *withSQLite {
 		sdir := filepath.Join(*dir, "sqlite")
 		st, err := sqlite.Open(ctx, sdir)
 		if err != nil {
