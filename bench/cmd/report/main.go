@@ -9,7 +9,7 @@
 //	door.txt              bench/door's benchmarks; door-profile.txt its pprof -top -cum
 //	http.json             cmd/httpbench; serve-profile.txt its pprof -top -cum of aftercare serve
 //	ingest.json           cmd/ingest
-//	scale-sqlite.json, scale-postgres.json   cmd/scale
+//	scale-sqlite.json, scale-postgres.json   cmd/scale; any other scale-*.json (a run kept beside them) follows
 //
 // A missing input leaves its section saying so; the report never fails on
 // the numbers (CI checks that the harness runs, not what it measures).
@@ -552,7 +552,16 @@ func scaleSection(d *doc, dir string) {
 	d.p("## 4. Scale")
 	d.p("")
 	var any bool
-	for _, f := range []string{"scale-sqlite.json", "scale-postgres.json"} {
+	// The standard run's two files first, then any other scale run kept
+	// beside them (such as the full size, loaded on its own).
+	files := []string{"scale-sqlite.json", "scale-postgres.json"}
+	more, _ := filepath.Glob(filepath.Join(dir, "scale-*.json"))
+	for _, m := range more {
+		if f := filepath.Base(m); !slices.Contains(files, f) {
+			files = append(files, f)
+		}
+	}
+	for _, f := range files {
 		var s results.Scale
 		if !readJSON(filepath.Join(dir, f), &s) {
 			continue
