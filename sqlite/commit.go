@@ -168,6 +168,22 @@ func (s *Store) commit(batch []*pendingCheckIn) {
 		return
 	}
 	defer tx.Rollback()
+	if len(batch) == 1 {
+		// A lone check-in (a lone writer's every one) needs no savepoint:
+		// the transaction is its own, and a failure rolls it all back.
+		p := batch[0]
+		if p.err = p.ctx.Err(); p.err == nil {
+			p.err = s.writeCheckIn(context.WithoutCancel(p.ctx), tx, p)
+		}
+		if p.err != nil {
+			p.stored, p.flag = nil, nil
+			return
+		}
+		if err := tx.Commit(); err != nil {
+			fail(err)
+		}
+		return
+	}
 	for _, p := range batch {
 		if p.err = p.ctx.Err(); p.err != nil {
 			continue

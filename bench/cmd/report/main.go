@@ -435,7 +435,7 @@ func httpSection(d *doc, dir string) {
 	d.p("Median: aftercare answers **%.0f%%** of the ceiling's requests a second (per round %.0f–%.0f%%), with a median p50 of %s and p99 of %s.",
 		100*m, 100*lo, 100*hi, ms(p50), ms(p99))
 	d.p("")
-	d.target("HTTP door throughput ÷ hello-world ceiling (closed loop)", fmt.Sprintf("%.0f%%", 100*m), "≥ 60%", m >= 0.6)
+	d.target("HTTP door throughput ÷ hello-world ceiling (closed loop)", fmt.Sprintf("%.1f%%", 100*m), "≥ 60%", m >= 0.6)
 	d.target(fmt.Sprintf("HTTP door p99 at %d connections (closed loop)", h.Conns), ms(p99), "< 5 ms", p99 < 5*time.Millisecond)
 	helloP99 := time.Duration(median(durs(hr, func(r loadgen.Result) time.Duration { return r.P99 })))
 	d.targets = append(d.targets, []string{fmt.Sprintf("hello-world p99 at %d connections (closed loop), the floor of the row above", h.Conns),
@@ -541,7 +541,7 @@ func ingestSection(d *doc, dir string) {
 				prop, propRatio, ms(mid(ce, p50)), ms(mid(ce, p99)), ms(mid(st, p50)), ms(mid(st, p99)))
 		}
 		name, _, _ := strings.Cut(db.Database, " ")
-		d.target("ingest ÷ ceiling, "+name+" (lowest over writer counts)", fmt.Sprintf("%.0f%%", 100*worst), "≥ 50%", worst >= 0.5)
+		d.target("ingest ÷ ceiling, "+name+" (lowest over writer counts)", fmt.Sprintf("%.1f%%", 100*worst), "≥ 50%", worst >= 0.5)
 	}
 	d.p("")
 }
