@@ -149,6 +149,11 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // types and returns it, at most MaxBodyBytes, with the media type it came as.
 func readBodyOf(w http.ResponseWriter, r *http.Request, types ...string) ([]byte, string, error) {
 	ct := r.Header.Get("Content-Type")
+	if slices.Contains(types, ct) {
+		// The plain media type, as nearly every client sends it: nothing to parse.
+		data, err := readLimited(w, r, nil)
+		return data, ct, err
+	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || !slices.Contains(types, mt) {
 		got := ct
@@ -168,7 +173,17 @@ func readLimited(w http.ResponseWriter, r *http.Request, params map[string]strin
 	if r.ContentLength > MaxBodyBytes {
 		return nil, tooLarge()
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	var data []byte
+	var err error
+	if n := r.ContentLength; n > 0 {
+		// The length is known (and net/http holds the body to it): read it
+		// into one buffer of that size rather than growing one.
+		data = make([]byte, n)
+		_, err = io.ReadFull(body, data)
+	} else {
+		data, err = io.ReadAll(body)
+	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
