@@ -114,10 +114,22 @@ func (s *Store) migrate(ctx context.Context) error {
 			applied = len(res.Versions)
 			return nil
 		})
-		if err != nil || applied == 0 {
+		if err != nil {
 			return err
 		}
+		if applied == 0 {
+			break
+		}
 	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, riverMigrationLock); err != nil {
+			return fmt.Errorf("postgres: river migration lock: %w", err)
+		}
+		if _, err := tx.Exec(ctx, aftercare.RiverDueIndex); err != nil {
+			return fmt.Errorf("postgres: %w", err)
+		}
+		return nil
+	})
 }
 
 // migrationProvider returns the goose provider of the clinic schema on db,

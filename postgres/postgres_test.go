@@ -224,3 +224,16 @@ func TestAnUnreachableDatabaseIsUnavailable(t *testing.T) {
 func BenchmarkCreateCheckIn(b *testing.B) {
 	storetest.BenchmarkCreateCheckIn(b, open(b))
 }
+
+func TestRiversSchedulerQueryHasItsDueIndex(t *testing.T) {
+	s := open(t)
+	var def string
+	err := s.Pool().QueryRow(t.Context(), `SELECT indexdef FROM pg_indexes
+		WHERE tablename = 'river_job' AND indexname = 'aftercare_river_job_due_idx'`).Scan(&def)
+	if err != nil {
+		t.Fatalf("no aftercare_river_job_due_idx on river_job: %v", err)
+	}
+	if !strings.Contains(def, "(scheduled_at)") || !strings.Contains(def, "retryable") || !strings.Contains(def, "scheduled") {
+		t.Errorf("aftercare_river_job_due_idx is %s, want scheduled_at where the state is retryable or scheduled", def)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -175,4 +176,17 @@ func TestTwoStoresOnOneFileBothWrite(t *testing.T) {
 // BenchmarkCreateCheckIn measures CreateCheckIn on SQLite.
 func BenchmarkCreateCheckIn(b *testing.B) {
 	storetest.BenchmarkCreateCheckIn(b, open(b))
+}
+
+func TestRiversSchedulerQueryHasItsDueIndex(t *testing.T) {
+	s := open(t)
+	var def string
+	err := sqlite.WriteDB(s).QueryRowContext(t.Context(), `SELECT sql FROM sqlite_master
+		WHERE type = 'index' AND tbl_name = 'river_job' AND name = 'aftercare_river_job_due_idx'`).Scan(&def)
+	if err != nil {
+		t.Fatalf("no aftercare_river_job_due_idx on river_job: %v", err)
+	}
+	if !strings.Contains(def, "(scheduled_at)") || !strings.Contains(def, "'retryable', 'scheduled'") {
+		t.Errorf("aftercare_river_job_due_idx is %s, want scheduled_at where the state is retryable or scheduled", def)
+	}
 }
