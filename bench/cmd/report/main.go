@@ -569,6 +569,10 @@ func scaleSection(d *doc, dir string) {
 		any = true
 		d.p("### %s %s: %d clinics, %d clients, %d check-ins", s.Database, s.Version, s.Config.Clinics, s.Config.Clients, s.Config.CheckIns)
 		d.p("")
+		if f != "scale-sqlite.json" && f != "scale-postgres.json" {
+			d.p("A scale run kept beside this run's results (`%s`), made on its own by `bench/cmd/scale`; see section 6.", f)
+			d.p("")
+		}
 		d.p("Loaded by `bench/cmd/scale` (the store's migrations, then bulk SQL: %s) in %.0f s: %d sessions, %d follow-ups,",
 			map[string]string{"SQLite": "prepared inserts in 50,000-row transactions", "PostgreSQL": "COPY"}[s.Database],
 			s.LoadSeconds, s.Rows.Sessions, s.Rows.FollowUps)
