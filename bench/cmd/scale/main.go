@@ -636,11 +636,18 @@ func (q *sqliteQuerier) analyze(ctx context.Context) error {
 	return err
 }
 
-func countRows(rows *sql.Rows, err error) (int, error) {
+// rowCursor is what countRows needs of database/sql's and pgx's rows alike;
+// both close themselves once Next has returned false.
+type rowCursor interface {
+	Next() bool
+	Err() error
+}
+
+// countRows reads every row of a query and returns how many there were.
+func countRows[R rowCursor](rows R, err error) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
 	n := 0
 	for rows.Next() {
 		n++
@@ -721,24 +728,12 @@ func (q *pgQuerier) analyze(ctx context.Context) error {
 	return err
 }
 
-func pgCount(rows pgx.Rows, err error) (int, error) {
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
-	}
-	return n, rows.Err()
-}
-
 func (q *pgQuerier) dueJobs(ctx context.Context, now time.Time) (int, error) {
-	return pgCount(q.pool.Query(ctx, pgDueJobs, now, scheduleLimit))
+	return countRows(q.pool.Query(ctx, pgDueJobs, now, scheduleLimit))
 }
 
 func (q *pgQuerier) dueFollowUps(ctx context.Context, now time.Time) (int, error) {
-	return pgCount(q.pool.Query(ctx, pgDueFollowUps, now))
+	return countRows(q.pool.Query(ctx, pgDueFollowUps, now))
 }
 
 func (q *pgQuerier) checkInBytes(ctx context.Context) (float64, float64, error) {
