@@ -148,7 +148,7 @@ func (s *Store) insertFlaggedCheckIn(ctx context.Context, c *aftercare.CheckIn, 
 	_, err = s.jobs.InsertTx(ctx, tx, followup.FlagArgs{ClinicID: c.ClinicID, FlagID: w.flag.ID},
 		&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	if err != nil {
-		return w, fmt.Errorf("postgres: queue flag notice: %w", err)
+		return w, dbErr(fmt.Errorf("queue flag notice: %w", err))
 	}
 	return w, dbErr(tx.Commit(ctx))
 }

@@ -260,7 +260,7 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	_, err = s.jobs.InsertTx(ctx, tx, followup.FlagArgs{ClinicID: c.ClinicID, FlagID: f.ID},
 		&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	if err != nil {
-		return fmt.Errorf("sqlite: queue flag notice: %w", err)
+		return dbErr(fmt.Errorf("queue flag notice: %w", err))
 	}
 	p.flag = f
 	return nil

@@ -467,7 +467,7 @@ func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHa
 		}
 		if len(jobs) > 0 {
 			if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
-				return fmt.Errorf("sqlite: queue reminders: %w", err)
+				return dbErr(fmt.Errorf("queue reminders: %w", err))
 			}
 		}
 		return nil
