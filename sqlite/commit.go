@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"aftercare"
-	"aftercare/followup"
 )
 
 // Group commit of check-ins.
@@ -36,12 +33,13 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
 		RETURNING id`
-	qCheckInFlag = `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at) VALUES (?, ?, ?, ?, ?)`
+	qCheckInFlag   = `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at) VALUES (?, ?, ?, ?, ?)`
+	qCheckInOutbox = `INSERT INTO flag_outbox (flag_id) VALUES (?)`
 )
 
 // checkInStmts are the prepared statements of a check-in.
 type checkInStmts struct {
-	session, insert, flag *sql.Stmt
+	session, insert, flag, outbox *sql.Stmt
 }
 
 func (st *checkInStmts) prepare(ctx context.Context, db *sql.DB) (err error) {
@@ -54,11 +52,14 @@ func (st *checkInStmts) prepare(ctx context.Context, db *sql.DB) (err error) {
 	if st.flag, err = db.PrepareContext(ctx, qCheckInFlag); err != nil {
 		return fmt.Errorf("sqlite: prepare: %w", err)
 	}
+	if st.outbox, err = db.PrepareContext(ctx, qCheckInOutbox); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
 	return nil
 }
 
 func (st *checkInStmts) close() {
-	for _, s := range []*sql.Stmt{st.session, st.insert, st.flag} {
+	for _, s := range []*sql.Stmt{st.session, st.insert, st.flag, st.outbox} {
 		if s != nil {
 			s.Close()
 		}
@@ -144,6 +145,9 @@ func (s *Store) commitLoop() {
 		}
 		s.commit(batch)
 		for _, p := range batch {
+			if p.err == nil && p.stored == nil && p.flag != nil {
+				s.wakeSweeper() // a new flag's notice waits in the outbox
+			}
 			close(p.done)
 		}
 	}
@@ -211,7 +215,7 @@ func (s *Store) commit(batch []*pendingCheckIn) {
 
 // writeCheckIn runs one check-in's statements in tx: the session lookup, the
 // idempotency-key lookup, the insert and, at consult or above, the flag and
-// the River job that tells the clinic.
+// its row in the outbox of notices to the clinic (outbox.go).
 func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn) (err error) {
 	c := &p.c
 	var clientID int64
@@ -257,10 +261,8 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	if f.ID, err = res.LastInsertId(); err != nil {
 		return dbErr(err)
 	}
-	_, err = s.jobs.InsertTx(ctx, tx, followup.FlagArgs{ClinicID: c.ClinicID, FlagID: f.ID},
-		&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
-	if err != nil {
-		return dbErr(fmt.Errorf("queue flag notice: %w", err))
+	if _, err := tx.StmtContext(ctx, s.stmts.outbox).ExecContext(ctx, f.ID); err != nil {
+		return dbErr(err)
 	}
 	p.flag = f
 	return nil

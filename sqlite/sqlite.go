@@ -66,6 +66,10 @@ type Store struct {
 	stop     chan struct{} // closed by Close
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when the committer has returned
+
+	// The sweeper of the flag notice outbox (outbox.go).
+	wake  chan struct{} // a sweep is due
+	swept chan struct{} // closed when the sweeper has returned
 }
 
 var _ aftercare.Store = (*Store)(nil)
@@ -121,6 +125,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, err
 	}
 	s.startCommitter()
+	s.startSweeper()
 	return s, nil
 }
 
@@ -231,8 +236,16 @@ func (s *Store) Ping(ctx context.Context) error {
 // any River client started by Work first.
 func (s *Store) Close() error {
 	s.stopCommitter()
-	s.stmts.close()
 	var errs []error
+	if s.swept != nil {
+		<-s.swept
+		// Hand River the notices still waiting, so that they go out even if
+		// no process opens the file again soon.
+		ctx, cancel := context.WithTimeout(context.Background(), busyTimeout)
+		errs = append(errs, s.sweep(ctx))
+		cancel()
+	}
+	s.stmts.close()
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}
@@ -266,8 +279,12 @@ func (s *Store) Work(ctx context.Context, workers *river.Workers, logger *slog.L
 }
 
 // Jobs returns the River jobs of one kind in the database, oldest first (at
-// most 10,000), for operators and tests.
+// most 10,000), for operators and tests, once the notices waiting in the
+// outbox have been handed to River.
 func (s *Store) Jobs(ctx context.Context, kind string) ([]*rivertype.JobRow, error) {
+	if err := s.sweep(ctx); err != nil {
+		return nil, err
+	}
 	res, err := s.jobs.JobList(ctx, river.NewJobListParams().Kinds(kind).First(10_000))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list jobs: %w", err)

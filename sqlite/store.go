@@ -761,7 +761,8 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 }
 
 // CreateCheckIn stores a check-in and, at consult or above, its flag and the
-// job that tells the clinic, in one transaction. The flag is nil below consult.
+// promise of the notice that tells the clinic (its outbox row, which the
+// sweeper turns into River's job a moment later), in one transaction. The flag is nil below consult.
 // A check-in whose idempotency key the session already used stores nothing:
 // c becomes the stored check-in, marked Replayed, and its flag is returned.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {

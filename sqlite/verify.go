@@ -84,7 +84,7 @@ func VerifyFile(ctx context.Context, path string) (*Report, error) {
 		return nil, err
 	}
 	if slices.Contains(tables, "river_job") && slices.Contains(tables, "follow_ups") {
-		if err := verifyJobs(ctx, tx, r); err != nil {
+		if err := verifyJobs(ctx, tx, r, slices.Contains(tables, "flag_outbox")); err != nil {
 			return nil, err
 		}
 	}
@@ -165,8 +165,9 @@ func verifyMigrations(ctx context.Context, db *sql.DB, tx *sql.Tx, r *Report, ha
 }
 
 // verifyJobs finds follow-ups still to be sent whose reminder job is missing,
-// doubled or given up, and counts the jobs by kind and state.
-func verifyJobs(ctx context.Context, tx *sql.Tx, r *Report) error {
+// doubled or given up, and flags of the last day with no notice job that are
+// not waiting in the outbox for one, and counts the jobs by kind and state.
+func verifyJobs(ctx context.Context, tx *sql.Tx, r *Report, hasOutbox bool) error {
 	rows, err := tx.QueryContext(ctx, `SELECT f.session_id, f.hours,
 			(SELECT count(*) FROM river_job j WHERE j.kind = 'checkin_reminder'
 				AND json_extract(j.args, '$.session_id') = f.session_id AND json_extract(j.args, '$.hours') = f.hours),
@@ -192,13 +193,26 @@ func verifyJobs(ctx context.Context, tx *sql.Tx, r *Report) error {
 	tally.Report(r)
 	// A flag notice job is kept a day after it completes; a younger flag without one was lost.
 	since := fmtTime(time.Now().Add(-23 * time.Hour))
+	waiting := ""
+	if hasOutbox {
+		waiting = `AND NOT EXISTS (SELECT 1 FROM flag_outbox o WHERE o.flag_id = f.id)`
+	}
 	unnoticed, err := verifyStrings(ctx, tx, `SELECT 'flag ' || f.id FROM flags f WHERE f.created_at >= ?
 		AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'flag_notice' AND json_extract(j.args, '$.flag_id') = f.id)
-		ORDER BY f.id`, since)
+		`+waiting+` ORDER BY f.id`, since)
 	if err != nil {
 		return fmt.Errorf("sqlite: check flag notice jobs: %w", err)
 	}
 	r.AddProblem("flags of the last day have no notice job", unnoticed)
+	if hasOutbox {
+		var n int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM flag_outbox`).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: count the flag outbox: %w", err)
+		}
+		if n > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("%d flag notices wait in the outbox; serve hands them to River when it runs", n))
+		}
+	}
 	jrows, err := tx.QueryContext(ctx, `SELECT kind || '/' || state, count(*) FROM river_job GROUP BY kind, state ORDER BY kind, state`)
 	if err != nil {
 		return fmt.Errorf("sqlite: count jobs: %w", err)
