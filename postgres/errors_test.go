@@ -23,6 +23,12 @@ func TestDBErr(t *testing.T) {
 		{"a missing reference is not found", &pgconn.PgError{Code: "23503"}, aftercare.ENOTFOUND},
 		{"any other failure is internal", fmt.Errorf("queue flag notice: %w", errors.New("boom")), aftercare.EINTERNAL},
 	}
+	t.Run("an error wrapped here already is not wrapped twice", func(t *testing.T) {
+		err := dbErr(fmt.Errorf("postgres: screening 7 health: %w", errors.New("bad json")))
+		if got := err.Error(); got != "postgres: screening 7 health: bad json" {
+			t.Errorf("dbErr gave %q", got)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := aftercare.ErrorCode(dbErr(tt.err)); got != tt.want {

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -207,7 +208,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
-		return err
+		return dbErr(err) // a lost connection is 503 wherever fn met it
 	}
 	return dbErr(tx.Commit(ctx))
 }
@@ -220,7 +221,7 @@ func (s *Store) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		return dbErr(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	return fn(tx)
+	return dbErr(fn(tx))
 }
 
 // readBatch returns a batch that begins a read-only repeatable-read
@@ -279,6 +280,9 @@ func dbErr(err error) error {
 		case "57P01", "57P02", "57P03", "53300": // shutdown, crash, cannot connect now, too many connections
 			return unavailable(err)
 		}
+	}
+	if strings.HasPrefix(err.Error(), "postgres: ") {
+		return err // wrapped here already
 	}
 	return fmt.Errorf("postgres: %w", err)
 }

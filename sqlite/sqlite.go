@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -300,7 +301,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return dbErr(err) // a lost connection is 503 wherever fn met it
 	}
 	return dbErr(tx.Commit())
 }
@@ -312,7 +313,7 @@ func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return dbErr(err)
 	}
 	defer tx.Rollback()
-	return fn(tx)
+	return dbErr(fn(tx))
 }
 
 // Times are stored as fixed-width UTC text, so that text order is time order.
@@ -364,6 +365,9 @@ func dbErr(err error) error {
 		return unavailable(err)
 	case errors.Is(err, sql.ErrConnDone):
 		return unavailable(err)
+	}
+	if strings.HasPrefix(err.Error(), "sqlite: ") {
+		return err // wrapped here already
 	}
 	return fmt.Errorf("sqlite: %w", err)
 }
