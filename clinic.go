@@ -146,8 +146,21 @@ type CheckIn struct {
 	// IdempotencyKey is the caller's key for this check-in (the Idempotency-Key
 	// header): a retry with the same key for the same session records nothing new.
 	IdempotencyKey string `json:"-"`
+	// RequestHash identifies the request as the caller sent it under
+	// IdempotencyKey (a SHA-256), so that a retry can be told from another
+	// check-in sent under the same key; stores keep it only with a key.
+	RequestHash []byte `json:"-"`
 	// Replayed is set by CreateCheckIn when the key had been used and the stored check-in was returned.
 	Replayed bool `json:"-"`
+}
+
+// KeyedRequestHash returns what a store keeps of RequestHash: the hash of a
+// check-in sent under an idempotency key, and nil (NULL) for any other.
+func (c *CheckIn) KeyedRequestHash() any {
+	if c.IdempotencyKey == "" || len(c.RequestHash) == 0 {
+		return nil
+	}
+	return c.RequestHash
 }
 
 // Flag is a check-in at consult or above that a person at the clinic must see.

@@ -57,6 +57,51 @@ func TestIdempotencyKey(t *testing.T) {
 		}
 	})
 
+	t.Run("a retry whose JSON is ordered and spaced otherwise is still a retry", func(t *testing.T) {
+		key := newKey()
+		_, c1 := post(first, "Idempotency-Key", key)
+		resp, err := a.do(context.Background(), "POST", fmt.Sprintf("/api/v1/sessions/%d/check-ins", first),
+			json.RawMessage(`{ "symptoms": ["numbness"], "soreness": [{"pain": 5, "area": "neck"}] }`), "Idempotency-Key", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c2 checkInAnswer
+		_ = json.Unmarshal(resp.body, &c2)
+		if resp.status != http.StatusCreated || c2.ID != c1.ID || resp.header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("status %d, check-in %d (first %d), replayed %q; want the first check-in replayed", resp.status, c2.ID, c1.ID, resp.header.Get("Idempotent-Replayed"))
+		}
+	})
+
+	t.Run("a different check-in under a used key is refused with 409 naming the header, and stores nothing", func(t *testing.T) {
+		session := a.createSession(t, time.Hour, "")
+		key := newKey()
+		r1, c1 := post(session, "Idempotency-Key", key)
+		// The client now reports a red flag, by mistake under the same key:
+		// replaying the first answer would hide it.
+		r2, err := a.do(context.Background(), "POST", fmt.Sprintf("/api/v1/sessions/%d/check-ins", session), checkInBodies[2], "Idempotency-Key", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r1.status != http.StatusCreated || r2.status != http.StatusConflict ||
+			!strings.Contains(string(r2.body), `"code":"conflict"`) || !strings.Contains(string(r2.body), `"field":"Idempotency-Key"`) {
+			t.Fatalf("statuses %d then %d: %s; want 201 then 409 conflict naming Idempotency-Key", r1.status, r2.status, r2.body)
+		}
+		r3, c3 := post(session, "Idempotency-Key", key)
+		if r3.status != http.StatusCreated || c3.ID != c1.ID || r3.header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("the first request again: status %d, check-in %d (first %d); want the first replayed", r3.status, c3.ID, c1.ID)
+		}
+		sr, err := a.do(context.Background(), "GET", fmt.Sprintf("/api/v1/sessions/%d", session), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			CheckIns []checkInAnswer `json:"check_ins"`
+		}
+		if err := json.Unmarshal(sr.body, &got); err != nil || len(got.CheckIns) != 1 {
+			t.Errorf("the session holds %d check-ins (%v), want the first alone: %s", len(got.CheckIns), err, clipBody(sr.body))
+		}
+	})
+
 	t.Run("the same key on another session is another check-in", func(t *testing.T) {
 		key := newKey()
 		_, c1 := post(first, "Idempotency-Key", key)

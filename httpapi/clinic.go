@@ -326,7 +326,7 @@ func (s *server) recordCheckIn(w http.ResponseWriter, r *http.Request, door chec
 // through door, and answers with the check-in: the one path every check-in
 // door ends in.
 func (s *server) storeCheckIn(w http.ResponseWriter, r *http.Request, door checkin.Door, sess *aftercare.Session, req aftercare.Request) error {
-	door, err := idempotentDoor(r, door) // idempotency.go: a retry under the same Idempotency-Key replays the first
+	door, err := idempotentDoor(r, door, &req) // idempotency.go: a retry under the same Idempotency-Key replays the first
 	if err != nil {
 		return err
 	}

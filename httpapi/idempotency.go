@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"net/http"
 
 	"aftercare"
@@ -43,26 +46,53 @@ func printableASCII(s string) bool {
 }
 
 // idempotentDoor returns door, made to store check-ins under the request's
-// Idempotency-Key when it carries one.
-func idempotentDoor(r *http.Request, door checkin.Door) (checkin.Door, error) {
+// Idempotency-Key when it carries one; req is the check-in's request as its
+// caller sent it.
+func idempotentDoor(r *http.Request, door checkin.Door, req *aftercare.Request) (checkin.Door, error) {
 	key, err := idempotencyKey(r)
 	if err != nil || key == "" {
 		return door, err
 	}
-	return keyedDoor{door: door, key: key}, nil
+	hash, err := requestHash(req)
+	if err != nil {
+		return nil, err
+	}
+	return keyedDoor{door: door, key: key, hash: hash}, nil
+}
+
+// requestHash is the SHA-256 of req encoded as JSON: equal for a retry
+// however its caller spaced or ordered the JSON, and different for a request
+// that differs in anything it says.
+func requestHash(req *aftercare.Request) ([]byte, error) {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	return sum[:], nil
 }
 
 // keyedDoor stores each check-in under one idempotency key.
 type keyedDoor struct {
 	door checkin.Door
 	key  string
+	hash []byte // of the request sent under the key
 }
 
 // CreateCheckIn stores c under the door's key; a check-in already stored
-// under it comes back instead, with c.Replayed set.
+// under it comes back instead, with c.Replayed set. A different request
+// under a used key is refused (conflict) and stores nothing: answering it
+// with the first check-in's grade would hide whatever it newly reports, a red
+// flag among it. Check-ins stored without a hash replay as before.
 func (k keyedDoor) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
-	c.IdempotencyKey = k.key
-	return k.door.CreateCheckIn(ctx, c)
+	c.IdempotencyKey, c.RequestHash = k.key, k.hash
+	flag, err := k.door.CreateCheckIn(ctx, c)
+	if err == nil && c.Replayed && len(c.RequestHash) > 0 && !bytes.Equal(c.RequestHash, k.hash) {
+		return nil, aftercare.Errorf(aftercare.ECONFLICT, idempotencyKeyHeader,
+			"this %s was used for a different check-in of this session; send a new key with a new check-in",
+			idempotencyKeyHeader)
+	}
+	return flag, err
 }
 
 // markReplayed tells the client that c is the check-in its key stored before.

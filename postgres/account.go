@@ -311,15 +311,18 @@ func (s *Store) ListClientFlags(ctx context.Context, clinicID, clientID int64) (
 }
 
 // findKeyedCheckIn returns the check-in a session stored under an idempotency
-// key, with its flag (nil below consult), or nil when there is none.
+// key, with its request's hash and its flag (nil below consult), or nil when
+// there is none.
 func findKeyedCheckIn(ctx context.Context, q querier, clinicID, sessionID int64, key string) (*aftercare.CheckIn, *aftercare.Flag, error) {
-	c, err := scanCheckIn(q.QueryRow(ctx, `SELECT `+checkInColumns+` FROM check_ins
-		WHERE clinic_id = $1 AND session_id = $2 AND idempotency_key = $3`, clinicID, sessionID, key))
+	var hash []byte
+	c, err := scanCheckIn(withHash{q.QueryRow(ctx, `SELECT `+checkInColumns+`, request_hash FROM check_ins
+		WHERE clinic_id = $1 AND session_id = $2 AND idempotency_key = $3`, clinicID, sessionID, key), &hash})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, nil
 	} else if err != nil {
 		return nil, nil, dbErr(err)
 	}
+	c.RequestHash = hash
 	f, err := scanFlag(q.QueryRow(ctx, flagSelect+` WHERE f.clinic_id = $1 AND f.check_in_id = $2`, clinicID, c.ID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, nil, nil
@@ -328,3 +331,11 @@ func findKeyedCheckIn(ctx context.Context, q querier, clinicID, sessionID int64,
 	}
 	return c, f, nil
 }
+
+// withHash scans a row of checkInColumns followed by request_hash into hash.
+type withHash struct {
+	row  scanner
+	hash *[]byte
+}
+
+func (w withHash) Scan(dest ...any) error { return w.row.Scan(append(dest, w.hash)...) }

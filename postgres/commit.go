@@ -14,7 +14,8 @@ import (
 )
 
 // qInsertCheckIn stores a check-in if its session is the clinic's ($1, $2)
-// and the session holds no check-in under its idempotency key ($8), and
+// and the session holds no check-in under its idempotency key ($8, with the
+// request's hash $10), and
 // returns its id; it returns no row otherwise. The session check and the
 // insert are one statement so that a check-in below consult takes one round
 // trip: in autocommit it commits before it answers. The unique index on
@@ -22,18 +23,18 @@ import (
 // winner to commit and inserts nothing, and its next statement sees the
 // winner's check-in.
 const qInsertCheckIn = `INSERT INTO check_ins
-	(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at)
-	SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM sessions WHERE clinic_id = $1 AND id = $2
+	(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at, request_hash)
+	SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM sessions WHERE clinic_id = $1 AND id = $2
 	ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
 	RETURNING id`
 
-// qInsertFlaggedCheckIn is qInsertCheckIn with the flag ($10 its headline)
+// qInsertFlaggedCheckIn is qInsertCheckIn with the flag ($11 its headline)
 // of the check-in it stores, in one statement. Its one row (none when the
 // session is not the clinic's) holds the session's client, and the ids of
 // the check-in and flag, both NULL when the idempotency key was used.
 const qInsertFlaggedCheckIn = `WITH check_in AS (` + qInsertCheckIn + `), flag AS (
 	INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at)
-	SELECT $1, id, $6, $10, $9 FROM check_in
+	SELECT $1, id, $6, $11, $9 FROM check_in
 	RETURNING id)
 	SELECT s.client_id, check_in.id, flag.id FROM sessions s
 	LEFT JOIN check_in ON true LEFT JOIN flag ON true
@@ -55,7 +56,7 @@ func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*after
 	}
 	level := c.Assessment.Level
 	args := []any{c.ClinicID, c.SessionID, c.HoursSince, req, resp, level.String(),
-		c.Assessment.KnowledgeVersion, c.IdempotencyKey, created}
+		c.Assessment.KnowledgeVersion, c.IdempotencyKey, created, c.KeyedRequestHash()}
 	var w checkInWrite
 	if level < aftercare.Consult {
 		w, err = s.insertCheckIn(ctx, c, args)

@@ -329,15 +329,18 @@ func (s *Store) ListClientFlags(ctx context.Context, clinicID, clientID int64) (
 }
 
 // findKeyedCheckIn returns the check-in a session stored under an idempotency
-// key, with its flag (nil below consult), or nil when there is none.
+// key, with its request's hash and its flag (nil below consult), or nil when
+// there is none.
 func findKeyedCheckIn(ctx context.Context, q querier, clinicID, sessionID int64, key string) (*aftercare.CheckIn, *aftercare.Flag, error) {
-	c, err := scanCheckIn(q.QueryRowContext(ctx, `SELECT `+checkInColumns+` FROM check_ins
-		WHERE clinic_id = ? AND session_id = ? AND idempotency_key = ?`, clinicID, sessionID, key))
+	var hash []byte
+	c, err := scanCheckIn(withHash{q.QueryRowContext(ctx, `SELECT `+checkInColumns+`, request_hash FROM check_ins
+		WHERE clinic_id = ? AND session_id = ? AND idempotency_key = ?`, clinicID, sessionID, key), &hash})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil
 	} else if err != nil {
 		return nil, nil, dbErr(err)
 	}
+	c.RequestHash = hash
 	f, err := scanFlag(q.QueryRowContext(ctx, flagSelect+` WHERE f.clinic_id = ? AND f.check_in_id = ?`, clinicID, c.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nil, nil
@@ -346,3 +349,11 @@ func findKeyedCheckIn(ctx context.Context, q querier, clinicID, sessionID int64,
 	}
 	return c, f, nil
 }
+
+// withHash scans a row of checkInColumns followed by request_hash into hash.
+type withHash struct {
+	row  scanner
+	hash *[]byte
+}
+
+func (w withHash) Scan(dest ...any) error { return w.row.Scan(append(dest, w.hash)...) }

@@ -29,8 +29,8 @@ const maxBatch = 64
 const (
 	qCheckInSession = `SELECT client_id FROM sessions WHERE clinic_id = ? AND id = ?`
 	qCheckInInsert  = `INSERT INTO check_ins
-		(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at, request_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
 		RETURNING id`
 	qCheckInFlag   = `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at) VALUES (?, ?, ?, ?, ?)`
@@ -238,7 +238,7 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	created := fmtTime(p.created)
 	err = tx.StmtContext(ctx, s.stmts.insert).QueryRowContext(ctx,
 		c.ClinicID, c.SessionID, c.HoursSince, p.req, p.resp, level.String(),
-		c.Assessment.KnowledgeVersion, c.IdempotencyKey, created).Scan(&p.id)
+		c.Assessment.KnowledgeVersion, c.IdempotencyKey, created, c.KeyedRequestHash()).Scan(&p.id)
 	if errors.Is(err, sql.ErrNoRows) {
 		if p.stored, p.flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && p.stored == nil {
 			err = fmt.Errorf("sqlite: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -662,6 +663,7 @@ var idempotencyTests = []test{
 				key := "key-" + tc.level.String() + "-" + tc.retry.String()
 				first := checkIn(w.clinic.ID, w.session.ID, tc.level)
 				first.IdempotencyKey, first.CreatedAt = key, base.Add(time.Hour)
+				first.RequestHash = bytes.Repeat([]byte{'f'}, 32)
 				firstFlag, err := s.CreateCheckIn(ctx, first)
 				must(t, err)
 				if first.Replayed {
@@ -672,8 +674,12 @@ var idempotencyTests = []test{
 				retry := checkIn(w.clinic.ID, w.session.ID, tc.retry)
 				retry.IdempotencyKey, retry.CreatedAt, retry.HoursSince = key, base.Add(2*time.Hour), 99
 				retry.Request.Text = "a retry that differs"
+				retry.RequestHash = bytes.Repeat([]byte{'r'}, 32)
 				flag, err := s.CreateCheckIn(ctx, retry)
 				must(t, err)
+				if !bytes.Equal(retry.RequestHash, first.RequestHash) {
+					t.Fatalf("the replay's request hash is %q, want the first check-in's %q", retry.RequestHash, first.RequestHash)
+				}
 				if !retry.Replayed || retry.ID != first.ID || retry.IdempotencyKey != key || retry.HoursSince != first.HoursSince ||
 					!retry.CreatedAt.Equal(first.CreatedAt) || retry.ClinicID != first.ClinicID || retry.SessionID != first.SessionID {
 					t.Fatalf("retry = %+v, want the first check-in %d replayed", retry, first.ID)
