@@ -107,7 +107,9 @@ func segment(ws []word, fs []found) clauses {
 					fine, coarse = fine+1, coarse+1
 				}
 			case coordinators[w.norm]:
-				if _, ok := nextFinding(j+1, w.norm != "and"); !(ok && endsAt[j]) {
+				// "or"/"nor" before a finding go on with the clause even after a word the
+				// lexicon does not know: "no heat or redness"; "and" may start a statement.
+				if _, ok := nextFinding(j+1, w.norm != "and"); !(ok && (endsAt[j] || w.norm == "or" || w.norm == "nor")) {
 					fine++
 				}
 			case pronouns[w.norm] && endsAt[j] || w.norm == "my" && endsNoun[j]:

@@ -272,6 +272,10 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 				if cl.fine[f.end-1] != c || last-f.end > postNegWindow {
 					break
 				}
+				if stillCounts(f) {
+					last, hit = f.start, true // "my face drooped but it passed": a TIA is still an emergency
+					continue
+				}
 				neg[i], last, hit = true, f.start, true
 			}
 			if !hit {
@@ -284,7 +288,7 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 					pc := cl.fine[j]
 					for i := range fs {
 						f := &fs[i]
-						if coded(f) && f.end <= j+1 && cl.fine[f.start] == pc && j-f.end < postNegWindow+4 {
+						if coded(f) && f.end <= j+1 && cl.fine[f.start] == pc && j-f.end < postNegWindow+4 && !stillCounts(f) {
 							neg[i] = true
 						}
 					}
@@ -346,10 +350,24 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 	}
 }
 
+// transientRedFlags are the warning signs that still need care when they have
+// passed ("it went away", "back to normal now"): a face that drooped for a few
+// minutes is a transient ischaemic attack, chest pain that has gone still needs
+// checking (NHS: call 999 even if the symptoms go away). A post-negation does not
+// negate them; a pre-negation ("no chest pain") still does.
+var transientRedFlags = wordSet(`chest_pain shortness_of_breath coughing_blood fainting sudden_severe_headache confusion
+	vision_changes speech_difficulty facial_droop one_sided_weakness saddle_numbness bladder_bowel_change leg_weakness`)
+
+func stillCounts(f *found) bool { return f.typ == "symptom" && transientRedFlags[f.code] }
+
 // personBetween reports whether the client speaks of themself between another
 // person's trigger and a finding: "my husband says my calf is swollen".
+//
+// After a reporting verb the other person speaks of the client unless a third
+// person stands between: "my wife says the left side of my face is drooping",
+// "my husband noticed the face drooping", but "my mum said she had a clot".
 func personBetween(ws []word, f *found, t trigger) bool {
-	from, to := t.end, f.start
+	from, to := t.end, f.end // the finding's own words count: "side of my face"
 	if f.end <= t.start {
 		from, to = f.end, t.start
 	}
@@ -358,8 +376,29 @@ func personBetween(ws []word, f *found, t trigger) bool {
 			return true
 		}
 	}
-	return false
+	if f.start < t.end {
+		return false
+	}
+	k := t.end
+	for k < f.start && k < t.end+2 && (ws[k].norm == "has" || ws[k].norm == "just" || ws[k].norm == "also") {
+		k++
+	}
+	if k >= f.start || !reportVerbs[ws[k].norm] {
+		return false
+	}
+	for ; k < f.start; k++ {
+		if thirdPerson[ws[k].norm] {
+			return false
+		}
+	}
+	return true
 }
+
+var (
+	reportVerbs = wordSet(`says say said thinks thought noticed notices reckons reckoned told tells spotted saw sees
+		pointed mentioned commented asked`)
+	thirdPerson = wordSet(`she he her his him hers they their them theirs shes hes theyre theyve shed hed theyd`)
+)
 
 // presentMarkers set what follows them in the present.
 var presentMarkers = wordSet(`im am currently still now are is`)

@@ -69,6 +69,13 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		}
 		return ws[k].norm
 	}
+	// "now it's Monday", "today is Monday": the client names today; count back from it.
+	told := -1
+	for i := range ws {
+		if d := weekdayAt(ws, i); d >= 0 && i > 0 && ws[i].sep == sepNone && todayIs(ws, i) {
+			wd, told = time.Weekday(d), i
+		}
+	}
 	// joined reports whether words i..j-1 have no separator between them.
 	joined := func(i, j int) bool {
 		for k := i + 1; k < j && k < len(ws); k++ {
@@ -156,6 +163,8 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 				start--
 			}
 			add(weekendHours(wd, false), start, i+1)
+		case i == told:
+			// today's name, not the session's day
 		case weekdayAt(ws, i) >= 0:
 			t := time.Weekday(weekdayAt(ws, i))
 			if norm(i-1) == "next" || norm(i-1) == "this" && t > wd {
@@ -186,6 +195,24 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		}
 	}
 	return out
+}
+
+// todayIs reports whether the weekday at word i names today: "it's Monday",
+// "now it's Monday", "today is Monday", "today's Monday".
+func todayIs(ws []word, i int) bool {
+	p := ws[i-1]
+	clipped := p.end-p.start > len(p.norm) // "it's" read as "it"
+	switch {
+	case p.norm == "today" && clipped:
+		return true
+	case p.norm == "its" || p.norm == "it" && clipped:
+		// "it's Monday", but not "it's been sore since Monday" (the weekday follows directly)
+		return i+1 >= len(ws) || ws[i+1].sep != sepNone || ws[i+1].norm == "today" || ws[i+1].norm == "now" ||
+			ws[i+1].norm == "and" || ws[i+1].norm == "so"
+	case p.norm == "is":
+		return i > 1 && p.sep == sepNone && (ws[i-2].norm == "today" || ws[i-2].norm == "it")
+	}
+	return false
 }
 
 // weekdayAt returns the weekday named at word i, or -1.

@@ -32,7 +32,7 @@ func TestCompiledConditionsMatchTheVM(t *testing.T) {
 		}
 		facts = append(facts, f)
 	}
-	for _, file := range []string{"../testdata/vignettes/public.jsonl", "testdata/vignettes.jsonl"} {
+	for _, file := range []string{"../testdata/vignettes/public.jsonl", "testdata/vignettes.jsonl", "testdata/heldout.jsonl"} {
 		for _, v := range readVignettes(t, file) {
 			req, err := aftercare.DecodeRequest(v.Request)
 			if err != nil {

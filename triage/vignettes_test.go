@@ -48,7 +48,7 @@ var requestTime = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 
 func TestVignettesAreTriagedAppropriately(t *testing.T) {
 	e := testEngine(t)
-	for _, file := range []string{"../testdata/vignettes/public.jsonl", "testdata/vignettes.jsonl"} {
+	for _, file := range []string{"../testdata/vignettes/public.jsonl", "testdata/vignettes.jsonl", "testdata/heldout.jsonl"} {
 		for _, v := range readVignettes(t, file) {
 			t.Run(v.ID+" is graded as a careful clinician would", func(t *testing.T) {
 				req, err := aftercare.DecodeRequest(v.Request)
