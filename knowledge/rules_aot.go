@@ -4,7 +4,7 @@ package knowledge
 
 // aotRulesKey identifies the rule conditions evalAOTRules implements, in
 // order (see aotKey); a knowledge base with other rules does not use it.
-const aotRulesKey = "0cf28b9f53a68a54dc8a0aaef65dc8cbdce989e09c11150af445503e2d5baf44"
+const aotRulesKey = "0f69fe5a6ecd576239cd4e2e6816fecdbdf9277ac18069e44996991b864b4e22"
 
 // evalAOTRules is the built-in knowledge base's rules compiled ahead of time
 // from knowledge.yaml: bit i of fired is set when rule i holds. fired must
@@ -151,8 +151,8 @@ func evalAOTRules(f *Facts, fired []uint64) {
 	if f.Symptom.WarmthRedness && (((((f.SoreIn.Calves || f.SoreIn.Shins) || f.SoreIn.Hamstrings) || f.SoreIn.Quads) || f.SoreIn.Feet) || (f.Symptom.Swelling && f.LegWork)) {
 		fired[0] |= 1 << 34
 	}
-	// leg_swelling_with_clot_risk: symptom.swelling && leg_work && (health.dvt_history || health.varicose_veins || health.pregnant || health.recent_surgery || health.cancer || health.circulatory_condition)
-	if (f.Symptom.Swelling && f.LegWork) && (((((f.Health.DvtHistory || f.Health.VaricoseVeins) || f.Health.Pregnant) || f.Health.RecentSurgery) || f.Health.Cancer) || f.Health.CirculatoryCondition) {
+	// leg_swelling_with_clot_risk: (symptom.swelling || symptom.warmth_redness) && leg_work && (health.dvt_history || health.varicose_veins || health.pregnant || health.recent_surgery || health.cancer || health.circulatory_condition)
+	if ((f.Symptom.Swelling || f.Symptom.WarmthRedness) && f.LegWork) && (((((f.Health.DvtHistory || f.Health.VaricoseVeins) || f.Health.Pregnant) || f.Health.RecentSurgery) || f.Health.Cancer) || f.Health.CirculatoryCondition) {
 		fired[0] |= 1 << 35
 	}
 	// possible_rhabdomyolysis: symptom.dark_urine && (pain >= 5 || symptom.severe_weakness)
@@ -235,8 +235,8 @@ func evalAOTRules(f *Facts, fired []uint64) {
 	if f.Symptom.Confusion {
 		fired[0] |= 1 << 55
 	}
-	// fever_stiff_neck: symptom.fever && symptom.stiff_neck
-	if f.Symptom.Fever && f.Symptom.StiffNeck {
+	// fever_stiff_neck: symptom.stiff_neck && (symptom.fever || health.fever_illness && symptom.headache)
+	if f.Symptom.StiffNeck && (f.Symptom.Fever || (f.Health.FeverIllness && f.Symptom.Headache)) {
 		fired[0] |= 1 << 56
 	}
 	// neck_artery_signs: neck_work && (symptom.vision_changes || symptom.unsteadiness || symptom.headache && symptom.vomiting)
