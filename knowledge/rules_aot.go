@@ -4,7 +4,7 @@ package knowledge
 
 // aotRulesKey identifies the rule conditions evalAOTRules implements, in
 // order (see aotKey); a knowledge base with other rules does not use it.
-const aotRulesKey = "0f69fe5a6ecd576239cd4e2e6816fecdbdf9277ac18069e44996991b864b4e22"
+const aotRulesKey = "4e0dc22aefe9b6ec191dd8cff07b427c6d361c06828e56d1cc18f7881499a4ec"
 
 // evalAOTRules is the built-in knowledge base's rules compiled ahead of time
 // from knowledge.yaml: bit i of fired is set when rule i holds. fired must
@@ -163,8 +163,8 @@ func evalAOTRules(f *Facts, fired []uint64) {
 	if f.Symptom.SevereWeakness && (f.Band == "severe") {
 		fired[0] |= 1 << 37
 	}
-	// spreading_redness_fever: symptom.warmth_redness && symptom.fever
-	if f.Symptom.WarmthRedness && f.Symptom.Fever {
+	// spreading_redness_fever: symptom.warmth_redness && (symptom.fever || health.fever_illness)
+	if f.Symptom.WarmthRedness && (f.Symptom.Fever || f.Health.FeverIllness) {
 		fired[0] |= 1 << 38
 	}
 	// bleeding_on_thinners: anticoagulated && (symptom.bruising_dark || symptom.swelling)
