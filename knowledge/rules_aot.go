@@ -4,7 +4,7 @@ package knowledge
 
 // aotRulesKey identifies the rule conditions evalAOTRules implements, in
 // order (see aotKey); a knowledge base with other rules does not use it.
-const aotRulesKey = "4e0dc22aefe9b6ec191dd8cff07b427c6d361c06828e56d1cc18f7881499a4ec"
+const aotRulesKey = "fae66a8698e9b57c8c40def8edd238e9ad595b70538262d551bcef448c95a328"
 
 // evalAOTRules is the built-in knowledge base's rules compiled ahead of time
 // from knowledge.yaml: bit i of fired is set when rule i holds. fired must
@@ -155,8 +155,8 @@ func evalAOTRules(f *Facts, fired []uint64) {
 	if ((f.Symptom.Swelling || f.Symptom.WarmthRedness) && f.LegWork) && (((((f.Health.DvtHistory || f.Health.VaricoseVeins) || f.Health.Pregnant) || f.Health.RecentSurgery) || f.Health.Cancer) || f.Health.CirculatoryCondition) {
 		fired[0] |= 1 << 35
 	}
-	// possible_rhabdomyolysis: symptom.dark_urine && (pain >= 5 || symptom.severe_weakness)
-	if f.Symptom.DarkUrine && ((f.Pain >= 5) || f.Symptom.SevereWeakness) {
+	// possible_rhabdomyolysis: symptom.dark_urine && (pain >= 5 || symptom.severe_weakness || symptom.leg_weakness)
+	if f.Symptom.DarkUrine && (((f.Pain >= 5) || f.Symptom.SevereWeakness) || f.Symptom.LegWeakness) {
 		fired[0] |= 1 << 36
 	}
 	// weakness_with_severe_pain: symptom.severe_weakness && band == 'severe'

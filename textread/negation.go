@@ -97,7 +97,9 @@ var triggerLists = map[trigKind]string{
 		my grandmother | my grandad | my granddad | my grandpa | my grandfather | my aunt | my uncle |
 		my boyfriend | my girlfriend | runs in the family | runs in my family | run in the family |
 		run in my family | in my family | my colleague | my cousin | my nan | my parents | my kids | my child |
-		a friend | a friend of mine | someone`,
+		a friend | a friend of mine | someone | my coworker | my co worker | my workmate | my neighbour |
+		my neighbor | my boss | my flatmate | my roommate | my housemate | my mate | my buddy | my teammate |
+		my niece | my nephew | my fiance | my fiancee | my auntie | my stepmum | my stepmom | my stepdad`,
 }
 
 type trigPhrase struct {
@@ -311,7 +313,7 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 				}
 				wasFirst := first
 				first = false
-				if f.start > 0 && (determiners[ws[f.start-1].norm] || worry && wasFirst && ws[f.start-1].norm == "my") {
+				if f.start > 0 && (determiners[ws[f.start-1].norm] && !hearsayThat(ws, t, f) || worry && wasFirst && ws[f.start-1].norm == "my") {
 					continue // "should I worry about the bruising": it is there
 				}
 				hypo[i] = true
@@ -326,12 +328,16 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 				if t.kind == tOther && personBetween(ws, f, t) || t.kind != tOther && presentBefore(ws, f.start) {
 					continue // "I'm taking rivaroxaban after my clot last year"
 				}
+				if t.kind == tOther && f.typ != "health" && (stillCounts(f) || theirMassage(ws, f.start)) && presentReport(ws, t, f) {
+					continue // "my husband's face is drooping since his neck massage": the one who had the massage
+				}
 				if hist[i] == 0 || t.kind == tOther {
 					hist[i] = t.kind
 				}
 			}
 		}
 	}
+	confirmHypothetical(ws, fs, hypo)
 	for i := range fs {
 		f := &fs[i]
 		switch {
@@ -453,4 +459,115 @@ func negateAreaBefore(ws []word, fs []found, t trigger, cl clauses, neg []bool, 
 		}
 		return
 	}
+}
+
+// hearsayThat reports whether the "that" before finding f opens what was read or
+// heard ("I read that slurred speech can happen"), not a determiner ("worried
+// about that bruise").
+func hearsayThat(ws []word, t trigger, f *found) bool {
+	return ws[f.start-1].norm == "that" && f.start-1 == t.end && hearsayVerbs[ws[t.end-1].norm]
+}
+
+var hearsayVerbs = wordSet(`read heard`)
+
+var (
+	// what another person has now: "my husband's face is drooping", "my wife is slurring".
+	nowWords = wordSet(`is are has keeps keep cant cannot couldnt now currently suddenly since today isnt just`)
+	// what another person had: "my mum got chest pain after her massage once".
+	thenWords = wordSet(`had got was were did once ago used previously before years last`)
+)
+
+// presentReport reports whether another person's finding is spoken of as
+// happening now. It counts for a red flag (whoever has it needs help now) and
+// for what follows their massage (the one who types writes for the client).
+// What another person had ("my mum got chest pain once") or has as a condition
+// ("my dad has diabetes") is not the client's.
+func presentReport(ws []word, t trigger, f *found) bool {
+	if f.start < t.end || ws[t.start].sent != ws[f.start].sent {
+		return false
+	}
+	now := false
+	// The finding's own verb may follow it: "my husband's calf is swollen".
+	for k := t.end; k < len(ws) && k < f.end+2 && ws[k].sent == ws[f.start].sent; k++ {
+		if k >= f.end && ws[k].sep != sepNone {
+			break
+		}
+		if thenWords[ws[k].norm] {
+			return false
+		}
+		if nowWords[ws[k].norm] {
+			now = true
+		}
+	}
+	return now
+}
+
+// theirMassage reports whether the sentence of word i speaks of another
+// person's massage ("since his neck massage"): the one who types writes for
+// the client.
+func theirMassage(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent != ws[i].sent || !thirdPossessive[ws[k].norm] {
+			continue
+		}
+		for j := k + 1; j < len(ws) && j <= k+4 && ws[j].sent == ws[i].sent; j++ {
+			if sessionWords[ws[j].norm] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	thirdPossessive = wordSet(`his her their`)
+	sessionWords    = wordSet(`massage massages session sessions treatment therapist masseuse masseur`)
+)
+
+// confirmWords follow "mine" when the client says the symptom asked about is
+// theirs: "can a massage cause chest pain? mine started an hour ago".
+var confirmWords = wordSet(`started starts began begun came comes is has happened happens hurts feels keeps just did
+	does too also`)
+
+// confirmObjects follow "i have", "ive got", "im having" in the same sense:
+// "is tingling normal after a massage? because i have it now".
+var confirmObjects = wordSet(`it that this them those`)
+
+// confirmHypothetical clears the hypothetical mark of symptoms that the client
+// then says they have, in the same or the next sentence.
+func confirmHypothetical(ws []word, fs []found, hypo []bool) {
+	for k := range ws {
+		if !confirms(ws, k) {
+			continue
+		}
+		for i := range fs {
+			f := &fs[i]
+			if hypo[i] && f.typ == "symptom" && f.end <= k && (ws[f.start].sent == ws[k].sent || ws[f.start].sent+1 == ws[k].sent) {
+				hypo[i] = false
+			}
+		}
+	}
+}
+
+func confirms(ws []word, k int) bool {
+	next := func(n int) string {
+		if k+n < len(ws) && ws[k+n].sep != sepHard {
+			return ws[k+n].norm
+		}
+		return ""
+	}
+	switch ws[k].norm {
+	case "mine":
+		return confirmWords[next(1)]
+	case "i":
+		if next(1) == "have" {
+			return confirmObjects[next(2)]
+		}
+		return next(1) == "am" && next(2) == "having" && confirmObjects[next(3)]
+	case "ive":
+		return next(1) == "got" && confirmObjects[next(2)]
+	case "im":
+		return (next(1) == "having" || next(1) == "getting") && confirmObjects[next(2)]
+	}
+	return false
 }
