@@ -79,16 +79,16 @@ func (*Go) Eval(f *knowledge.Facts) (Result, error) {
 		s.Swelling && f.LegWork) {
 		r.fire(1<<15, urgent) // clot_signs_leg
 	}
-	if s.Swelling && f.LegWork && (h.DvtHistory || h.VaricoseVeins || h.Pregnant || h.RecentSurgery || h.Cancer || h.CirculatoryCondition) {
+	if (s.Swelling || s.WarmthRedness) && f.LegWork && (h.DvtHistory || h.VaricoseVeins || h.Pregnant || h.RecentSurgery || h.Cancer || h.CirculatoryCondition) {
 		r.fire(1<<16, urgent) // leg_swelling_with_clot_risk
 	}
-	if s.DarkUrine && (f.Pain >= 5 || s.SevereWeakness) {
+	if s.DarkUrine && (f.Pain >= 5 || s.SevereWeakness || s.LegWeakness) {
 		r.fire(1<<17, urgent) // possible_rhabdomyolysis
 	}
 	if s.SevereWeakness && f.Band == "severe" {
 		r.fire(1<<18, urgent) // weakness_with_severe_pain
 	}
-	if s.WarmthRedness && s.Fever {
+	if s.WarmthRedness && (s.Fever || h.FeverIllness) {
 		r.fire(1<<19, urgent) // spreading_redness_fever
 	}
 	if f.Anticoagulated && (s.BruisingDark || s.Swelling) {
@@ -144,7 +144,7 @@ func (*Go) Eval(f *knowledge.Facts) (Result, error) {
 	if s.Confusion {
 		r.fire(1<<36, emergency) // confusion
 	}
-	if s.Fever && s.StiffNeck {
+	if s.StiffNeck && (s.Fever || h.FeverIllness && s.Headache) {
 		r.fire(1<<37, emergency) // fever_stiff_neck
 	}
 	if f.NeckWork && (s.VisionChanges || s.Unsteadiness || s.Headache && s.Vomiting) {

@@ -181,6 +181,12 @@ fired contains "leg_swelling_with_clot_risk" if {
 	clot_risk
 }
 
+fired contains "leg_swelling_with_clot_risk" if {
+	input.symptom.warmth_redness
+	input.leg_work
+	clot_risk
+}
+
 fired contains "possible_rhabdomyolysis" if {
 	input.symptom.dark_urine
 	input.pain >= 5
@@ -191,6 +197,11 @@ fired contains "possible_rhabdomyolysis" if {
 	input.symptom.severe_weakness
 }
 
+fired contains "possible_rhabdomyolysis" if {
+	input.symptom.dark_urine
+	input.symptom.leg_weakness
+}
+
 fired contains "weakness_with_severe_pain" if {
 	input.symptom.severe_weakness
 	input.band == "severe"
@@ -199,6 +210,11 @@ fired contains "weakness_with_severe_pain" if {
 fired contains "spreading_redness_fever" if {
 	input.symptom.warmth_redness
 	input.symptom.fever
+}
+
+fired contains "spreading_redness_fever" if {
+	input.symptom.warmth_redness
+	input.health.fever_illness
 }
 
 fired contains "bleeding_on_thinners" if {
@@ -302,6 +318,12 @@ fired contains "confusion" if input.symptom.confusion
 fired contains "fever_stiff_neck" if {
 	input.symptom.fever
 	input.symptom.stiff_neck
+}
+
+fired contains "fever_stiff_neck" if {
+	input.symptom.stiff_neck
+	input.health.fever_illness
+	input.symptom.headache
 }
 
 fired contains "neck_artery_signs" if {
