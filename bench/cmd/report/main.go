@@ -491,7 +491,8 @@ func ingestSection(d *doc, dir string) {
 		return
 	}
 	d.p("The store side is what the check-in door does after decoding: `triage.Assess`, then the store's `CreateCheckIn`,")
-	d.p("one transaction holding the check-in and, at consult and above, the flag and the River job that tells the clinic;")
+	d.p("one transaction holding the check-in and, at consult and above, the flag and the River job that tells the clinic")
+	d.p("(on SQLite its row in the outbox that the store hands to River a moment later, many at once);")
 	d.p("it returns once committed, so every counted check-in is durable. %.0f%% of the check-ins are flagged. The ceiling", 100*in.Flagged)
 	d.p("is a bare single-row `INSERT` of the same columns and JSON into a table like `check_ins` without foreign keys or")
 	d.p("secondary indexes, in autocommit, on the same database with the same settings. Rows a second; ratio = store ÷ ceiling.")
