@@ -430,7 +430,7 @@ func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHa
 		}
 		if len(jobs) > 0 {
 			if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
-				return dbErr(fmt.Errorf("queue reminders: %w", err))
+				return fmt.Errorf("queue reminders: %w", err) // inTx maps it
 			}
 		}
 		return nil

@@ -94,13 +94,14 @@ func (s *Store) sweep(ctx context.Context) error {
 }
 
 // sweepOnce queues the notices of the oldest sweepBatch flags of the outbox
-// and deletes their rows, in one transaction, and returns how many it queued.
+// and deletes their rows, in one transaction (inTx maps its errors), and
+// returns how many it queued.
 func (s *Store) sweepOnce(ctx context.Context) (n int, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT o.flag_id, f.clinic_id FROM flag_outbox o
 			JOIN flags f ON f.id = o.flag_id ORDER BY o.flag_id LIMIT ?`, sweepBatch)
 		if err != nil {
-			return dbErr(err)
+			return err
 		}
 		defer rows.Close()
 		var notices []river.InsertManyParams
@@ -108,22 +109,22 @@ func (s *Store) sweepOnce(ctx context.Context) (n int, err error) {
 		for rows.Next() {
 			var a followup.FlagArgs
 			if err := rows.Scan(&a.FlagID, &a.ClinicID); err != nil {
-				return dbErr(err)
+				return err
 			}
 			notices = append(notices, river.InsertManyParams{Args: a,
 				InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}})
 			last = a.FlagID
 		}
 		if err := rows.Err(); err != nil || len(notices) == 0 {
-			return dbErr(err)
+			return err
 		}
 		rows.Close()
 		if _, err := s.jobs.InsertManyTx(ctx, tx, notices); err != nil {
-			return dbErr(fmt.Errorf("queue flag notices: %w", err))
+			return fmt.Errorf("queue flag notices: %w", err)
 		}
 		// The write lock is held: no row has come in below last.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM flag_outbox WHERE flag_id <= ?`, last); err != nil {
-			return dbErr(err)
+			return err
 		}
 		n = len(notices)
 		return nil
