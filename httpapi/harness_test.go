@@ -226,7 +226,11 @@ func newHarness(t testing.TB, kind string, opts ...func(*httpapi.Deps)) *harness
 		o(&d)
 	}
 	h.handler = httpapi.NewServer(d)
-	h.srv = httptest.NewServer(h.handler)
+	// Served as aftercare serve serves it: large answers leave in one write.
+	h.srv = httptest.NewUnstartedServer(h.handler)
+	h.srv.Listener = httpapi.Listener(h.srv.Listener)
+	h.srv.Config.ConnContext = httpapi.ConnContext
+	h.srv.Start()
 	t.Cleanup(h.srv.Close)
 	h.clinic, h.token, h.tokenID = h.newClinic("Clinic " + t.Name())
 	h.otherClinic, h.other, h.otherTokenID = h.newClinic("Other clinic " + t.Name())

@@ -25,6 +25,10 @@ type HTTP struct {
 	Memory map[string]Memory `json:"memory"`
 	// Database says what aftercare served from.
 	Database string `json:"database"`
+	// CPUPerRequest holds, by server and in round order, the CPU time
+	// (user and system, from /proc) the server process spent per request
+	// answered in the closed loop's measured time, in microseconds.
+	CPUPerRequest map[string][]float64 `json:"cpu_per_request_us,omitempty"`
 }
 
 // Memory is a process's resident memory in bytes.

@@ -61,7 +61,8 @@ func main() {
 		serveData = filepath.Join(dir, "serve")
 	}
 	res := results.HTTP{Conns: *conns, Closed: map[string][]loadgen.Result{}, Open: map[string][]loadgen.Result{},
-		StartupMS: map[string]float64{}, Memory: map[string]results.Memory{}, Database: "SQLite"}
+		CPUPerRequest: map[string][]float64{},
+		StartupMS:     map[string]float64{}, Memory: map[string]results.Memory{}, Database: "SQLite"}
 	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", serveData,
 		"--assess-rate", "100000000", "--log-level", "warn"}
 	var debugAddr string
@@ -115,7 +116,11 @@ func main() {
 				profiled = make(chan error, 1)
 				go func() { profiled <- profile(debugAddr, *warmup, *duration, *cpuprofile) }()
 			}
+			cpu := cpuDuring(servers[name].cmd.Process.Pid, *warmup, *duration)
 			r := loadgen.Closed(ctx, target(name), *conns, *warmup, *duration)
+			if used := <-cpu; used > 0 && r.Requests > 0 {
+				res.CPUPerRequest[name] = append(res.CPUPerRequest[name], used.Seconds()*1e6/float64(r.Requests))
+			}
 			if profiled != nil {
 				if err := <-profiled; err != nil {
 					log.Fatalf("httpbench: profiling aftercare: %v", err)
@@ -266,6 +271,49 @@ func (s *server) stop() {
 		s.cmd.Process.Kill()
 	}
 	s.log.Close()
+}
+
+// cpuDuring reports the CPU time (user and system) process pid spends from
+// warmup from now until warmup+d from now, or 0 if /proc could not be read.
+func cpuDuring(pid int, warmup, d time.Duration) <-chan time.Duration {
+	out := make(chan time.Duration, 1)
+	go func() {
+		time.Sleep(warmup)
+		before, err := cpuTime(pid)
+		time.Sleep(d)
+		after, err2 := cpuTime(pid)
+		if err != nil || err2 != nil {
+			out <- 0
+			return
+		}
+		out <- after - before
+	}()
+	return out
+}
+
+// cpuTime is a process's user and system CPU time so far, from /proc/PID/stat.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// utime and stime are the 14th and 15th fields, counted from the pid; the
+	// command name before them is in parentheses and may hold spaces. They
+	// are in clock ticks, 100 a second on Linux.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	utime, err := strconv.ParseInt(f[11], 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	stime, err := strconv.ParseInt(f[12], 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
 // memory reads a process's VmHWM and VmRSS.
