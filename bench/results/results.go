@@ -85,6 +85,9 @@ type Scale struct {
 	Rows   ScaleCounts `json:"rows"` // what was loaded
 	// LoadSeconds is how long generating and loading took.
 	LoadSeconds float64 `json:"load_seconds"`
+	// Reused, when set, says the run measured a database loaded earlier
+	// instead of loading one (scale --reuse), and what was done to it since.
+	Reused string `json:"reused,omitempty"`
 	// Timings are the queries' latencies; Plans their query plans.
 	Timings []Timing `json:"timings"`
 	Plans   []Plan   `json:"plans"` // the statements' query plans

@@ -591,9 +591,14 @@ func scaleSection(d *doc, dir string) {
 			d.p("A scale run kept beside this run's results (`%s`), made on its own by `bench/cmd/scale`; see section 6.", f)
 			d.p("")
 		}
-		d.p("Loaded by `bench/cmd/scale` (the store's migrations, then bulk SQL: %s) in %.0f s: %d sessions, %d follow-ups,",
-			map[string]string{"SQLite": "prepared inserts in 50,000-row transactions", "PostgreSQL": "COPY"}[s.Database],
-			s.LoadSeconds, s.Rows.Sessions, s.Rows.FollowUps)
+		if s.Reused != "" {
+			d.p("The database of another scale run, measured again (`bench/cmd/scale --reuse`): %s.", s.Reused)
+			d.p("It holds %d sessions, %d follow-ups,", s.Rows.Sessions, s.Rows.FollowUps)
+		} else {
+			d.p("Loaded by `bench/cmd/scale` (the store's migrations, then bulk SQL: %s) in %.0f s: %d sessions, %d follow-ups,",
+				map[string]string{"SQLite": "prepared inserts in 50,000-row transactions", "PostgreSQL": "COPY"}[s.Database],
+				s.LoadSeconds, s.Rows.Sessions, s.Rows.FollowUps)
+		}
 		d.p("%d flags, %d River reminder jobs (scheduled, or completed within River's one-day retention). A stored check-in",
 			s.Rows.Flags, s.Rows.Jobs)
 		d.p("takes **%s bytes** (table and indexes; its request and answer JSON alone are %s bytes); the whole database is %s.",

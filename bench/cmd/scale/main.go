@@ -67,9 +67,25 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the database (its location is in the results)")
 	estimate := flag.Bool("estimate", false, "only print the bytes a check-in takes, from a small load, and the disk the population would need")
 	out := flag.String("out", "scale.json", "where to write the results")
+	reuse := flag.String("reuse", "", "PostgreSQL: measure again the database of this results file, of a run with --keep, instead of loading one")
+	reuseNote := flag.String("reuse-note", "", "with --reuse: what was done to the database since it was loaded, for the report")
 	flag.Parse()
 	ctx := context.Background()
 	cfg := results.ScaleConfig{Clinics: *clinics, Clients: *clients, CheckIns: *checkins}
+	var earlier results.Scale
+	if *reuse != "" {
+		b, err := os.ReadFile(*reuse)
+		if err == nil {
+			err = json.Unmarshal(b, &earlier)
+		}
+		if err != nil {
+			log.Fatalf("scale: --reuse: %v", err)
+		}
+		if earlier.Database != "PostgreSQL" || earlier.Location == "" {
+			log.Fatalf("scale: --reuse: %s is not a PostgreSQL run made with --keep", *reuse)
+		}
+		cfg, *kind = earlier.Config, "postgres"
+	}
 	if cfg.Clinics < 1 || cfg.Clients < cfg.Clinics || cfg.CheckIns < 3 {
 		log.Fatal("scale: need clinics ≥ 1, clients ≥ clinics, check-ins ≥ 3")
 	}
@@ -118,9 +134,15 @@ func main() {
 			}
 		}
 	case "postgres":
-		pdb, err := dbs.CreatePostgres(ctx, *pg, "scale")
-		if err != nil {
-			log.Fatal(err)
+		var pdb *dbs.PostgresDB
+		if *reuse == "" {
+			var err error
+			if pdb, err = dbs.CreatePostgres(ctx, *pg, "scale"); err != nil {
+				log.Fatal(err)
+			}
+		} else {
+			pdb = &dbs.PostgresDB{URL: earlier.Location}
+			*keep = true
 		}
 		s, err := postgres.Open(ctx, pdb.URL)
 		if err != nil {
@@ -146,21 +168,41 @@ func main() {
 		log.Fatalf("scale: --db %q: sqlite or postgres", *kind)
 	}
 
-	began := time.Now()
-	counts, err := generate(ctx, cfg, ld, *kind)
-	if err != nil {
-		done()
-		log.Fatal(err)
+	if *reuse != "" {
+		res.Rows, res.Reused = earlier.Rows, *reuseNote
+		if res.Reused == "" {
+			res.Reused = "measured again"
+		}
+		log.Printf("%s: measuring again %+v", res.Database, res.Rows)
+	} else {
+		began := time.Now()
+		counts, err := generate(ctx, cfg, ld, *kind)
+		if err != nil {
+			done()
+			log.Fatal(err)
+		}
+		res.Rows = counts
+		res.LoadSeconds = time.Since(began).Seconds()
+		log.Printf("%s: loaded %+v in %.1fs", res.Database, counts, res.LoadSeconds)
 	}
-	res.Rows = counts
-	res.LoadSeconds = time.Since(began).Seconds()
-	log.Printf("%s: loaded %+v in %.1fs", res.Database, counts, res.LoadSeconds)
+	var err error
 	res.Version = query.version(ctx)
-	if err := query.analyze(ctx); err != nil {
-		log.Printf("scale: analyze: %v", err)
-	}
-	if res.CheckInBytes, res.CheckInPayload, err = query.checkInBytes(ctx); err != nil {
-		log.Printf("scale: check-in bytes: %v", err)
+	if *reuse != "" {
+		// Neither VACUUM ANALYZE nor reading every check-in: the payload is
+		// the earlier run's, and the table's size is divided by its rows.
+		res.CheckInPayload = earlier.CheckInPayload
+		var bytes float64
+		if err := query.(*pgQuerier).pool.QueryRow(ctx, `SELECT pg_total_relation_size('check_ins')`).Scan(&bytes); err != nil {
+			log.Printf("scale: check-in bytes: %v", err)
+		}
+		res.CheckInBytes = bytes / float64(res.Rows.CheckIns)
+	} else {
+		if err := query.analyze(ctx); err != nil {
+			log.Printf("scale: analyze: %v", err)
+		}
+		if res.CheckInBytes, res.CheckInPayload, err = query.checkInBytes(ctx); err != nil {
+			log.Printf("scale: check-in bytes: %v", err)
+		}
 	}
 	if *estimate {
 		done()
