@@ -177,6 +177,15 @@ type Flag struct {
 	AckedBy   string     `json:"acked_by,omitempty"`
 }
 
+// Statement is one SQL statement a store runs, with its arguments, named for
+// a reader; stores list the statements of their hot reads so that benchmarks
+// can show the plans of exactly what runs.
+type Statement struct {
+	Name string
+	SQL  string
+	Args []any
+}
+
 // Store keeps the clinic side's data. Every method that reads or changes a
 // clinic's data takes the clinic's id, and finds nothing of another clinic
 // (ENOTFOUND). Implementations: package sqlite and package postgres.

@@ -237,3 +237,76 @@ func TestRiversSchedulerQueryHasItsDueIndex(t *testing.T) {
 		t.Errorf("aftercare_river_job_due_idx is %s, want scheduled_at where the state is retryable or scheduled", def)
 	}
 }
+
+// TestTheTimelineReadsFollowUpsAndLinksFromTheirIndexesAlone checks that the
+// timeline's follow-ups and link expiry are index-only scans (migration 5):
+// with the planner kept off the sequential and bitmap scans a table this small
+// would get, the plans of exactly the statements ListSessions runs must name
+// the covering indexes and fetch no page of the tables.
+func TestTheTimelineReadsFollowUpsAndLinksFromTheirIndexesAlone(t *testing.T) {
+	s := open(t)
+	ctx := t.Context()
+	clinic := &aftercare.Clinic{Name: "Index Only", FollowUpHours: []int{24, 48}}
+	if err := s.CreateClinic(ctx, clinic); err != nil {
+		t.Fatal(err)
+	}
+	client := &aftercare.Client{ClinicID: clinic.ID, Name: "Ada"}
+	if err := s.CreateClient(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	ended := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		_, hash := aftercare.NewSecret("link_")
+		se := &aftercare.Session{ClinicID: clinic.ID, ClientID: client.ID, EndedAt: ended.AddDate(0, 0, 7*i),
+			LinkExpiresAt: ended.AddDate(0, 0, 7*i+7),
+			FollowUps: []aftercare.FollowUp{
+				{Hours: 24, DueAt: ended.AddDate(0, 0, 7*i+1), Status: "scheduled"},
+				{Hours: 48, DueAt: ended.AddDate(0, 0, 7*i+2), Status: "scheduled"},
+			}}
+		if err := s.CreateSession(ctx, se, hash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Pool().Exec(ctx, `VACUUM (ANALYZE) follow_ups, session_links, sessions`); err != nil {
+		t.Fatal(err)
+	}
+	plans := map[string]string{}
+	for _, st := range postgres.HotReads(clinic.ID, client.ID) {
+		err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
+				return err
+			}
+			rows, err := tx.Query(ctx, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) `+st.SQL, st.Args...)
+			if err != nil {
+				return err
+			}
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			plans[st.Name] = strings.Join(lines, "\n")
+			return err
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", st.Name, err)
+		}
+	}
+	for _, c := range []struct{ statement, index string }{
+		{"timeline: their follow-ups", "follow_ups_session_hours_key"},
+		{"timeline: the client's sessions", "session_links_session_cover_idx"},
+	} {
+		t.Run(c.statement+" is an index-only scan of "+c.index, func(t *testing.T) {
+			plan, ok := plans[c.statement]
+			if !ok {
+				t.Fatalf("HotReads has no statement %q", c.statement)
+			}
+			i := strings.Index(plan, "Index Only Scan using "+c.index)
+			if i < 0 {
+				t.Fatalf("no index-only scan of %s:\n%s", c.index, plan)
+			}
+			// The scan's own Heap Fetches line is the first after it.
+			rest := plan[i:]
+			j := strings.Index(rest, "Heap Fetches: ")
+			if j < 0 || !strings.HasPrefix(rest[j:], "Heap Fetches: 0\n") && rest[j:] != "Heap Fetches: 0" {
+				t.Errorf("the index-only scan of %s fetched table pages:\n%s", c.index, plan)
+			}
+		})
+	}
+}

@@ -561,6 +561,38 @@ func scanFollowUp(r scanner) (sessionID int64, f aftercare.FollowUp, err error) 
 	return sessionID, f, nil
 }
 
+// sessionStatements are the three queries that read the sessions filter
+// selects (a condition on the sessions table; $1 is the clinic, $2 on its
+// arguments), in the order queueSessions reads their results: the check-ins,
+// the sessions, the follow-ups.
+func sessionStatements(filter string) [3]string {
+	where := `clinic_id = $1 AND ` + filter
+	// The children of the selected sessions: the same clinic, and sessions the
+	// same condition selects.
+	children := `clinic_id = $1 AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
+	return [3]string{
+		`SELECT ` + checkInColumns + ` FROM check_ins WHERE ` + children + ` ORDER BY session_id, created_at, id`,
+		`SELECT ` + sessionColumns + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
+		`SELECT ` + followUpColumns + ` FROM follow_ups WHERE ` + children + ` ORDER BY session_id, hours`,
+	}
+}
+
+// HotReads returns the statements of the reads a clinic lives on, each with
+// its arguments: the flag queue (ListFlags) of the clinic and the timeline
+// (ListSessions) of one of its clients; so that a benchmark can show the plans
+// of exactly what the store runs.
+func HotReads(clinicID, clientID int64) []aftercare.Statement {
+	names := [3]string{"timeline: the client's check-ins", "timeline: the client's sessions", "timeline: their follow-ups"}
+	out := []aftercare.Statement{
+		{Name: "flag queue", SQL: qOpenFlags, Args: []any{clinicID}},
+		{Name: "timeline: the client exists", SQL: qClientExists, Args: []any{clinicID, clientID}},
+	}
+	for i, q := range sessionStatements(`client_id = $2`) {
+		out = append(out, aftercare.Statement{Name: names[i], SQL: q, Args: []any{clinicID, clientID}})
+	}
+	return out
+}
+
 // queueSessions queues on b the three queries that read the clinic's
 // sessions that filter (a condition on the sessions table; $1 is clinicID,
 // args are $2 on) selects, oldest first by end time, each with its follow-ups
@@ -571,14 +603,10 @@ func scanFollowUp(r scanner) (sessionID int64, f aftercare.FollowUp, err error) 
 // JSON is most of the client's work, and it goes on while the server reads
 // the sessions and follow-ups.
 func queueSessions(b *pgx.Batch, clinicID int64, filter string, args ...any) (read func(br pgx.BatchResults) ([]*aftercare.Session, error)) {
-	where := `clinic_id = $1 AND ` + filter
 	args = append([]any{clinicID}, args...)
-	// The children of the selected sessions: the same clinic, and sessions the
-	// same condition selects.
-	children := `clinic_id = $1 AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
-	b.Queue(`SELECT `+checkInColumns+` FROM check_ins WHERE `+children+` ORDER BY session_id, created_at, id`, args...)
-	b.Queue(`SELECT `+sessionColumns+` FROM sessions WHERE `+where+` ORDER BY ended_at, id`, args...)
-	b.Queue(`SELECT `+followUpColumns+` FROM follow_ups WHERE `+children+` ORDER BY session_id, hours`, args...)
+	for _, q := range sessionStatements(filter) {
+		b.Queue(q, args...)
+	}
 	return func(br pgx.BatchResults) ([]*aftercare.Session, error) {
 		var checkIns []*aftercare.CheckIn
 		err := eachRow(br, func(r scanner) error {
@@ -758,6 +786,10 @@ const flagSelect = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.cli
 	JOIN check_ins c ON c.id = f.check_in_id
 	JOIN sessions s ON s.id = c.session_id`
 
+// qOpenFlags is the flag queue: a clinic's flags not yet acknowledged, oldest first.
+const qOpenFlags = flagSelect + ` WHERE f.clinic_id = $1 AND f.acked_at IS NULL
+	ORDER BY f.created_at, f.id`
+
 func scanFlag(r scanner) (*aftercare.Flag, error) {
 	var f aftercare.Flag
 	var level string
@@ -782,8 +814,7 @@ func findFlag(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Fl
 
 // ListFlags returns the clinic's flags not yet acknowledged, oldest first.
 func (s *Store) ListFlags(ctx context.Context, clinicID int64) ([]*aftercare.Flag, error) {
-	rows, err := s.pool.Query(ctx, flagSelect+` WHERE f.clinic_id = $1 AND f.acked_at IS NULL
-		ORDER BY f.created_at, f.id`, clinicID)
+	rows, err := s.pool.Query(ctx, qOpenFlags, clinicID)
 	if err != nil {
 		return nil, dbErr(err)
 	}

@@ -592,16 +592,47 @@ func scanFollowUp(r scanner) (sessionID int64, f aftercare.FollowUp, err error) 
 	return sessionID, f, err
 }
 
+// sessionStatements are the three queries readSessions runs for the sessions
+// filter selects (a condition on the sessions table): the sessions (the clinic,
+// then filter's arguments), their follow-ups and their check-ins (both the
+// clinic, then the sessions' arguments again).
+func sessionStatements(filter string) [3]string {
+	where := `clinic_id = ? AND ` + filter
+	// The children of the selected sessions: the same clinic, and sessions the
+	// same condition selects.
+	children := `clinic_id = ? AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
+	return [3]string{
+		`SELECT ` + sessionColumns + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
+		`SELECT ` + followUpColumns + ` FROM follow_ups WHERE ` + children + ` ORDER BY session_id, hours`,
+		`SELECT ` + checkInColumns + ` FROM check_ins WHERE ` + children + ` ORDER BY session_id, created_at, id`,
+	}
+}
+
+// HotReads returns the statements of the reads a clinic lives on, each with
+// its arguments: the flag queue (ListFlags) of the clinic and the timeline
+// (ListSessions) of one of its clients; so that a benchmark can show the plans
+// of exactly what the store runs.
+func HotReads(clinicID, clientID int64) []aftercare.Statement {
+	stmt := sessionStatements(`client_id = ?`)
+	return []aftercare.Statement{
+		{Name: "flag queue", SQL: qOpenFlags, Args: []any{clinicID}},
+		{Name: "timeline: the client exists", SQL: qClientExists, Args: []any{clinicID, clientID}},
+		{Name: "timeline: the client's sessions", SQL: stmt[0], Args: []any{clinicID, clientID}},
+		{Name: "timeline: their follow-ups", SQL: stmt[1], Args: []any{clinicID, clinicID, clientID}},
+		{Name: "timeline: their check-ins", SQL: stmt[2], Args: []any{clinicID, clinicID, clientID}},
+	}
+}
+
 // readSessions reads the clinic's sessions that filter (a condition on the
 // sessions table, with args) selects, oldest first by end time, each with its
 // follow-ups (by hours), its check-ins (oldest first) and the expiry of its
 // last client link: three queries, however many sessions.
 func readSessions(ctx context.Context, q querier, clinicID int64, filter string, args ...any) ([]*aftercare.Session, error) {
-	where := `clinic_id = ? AND ` + filter
+	stmt := sessionStatements(filter)
 	whereArgs := append([]any{clinicID}, args...)
 	list := []*aftercare.Session{}
 	byID := map[int64]*aftercare.Session{}
-	err := eachRow(ctx, q, `SELECT `+sessionColumns+` FROM sessions WHERE `+where+` ORDER BY ended_at, id`, whereArgs,
+	err := eachRow(ctx, q, stmt[0], whereArgs,
 		func(r scanner) error {
 			se, err := scanSession(r)
 			if err != nil {
@@ -614,12 +645,8 @@ func readSessions(ctx context.Context, q querier, clinicID int64, filter string,
 	if err != nil || len(list) == 0 {
 		return list, err
 	}
-	// The children of the selected sessions: the same clinic, and sessions the
-	// same condition selects.
-	children := `clinic_id = ? AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
 	childArgs := append([]any{clinicID}, whereArgs...)
-	err = eachRow(ctx, q, `SELECT `+followUpColumns+` FROM follow_ups WHERE `+children+`
-		ORDER BY session_id, hours`, childArgs, func(r scanner) error {
+	err = eachRow(ctx, q, stmt[1], childArgs, func(r scanner) error {
 		sessionID, f, err := scanFollowUp(r)
 		if err != nil {
 			return err
@@ -632,8 +659,7 @@ func readSessions(ctx context.Context, q querier, clinicID int64, filter string,
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(ctx, q, `SELECT `+checkInColumns+` FROM check_ins WHERE `+children+`
-		ORDER BY session_id, created_at, id`, childArgs, func(r scanner) error {
+	err = eachRow(ctx, q, stmt[2], childArgs, func(r scanner) error {
 		c, err := scanCheckIn(r)
 		if err != nil {
 			return err
@@ -791,6 +817,10 @@ const flagSelect = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.cli
 	JOIN check_ins c ON c.id = f.check_in_id
 	JOIN sessions s ON s.id = c.session_id`
 
+// qOpenFlags is the flag queue: a clinic's flags not yet acknowledged, oldest first.
+const qOpenFlags = flagSelect + ` WHERE f.clinic_id = ? AND f.acked_at IS NULL
+	ORDER BY f.created_at, f.id`
+
 func scanFlag(r scanner) (*aftercare.Flag, error) {
 	var f aftercare.Flag
 	var level, created string
@@ -821,8 +851,7 @@ func findFlag(ctx context.Context, q querier, clinicID, id int64) (*aftercare.Fl
 
 // ListFlags returns the clinic's flags not yet acknowledged, oldest first.
 func (s *Store) ListFlags(ctx context.Context, clinicID int64) ([]*aftercare.Flag, error) {
-	rows, err := s.read.QueryContext(ctx, flagSelect+` WHERE f.clinic_id = ? AND f.acked_at IS NULL
-		ORDER BY f.created_at, f.id`, clinicID)
+	rows, err := s.read.QueryContext(ctx, qOpenFlags, clinicID)
 	if err != nil {
 		return nil, dbErr(err)
 	}

@@ -223,7 +223,13 @@ func main() {
 		list, err := st.ListSessions(ctx, clinicOf(client, cfg), client)
 		return len(list), err
 	}))
+	// The reminders that came due while the population was loaded (or since
+	// a kept database was) would have run in a live service: its scheduler
+	// finds only what came due since it last looked.
 	now := time.Now()
+	if err := completeDue(ctx, ld, *kind, now.Add(-scheduleInterval)); err != nil {
+		log.Fatalf("scale: settling the reminders already due: %v", err)
+	}
 	res.Timings = append(res.Timings, timeIt("due reminders (River scheduler)", *samples, func() (int, error) {
 		return query.dueJobs(ctx, now)
 	}))
@@ -244,6 +250,19 @@ func main() {
 		log.Fatal(err)
 	}
 }
+
+// completeDue marks the reminder jobs due before t completed, as River's
+// workers leave them once they have run.
+func completeDue(ctx context.Context, ld loader, kind string, t time.Time) error {
+	completed := `UPDATE river_job SET state = 'completed', finalized_at = scheduled_at, attempt = 1
+		WHERE kind = 'checkin_reminder' AND state = 'scheduled' AND scheduled_at < ` + map[string]string{"sqlite": "?", "postgres": "$1"}[kind]
+	return ld.exec(ctx, completed, ld.time(t))
+}
+
+// scheduleInterval is how often River's scheduler looks for due jobs (its
+// default): in a running service, the jobs its query finds are those that
+// came due since its last look.
+const scheduleInterval = 5 * time.Second
 
 func clinicOf(client int64, cfg results.ScaleConfig) int64 { return 1 + (client-1)%int64(cfg.Clinics) }
 
@@ -425,9 +444,7 @@ func generate(ctx context.Context, cfg results.ScaleConfig, ld loader, kind stri
 	}
 	c.Jobs = len(jobs)
 	// The reminders already due have run: River marked them completed.
-	completed := `UPDATE river_job SET state = 'completed', finalized_at = scheduled_at, attempt = 1
-		WHERE kind = 'checkin_reminder' AND scheduled_at < ` + map[string]string{"sqlite": "?", "postgres": "$1"}[kind]
-	if err := ld.exec(ctx, completed, ld.time(now)); err != nil {
+	if err := completeDue(ctx, ld, kind, now); err != nil {
 		return c, err
 	}
 
@@ -603,20 +620,10 @@ type querier interface {
 	plans(ctx context.Context, clinic, client int64, now time.Time) ([]results.Plan, error)
 }
 
-// The statements the store and River run, for their plans (sqlite/store.go,
-// postgres/store.go, River's drivers' river_job.sql).
+// The statements River and the follow-up sweep run, for their timings and
+// plans (River's drivers' river_job.sql); the store's own come from its
+// HotReads.
 const (
-	sqliteFlags = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.client_id, f.level, f.headline,
-	f.created_at, f.acked_at, f.acked_by
-	FROM flags f
-	JOIN check_ins c ON c.id = f.check_in_id
-	JOIN sessions s ON s.id = c.session_id WHERE f.clinic_id = ? AND f.acked_at IS NULL
-		ORDER BY f.created_at, f.id`
-	sqliteSessions  = `SELECT id FROM sessions WHERE clinic_id = ? AND client_id = ? ORDER BY ended_at, id`
-	sqliteFollowUps = `SELECT hours, due_at, status, sent_at FROM follow_ups
-		WHERE clinic_id = ? AND session_id = ? ORDER BY hours`
-	sqliteCheckIns = `SELECT id, clinic_id, session_id, hours_since, request, assessment, idempotency_key, created_at
-		FROM check_ins WHERE clinic_id = ? AND session_id = ? ORDER BY created_at, id`
 	sqliteDueJobs = `SELECT id, unique_key
 FROM river_job
 WHERE
@@ -630,17 +637,6 @@ LIMIT ?`
 	sqliteDueFollowUps = `SELECT clinic_id, session_id, hours, due_at FROM follow_ups
 		WHERE status = 'scheduled' AND due_at <= ? ORDER BY due_at LIMIT 1000`
 
-	pgFlags = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.client_id, f.level, f.headline,
-	f.created_at, f.acked_at, f.acked_by
-	FROM flags f
-	JOIN check_ins c ON c.id = f.check_in_id
-	JOIN sessions s ON s.id = c.session_id WHERE f.clinic_id = $1 AND f.acked_at IS NULL
-		ORDER BY f.created_at, f.id`
-	pgSessions  = `SELECT id FROM sessions WHERE clinic_id = $1 AND client_id = $2 ORDER BY ended_at, id`
-	pgFollowUps = `SELECT hours, due_at, status, sent_at FROM follow_ups
-		WHERE clinic_id = $1 AND session_id = $2 ORDER BY hours`
-	pgCheckIns = `SELECT id, clinic_id, session_id, hours_since, request, assessment, idempotency_key, created_at
-		FROM check_ins WHERE clinic_id = $1 AND session_id = $2 ORDER BY created_at, id`
 	pgDueJobs = `SELECT
         id,
         unique_key,
@@ -720,24 +716,13 @@ func (q *sqliteQuerier) checkInBytes(ctx context.Context) (float64, float64, err
 }
 
 func (q *sqliteQuerier) plans(ctx context.Context, clinic, client int64, now time.Time) ([]results.Plan, error) {
-	var session int64
-	if err := q.db.QueryRowContext(ctx, `SELECT id FROM sessions WHERE clinic_id = ? AND client_id = ? LIMIT 1`, clinic, client).Scan(&session); err != nil {
-		return nil, err
-	}
 	ts := now.UTC().Format("2006-01-02T15:04:05.000000Z")
 	var out []results.Plan
-	for _, p := range []struct {
-		name, sql string
-		args      []any
-	}{
-		{"flag queue", sqliteFlags, []any{clinic}},
-		{"timeline: the client's sessions", sqliteSessions, []any{clinic, client}},
-		{"timeline: a session's follow-ups", sqliteFollowUps, []any{clinic, session}},
-		{"timeline: a session's check-ins", sqliteCheckIns, []any{clinic, session}},
-		{"due reminders (River)", sqliteDueJobs, []any{now.UTC().Format("2006-01-02 15:04:05.000"), scheduleLimit}},
-		{"due follow-ups", sqliteDueFollowUps, []any{ts}},
-	} {
-		rows, err := q.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+p.sql, p.args...)
+	for _, p := range append(sqlite.HotReads(clinic, client),
+		aftercare.Statement{Name: "due reminders (River)", SQL: sqliteDueJobs, Args: []any{now.UTC().Format("2006-01-02 15:04:05.000"), scheduleLimit}},
+		aftercare.Statement{Name: "due follow-ups", SQL: sqliteDueFollowUps, Args: []any{ts}},
+	) {
+		rows, err := q.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+p.SQL, p.Args...)
 		if err != nil {
 			return out, err
 		}
@@ -752,7 +737,7 @@ func (q *sqliteQuerier) plans(ctx context.Context, clinic, client int64, now tim
 			lines = append(lines, detail)
 		}
 		rows.Close()
-		out = append(out, results.Plan{Query: p.name, SQL: p.sql, Plan: strings.Join(lines, "\n")})
+		out = append(out, results.Plan{Query: p.Name, SQL: p.SQL, Plan: strings.Join(lines, "\n")})
 	}
 	return out, nil
 }
@@ -789,23 +774,12 @@ func (q *pgQuerier) checkInBytes(ctx context.Context) (float64, float64, error) 
 }
 
 func (q *pgQuerier) plans(ctx context.Context, clinic, client int64, now time.Time) ([]results.Plan, error) {
-	var session int64
-	if err := q.pool.QueryRow(ctx, `SELECT id FROM sessions WHERE clinic_id = $1 AND client_id = $2 LIMIT 1`, clinic, client).Scan(&session); err != nil {
-		return nil, err
-	}
 	var out []results.Plan
-	for _, p := range []struct {
-		name, sql string
-		args      []any
-	}{
-		{"flag queue", pgFlags, []any{clinic}},
-		{"timeline: the client's sessions", pgSessions, []any{clinic, client}},
-		{"timeline: a session's follow-ups", pgFollowUps, []any{clinic, session}},
-		{"timeline: a session's check-ins", pgCheckIns, []any{clinic, session}},
-		{"due reminders (River)", pgDueJobs, []any{now, scheduleLimit}},
-		{"due follow-ups", pgDueFollowUps, []any{now}},
-	} {
-		rows, err := q.pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+p.sql, p.args...)
+	for _, p := range append(postgres.HotReads(clinic, client),
+		aftercare.Statement{Name: "due reminders (River)", SQL: pgDueJobs, Args: []any{now, scheduleLimit}},
+		aftercare.Statement{Name: "due follow-ups", SQL: pgDueFollowUps, Args: []any{now}},
+	) {
+		rows, err := q.pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+p.SQL, p.Args...)
 		if err != nil {
 			return out, err
 		}
@@ -819,7 +793,7 @@ func (q *pgQuerier) plans(ctx context.Context, clinic, client int64, now time.Ti
 			lines = append(lines, line)
 		}
 		rows.Close()
-		out = append(out, results.Plan{Query: p.name, SQL: p.sql, Plan: strings.Join(lines, "\n")})
+		out = append(out, results.Plan{Query: p.Name, SQL: p.SQL, Plan: strings.Join(lines, "\n")})
 	}
 	return out, nil
 }
