@@ -88,6 +88,12 @@ type Scale struct {
 	// Reused, when set, says the run measured a database loaded earlier
 	// instead of loading one (scale --reuse), and what was done to it since.
 	Reused string `json:"reused,omitempty"`
+	// Superseded, when set, says which later run replaces this one's figures
+	// and why; the report keeps such a run for the record, out of its targets.
+	Superseded string `json:"superseded,omitempty"`
+	// Condition, when set, names in a few words the state the database was
+	// measured in (such as "from a cold cache"), for the targets table.
+	Condition string `json:"condition,omitempty"`
 	// Timings are the queries' latencies; Plans their query plans.
 	Timings []Timing `json:"timings"`
 	Plans   []Plan   `json:"plans"` // the statements' query plans

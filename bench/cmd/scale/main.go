@@ -69,6 +69,7 @@ func main() {
 	out := flag.String("out", "scale.json", "where to write the results")
 	reuse := flag.String("reuse", "", "PostgreSQL: measure again the database of this results file, of a run with --keep, instead of loading one")
 	reuseNote := flag.String("reuse-note", "", "with --reuse: what was done to the database since it was loaded, for the report")
+	condition := flag.String("condition", "", "a few words on the state the database is measured in (such as \"from a cold cache\"), for the report's targets")
 	flag.Parse()
 	ctx := context.Background()
 	cfg := results.ScaleConfig{Clinics: *clinics, Clients: *clients, CheckIns: *checkins}
@@ -89,7 +90,7 @@ func main() {
 	if cfg.Clinics < 1 || cfg.Clients < cfg.Clinics || cfg.CheckIns < 3 {
 		log.Fatal("scale: need clinics ≥ 1, clients ≥ clinics, check-ins ≥ 3")
 	}
-	res := results.Scale{Config: cfg}
+	res := results.Scale{Config: cfg, Condition: *condition}
 
 	var (
 		st    aftercare.Store
