@@ -33,13 +33,20 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
 		RETURNING id`
+	// qCheckInLone writes a lone check-in below consult in one statement:
+	// no row when the session is not the clinic's or its idempotency key is
+	// used, which the transaction's statements then tell apart.
+	qCheckInLone = `INSERT INTO check_ins
+		(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at, request_hash)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM sessions WHERE clinic_id = ?1 AND id = ?2
+		ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING`
 	qCheckInFlag   = `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at) VALUES (?, ?, ?, ?, ?)`
 	qCheckInOutbox = `INSERT INTO flag_outbox (flag_id) VALUES (?)`
 )
 
 // checkInStmts are the prepared statements of a check-in.
 type checkInStmts struct {
-	session, insert, flag, outbox *sql.Stmt
+	session, insert, lone, flag, outbox *sql.Stmt
 }
 
 func (st *checkInStmts) prepare(ctx context.Context, db *sql.DB) (err error) {
@@ -47,6 +54,9 @@ func (st *checkInStmts) prepare(ctx context.Context, db *sql.DB) (err error) {
 		return fmt.Errorf("sqlite: prepare: %w", err)
 	}
 	if st.insert, err = db.PrepareContext(ctx, qCheckInInsert); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	if st.lone, err = db.PrepareContext(ctx, qCheckInLone); err != nil {
 		return fmt.Errorf("sqlite: prepare: %w", err)
 	}
 	if st.flag, err = db.PrepareContext(ctx, qCheckInFlag); err != nil {
@@ -59,7 +69,7 @@ func (st *checkInStmts) prepare(ctx context.Context, db *sql.DB) (err error) {
 }
 
 func (st *checkInStmts) close() {
-	for _, s := range []*sql.Stmt{st.session, st.insert, st.flag, st.outbox} {
+	for _, s := range []*sql.Stmt{st.session, st.insert, st.lone, st.flag, st.outbox} {
 		if s != nil {
 			s.Close()
 		}
@@ -166,6 +176,14 @@ func (s *Store) commit(batch []*pendingCheckIn) {
 			p.stored, p.flag = nil, nil
 		}
 	}
+	if p := batch[0]; len(batch) == 1 && p.c.Assessment.Level < aftercare.Consult {
+		// A lone check-in below consult (most of a lone writer's) is one
+		// statement in autocommit, which commits before it returns: no
+		// BEGIN, session lookup or COMMIT of its own.
+		if p.err = p.ctx.Err(); p.err != nil || s.writeLone(context.WithoutCancel(p.ctx), p) {
+			return
+		}
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		fail(err)
@@ -211,6 +229,29 @@ func (s *Store) commit(batch []*pendingCheckIn) {
 	if err := tx.Commit(); err != nil {
 		fail(err)
 	}
+}
+
+// writeLone writes a lone check-in below consult with qCheckInLone in
+// autocommit: SQLite commits it, syncing the WAL (synchronous=FULL), before
+// the statement returns. It reports false, having written nothing, when the
+// statement inserted no row (no such session, or a used idempotency key), for
+// the transaction's statements to tell which.
+func (s *Store) writeLone(ctx context.Context, p *pendingCheckIn) (done bool) {
+	c := &p.c
+	res, err := s.stmts.lone.ExecContext(ctx, c.ClinicID, c.SessionID, c.HoursSince, p.req, p.resp,
+		c.Assessment.Level.String(), c.Assessment.KnowledgeVersion, c.IdempotencyKey, fmtTime(p.created), c.KeyedRequestHash())
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err == nil && n == 1 {
+		p.id, err = res.LastInsertId()
+	}
+	if err != nil {
+		p.err = dbErr(err)
+		return true
+	}
+	return n == 1
 }
 
 // writeCheckIn runs one check-in's statements in tx: the session lookup, the

@@ -872,10 +872,14 @@ var isolationTests = []test{
 }
 
 var refusedTests = []test{
-	{name: "a check-in for another clinic's session stores no check-in, flag or notice", run: func(t *testing.T, s aftercare.Store) {
+	{name: "a check-in for another clinic's session, below consult or above, stores no check-in, flag or notice", run: func(t *testing.T, s aftercare.Store) {
 		a, b := build(t, s, "alpha"), build(t, s, "beta")
-		_, err := s.CreateCheckIn(t.Context(), checkIn(a.clinic.ID, b.session.ID, aftercare.Emergency))
-		wantCode(t, err, aftercare.ENOTFOUND)
+		// Below consult the stores write a lone check-in with one statement,
+		// at consult and above with the flag's: both must refuse.
+		for _, level := range []aftercare.Level{aftercare.Monitor, aftercare.Emergency} {
+			_, err := s.CreateCheckIn(t.Context(), checkIn(a.clinic.ID, b.session.ID, level))
+			wantCode(t, err, aftercare.ENOTFOUND)
+		}
 		for _, w := range []*world{a, b} {
 			got, err := s.FindSession(t.Context(), w.clinic.ID, w.session.ID)
 			must(t, err)
