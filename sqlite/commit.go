@@ -19,7 +19,8 @@ import (
 // COMMIT has returned does it answer the callers. A check-in that fails rolls
 // back to its savepoint and fails its own caller alone; a failed COMMIT fails
 // every caller of the batch. A lone writer gets a batch of one, which is the
-// single transaction it would have had anyway.
+// single transaction it would have had anyway; below consult that transaction
+// is one statement in autocommit (writeLone).
 
 // maxBatch is the most check-ins one transaction takes.
 const maxBatch = 64
