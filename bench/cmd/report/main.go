@@ -599,7 +599,11 @@ func scaleSection(d *doc, dir string) {
 	for _, f := range files {
 		s := *runs[f]
 		any = true
-		d.p("### %s %s: %d clinics, %d clients, %d check-ins", s.Database, s.Version, s.Config.Clinics, s.Config.Clients, s.Config.CheckIns)
+		title := fmt.Sprintf("### %s %s: %d clinics, %d clients, %d check-ins", s.Database, s.Version, s.Config.Clinics, s.Config.Clients, s.Config.CheckIns)
+		if s.Condition != "" {
+			title += ", " + s.Condition
+		}
+		d.p("%s", title)
 		d.p("")
 		if f != "scale-sqlite.json" && f != "scale-postgres.json" {
 			d.p("A scale run kept beside this run's results (`%s`), made on its own by `bench/cmd/scale`; see section 6.", f)
