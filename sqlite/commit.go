@@ -29,18 +29,17 @@ const maxBatch = 64
 // (modernc.org/sqlite would otherwise prepare them on every call).
 const (
 	qCheckInSession = `SELECT client_id FROM sessions WHERE clinic_id = ? AND id = ?`
-	qCheckInInsert  = `INSERT INTO check_ins
-		(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at, request_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING
-		RETURNING id`
+	// insertCheckIn and keyUsed wrap both inserts of a check-in, whose
+	// values are pendingCheckIn.insertArgs.
+	insertCheckIn = `INSERT INTO check_ins
+		(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at, request_hash)`
+	keyUsed        = `ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING`
+	qCheckInInsert = insertCheckIn + ` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ` + keyUsed + ` RETURNING id`
 	// qCheckInLone writes a lone check-in below consult in one statement:
 	// no row when the session is not the clinic's or its idempotency key is
 	// used, which the transaction's statements then tell apart.
-	qCheckInLone = `INSERT INTO check_ins
-		(clinic_id, session_id, hours_since, request, assessment, level, knowledge_version, idempotency_key, created_at, request_hash)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM sessions WHERE clinic_id = ?1 AND id = ?2
-		ON CONFLICT (session_id, idempotency_key) WHERE idempotency_key <> '' DO NOTHING`
+	qCheckInLone = insertCheckIn + `
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM sessions WHERE clinic_id = ?1 AND id = ?2 ` + keyUsed
 	qCheckInFlag   = `INSERT INTO flags (clinic_id, check_in_id, level, headline, created_at) VALUES (?, ?, ?, ?, ?)`
 	qCheckInOutbox = `INSERT INTO flag_outbox (flag_id) VALUES (?)`
 )
@@ -91,6 +90,14 @@ type pendingCheckIn struct {
 	flag   *aftercare.Flag
 	err    error
 	done   chan struct{}
+}
+
+// insertArgs are the values of a check-in's row in the order of
+// insertCheckIn's columns; created is p.created as stored.
+func (p *pendingCheckIn) insertArgs(created string) []any {
+	c := &p.c
+	return []any{c.ClinicID, c.SessionID, c.HoursSince, p.req, p.resp, c.Assessment.Level.String(),
+		c.Assessment.KnowledgeVersion, c.IdempotencyKey, created, c.KeyedRequestHash()}
 }
 
 // startCommitter starts the committer goroutine; Close stops it.
@@ -238,9 +245,7 @@ func (s *Store) commit(batch []*pendingCheckIn) {
 // statement inserted no row (no such session, or a used idempotency key), for
 // the transaction's statements to tell which.
 func (s *Store) writeLone(ctx context.Context, p *pendingCheckIn) (done bool) {
-	c := &p.c
-	res, err := s.stmts.lone.ExecContext(ctx, c.ClinicID, c.SessionID, c.HoursSince, p.req, p.resp,
-		c.Assessment.Level.String(), c.Assessment.KnowledgeVersion, c.IdempotencyKey, fmtTime(p.created), c.KeyedRequestHash())
+	res, err := s.stmts.lone.ExecContext(ctx, p.insertArgs(fmtTime(p.created))...)
 	var n int64
 	if err == nil {
 		n, err = res.RowsAffected()
@@ -276,11 +281,8 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	}
 	// The unique index on (session_id, idempotency_key) holds the key all the
 	// same: a clash inserts nothing and reads the stored check-in.
-	level := c.Assessment.Level
 	created := fmtTime(p.created)
-	err = tx.StmtContext(ctx, s.stmts.insert).QueryRowContext(ctx,
-		c.ClinicID, c.SessionID, c.HoursSince, p.req, p.resp, level.String(),
-		c.Assessment.KnowledgeVersion, c.IdempotencyKey, created, c.KeyedRequestHash()).Scan(&p.id)
+	err = tx.StmtContext(ctx, s.stmts.insert).QueryRowContext(ctx, p.insertArgs(created)...).Scan(&p.id)
 	if errors.Is(err, sql.ErrNoRows) {
 		if p.stored, p.flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && p.stored == nil {
 			err = fmt.Errorf("sqlite: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)
@@ -289,6 +291,7 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	} else if err != nil {
 		return dbErr(err)
 	}
+	level := c.Assessment.Level
 	if level < aftercare.Consult {
 		return nil
 	}
