@@ -599,17 +599,18 @@ func scaleSection(d *doc, dir string) {
 	for _, f := range files {
 		s := *runs[f]
 		any = true
-		title := fmt.Sprintf("### %s %s: %d clinics, %d clients, %d check-ins", s.Database, s.Version, s.Config.Clinics, s.Config.Clients, s.Config.CheckIns)
+		counted := s.Superseded == "" // in the targets
+		condition := ""
 		if s.Condition != "" {
-			title += ", " + s.Condition
+			condition = ", " + s.Condition
 		}
-		d.p("%s", title)
+		d.p("### %s %s: %d clinics, %d clients, %d check-ins%s", s.Database, s.Version, s.Config.Clinics, s.Config.Clients, s.Config.CheckIns, condition)
 		d.p("")
 		if f != "scale-sqlite.json" && f != "scale-postgres.json" {
 			d.p("A scale run kept beside this run's results (`%s`), made on its own by `bench/cmd/scale`; see section 6.", f)
 			d.p("")
 		}
-		if s.Superseded != "" {
+		if !counted {
 			d.p("**Superseded, kept for the record** (its figures are not in the targets): %s.", s.Superseded)
 			d.p("")
 		}
@@ -635,15 +636,11 @@ func scaleSection(d *doc, dir string) {
 				met = "yes"
 			}
 			d.p("| %s | %d | %s | %s | %s | %s | %s |", t.Name, t.Samples, ms(t.P50), ms(t.P99), ms(t.Max), num(t.Rows), met)
-			if s.Superseded == "" {
-				what := fmt.Sprintf("%s p99, %s, %d check-ins", t.Name, s.Database, s.Config.CheckIns)
-				if s.Condition != "" {
-					what += ", " + s.Condition
-				}
-				d.target(what, ms(t.P99), "< 10 ms", ok)
+			if counted {
+				d.target(fmt.Sprintf("%s p99, %s, %d check-ins%s", t.Name, s.Database, s.Config.CheckIns, condition), ms(t.P99), "< 10 ms", ok)
 			}
 		}
-		if s.Superseded == "" {
+		if counted {
 			d.targets = append(d.targets, []string{"bytes per stored check-in, " + s.Database, num(s.CheckInBytes), "— (reported)", "—"})
 		}
 		d.p("")
