@@ -17,7 +17,8 @@ import (
 // and the findings read right. The figures of each file and kind must not fall
 // below the floor kept in testdata/language_floor.json. Nobody tunes the reader
 // on heldout.jsonl; `go test ./triage -run Language -update` raises the floor to
-// today's figures once the reader reads better (and refuses to lower it).
+// today's figures once the reader reads better (and refuses to lower it, unless
+// the messages of a group changed, when its floor is taken anew).
 
 // languageFiles are the two halves of the corpus, tune first.
 var languageFiles = []string{"tune", "heldout"}
@@ -246,10 +247,11 @@ func TestLanguageCorpusIsReadNoWorseThanItsFloor(t *testing.T) {
 	for _, g := range order {
 		t.Run(strings.ReplaceAll(g, "/", " ")+" reads no worse than its floor", func(t *testing.T) {
 			f, ok := floor[g]
-			if !ok {
-				if !*update {
-					t.Fatalf("no floor for %s in %s (run with -update)", g, languageFloorFile)
-				}
+			switch {
+			case !ok && !*update:
+				t.Fatalf("no floor for %s in %s (run with -update)", g, languageFloorFile)
+			case !ok || *update && scores[g].Cases != f.Cases:
+				t.Logf("the corpus of %s changed: its floor is taken anew", g)
 				return
 			}
 			for _, w := range scores[g].worse(f) {
