@@ -1,9 +1,7 @@
 package triage
 
 import (
-	"bufio"
 	"encoding/json"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -22,25 +20,7 @@ type vignette struct {
 
 func readVignettes(t testing.TB, path string) []vignette {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []vignette
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var v vignette
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, v)
-	}
-	return out
+	return readJSONLines[vignette](t, path)
 }
 
 // requestTime is a fixed moment, mid-afternoon, for reading times in text.
