@@ -120,7 +120,7 @@ func (b *Base) merge(o *Base) {
 	b.Prevention = mergeByID(b.Prevention, o.Prevention, func(a Article) string { return a.ID })
 	b.FAQ = mergeByID(b.FAQ, o.FAQ, func(f FAQ) string { return f.ID })
 	b.Topics = mergeByID(b.Topics, o.Topics, func(a Article) string { return a.ID })
-	b.FlagGuidance = mergeByID(b.FlagGuidance, o.FlagGuidance, func(f FlagGuide) string { return f.ID })
+	b.Flags = mergeByID(b.Flags, o.Flags, func(f FlagGuide) string { return f.ID })
 	b.Disable = o.Disable
 	if len(b.Disable) > 0 {
 		off := func(id string) bool { return slices.Contains(b.Disable, id) }
@@ -431,9 +431,9 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 			p.add("cautions", "no caution for health answer %s", c.Code)
 		}
 	}
-	index(p, "flag_guidance", b.FlagGuidance, func(f *FlagGuide) string { return f.ID })
-	for i := range b.FlagGuidance {
-		f := &b.FlagGuidance[i]
+	index(p, "flag_guidance", b.Flags, func(f *FlagGuide) string { return f.ID })
+	for i := range b.Flags {
+		f := &b.Flags[i]
 		where := entry("flag_guidance", i, f.ID)
 		if f.Title == "" || f.Advice == "" {
 			p.add(where, "a title and advice are required")

@@ -42,9 +42,9 @@ type Base struct {
 	FAQ []FAQ `yaml:"faq"`
 	// Topics are the companion topics (headache, feeling sick after massage…).
 	Topics []Article `yaml:"topics"`
-	// FlagGuidance tells the therapist what a flagged check-in means for the
-	// next session, by the rules that flagged it.
-	FlagGuidance []FlagGuide `yaml:"flag_guidance"`
+	// Flags tell the therapist what a flagged check-in means for the next
+	// session, by the rules that flagged it (see FlagGuidance).
+	Flags []FlagGuide `yaml:"flag_guidance"`
 	// Disable lists ids of built-in entries that a clinic's file switches off.
 	Disable []string `yaml:"disable,omitempty"`
 
