@@ -229,6 +229,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: x\nsources: [{id: seed, title: T, cite: C}]\nrules: [{id: a, level: urgent, when: 'sore && pain > 3', text: t, sources: [seed]}]\n"))
 	f.Add([]byte("bands: {mild: [1, 3], moderate: [4, 6], severe: [7, 10]}\nlevels: [{code: monitor, headline: H}]"))
 	f.Add([]byte("styles: [{code: thai, intensity: deep, soreness: likely, hours: {default: [24, 48]}, sources: [x]}]"))
+	f.Add([]byte("sources: [{id: s, title: T, cite: C, doi: '10.1000/x', pmid: '123'}, {id: seed, title: T, cite: C, seed: true}]\nrules: [{id: a, level: monitor, when: sore, text: t, sources: [s], claims: {s: 'says so'}, basis: estimate, basis_note: why}]"))
+	f.Add([]byte("flag_guidance: [{id: f, rules: [a], title: T, advice: A, avoid_areas: [calves], until_cleared: true, sources: [seed]}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Parse(data, "fuzz.yaml")
 		if err != nil && err.Error() == "" {
