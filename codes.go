@@ -140,6 +140,7 @@ var Symptoms = newVocabulary("symptom",
 	Code{"saddle_numbness", "Numbness around the buttocks or genitals"},
 	Code{"bladder_bowel_change", "New bladder or bowel trouble"},
 	Code{"leg_weakness", "Weakness in both legs"},
+	Code{"calf_pain_one_side", "Pain or tenderness in one calf or leg"},
 )
 
 // Health is the vocabulary of screening answers.

@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -118,6 +120,7 @@ func (b *Base) merge(o *Base) {
 	b.Prevention = mergeByID(b.Prevention, o.Prevention, func(a Article) string { return a.ID })
 	b.FAQ = mergeByID(b.FAQ, o.FAQ, func(f FAQ) string { return f.ID })
 	b.Topics = mergeByID(b.Topics, o.Topics, func(a Article) string { return a.ID })
+	b.Flags = mergeByID(b.Flags, o.Flags, func(f FlagGuide) string { return f.ID })
 	b.Disable = o.Disable
 	if len(b.Disable) > 0 {
 		off := func(id string) bool { return slices.Contains(b.Disable, id) }
@@ -160,7 +163,35 @@ func (p *problems) err() error { return errors.Join(p.errs...) }
 var (
 	evidenceGrades = []string{"strong", "moderate", "limited", "none"}
 	sorenessGrades = []string{"likely", "possible", "unlikely"}
+	bases          = []string{BasisSource, BasisEstimate, BasisConsensus}
+	doiPattern     = regexp.MustCompile(`^10\.[0-9]{4,9}/\S+$`)
+	pmidPattern    = regexp.MustCompile(`^[1-9][0-9]{0,8}$`)
 )
+
+// checkSource reports a source that cannot be looked up: every source but
+// the seed article needs a well-formed url, doi or pmid.
+func checkSource(p *problems, where string, s *Source) {
+	if s.Title == "" || s.Cite == "" {
+		p.add(where, "a source needs a title and a cite")
+	}
+	if s.Seed {
+		return
+	}
+	if s.URL == "" && s.DOI == "" && s.PMID == "" {
+		p.add(where, "cannot be looked up: give a url, a doi or a pmid (only the seed article, marked seed: true, may have none)")
+	}
+	if s.URL != "" {
+		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			p.add(where, "url %q must be an http or https address", s.URL)
+		}
+	}
+	if s.DOI != "" && !doiPattern.MatchString(s.DOI) {
+		p.add(where, "doi %q must look like 10.1234/journal.5678 (no https://doi.org/ prefix)", s.DOI)
+	}
+	if s.PMID != "" && !pmidPattern.MatchString(s.PMID) {
+		p.add(where, "pmid %q must be the PubMed number, digits only", s.PMID)
+	}
+}
 
 func (b *Base) prepare(name string, files ...[]byte) error {
 	p := &problems{file: name}
@@ -175,11 +206,15 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 	}
 
 	b.sources = index(p, "sources", b.Sources, func(s *Source) string { return s.ID })
+	seeds := 0
 	for i := range b.Sources {
-		s := &b.Sources[i]
-		if s.Title == "" || s.Cite == "" {
-			p.add(entry("sources", i, s.ID), "a source needs a title and a cite")
+		checkSource(p, entry("sources", i, b.Sources[i].ID), &b.Sources[i])
+		if b.Sources[i].Seed {
+			seeds++
 		}
+	}
+	if seeds > 1 {
+		p.add("sources", "only one source may be the seed article (%d are marked seed: true)", seeds)
 	}
 	cites := func(where string, ids []string) {
 		if len(ids) == 0 {
@@ -188,6 +223,33 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 		for _, id := range ids {
 			if b.sources[id] == nil {
 				p.add(where, "unknown source %q; allowed: %s", id, strings.Join(keys(b.sources), ", "))
+			}
+		}
+	}
+	// backed checks how an entry is backed; an entry the engine or the
+	// therapist acts on (claimed) must say what each looked-up source it
+	// cites says, unless it is an estimate or a consensus.
+	backed := func(where string, ids []string, bk *Backing, claimed bool) {
+		cites(where, ids)
+		if !slices.Contains(bases, bk.BasisOrSource()) {
+			p.add(where, "basis %q; allowed: %s", bk.Basis, strings.Join(bases, ", "))
+		}
+		if bk.BasisOrSource() != BasisSource && strings.TrimSpace(bk.BasisNote) == "" {
+			p.add(where, "basis %s needs a basis_note with the reasoning and the nearest evidence", bk.Basis)
+		}
+		for _, id := range keys(mapOf(bk.Claims)) {
+			if !slices.Contains(ids, id) {
+				p.add(where, "claims.%s names a source the entry does not cite (it cites: %s)", id, strings.Join(ids, ", "))
+			} else if strings.TrimSpace(bk.Claims[id]) == "" {
+				p.add(where, "claims.%s is empty; say what the source says", id)
+			}
+		}
+		if !claimed || bk.BasisOrSource() != BasisSource {
+			return
+		}
+		for _, id := range ids {
+			if s := b.sources[id]; s != nil && !s.Seed && bk.Claims[id] == "" {
+				p.add(where, "cites %s without saying what it says: add claims.%s with its section or finding", id, id)
 			}
 		}
 	}
@@ -215,6 +277,9 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 	}
 
 	b.intensities = index(p, "intensities", b.Intensities, func(x *Intensity) string { return x.Code })
+	for i := range b.Intensities {
+		backed(entry("intensities", i, b.Intensities[i].Code), b.Intensities[i].Sources, &b.Intensities[i].Backing, false)
+	}
 	for _, c := range []string{"gentle", "moderate", "deep"} {
 		if b.intensities[c] == nil {
 			p.add("intensities", "intensity %s is missing", c)
@@ -261,7 +326,7 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 				p.add(where, "hours.%s window %v must run forwards within 0–72", k, w)
 			}
 		}
-		cites(where, s.Sources)
+		backed(where, s.Sources, &s.Backing, false)
 	}
 	for _, c := range aftercare.Styles.Codes() {
 		if b.styles[c.Code] == nil {
@@ -271,11 +336,12 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 
 	articles := func(list string, as []Article) {
 		index(p, list, as, func(a *Article) string { return a.ID })
-		for i, a := range as {
+		for i := range as {
+			a := &as[i]
 			if a.Title == "" || a.Text == "" {
 				p.add(entry(list, i, a.ID), "a title and a text are required")
 			}
-			cites(entry(list, i, a.ID), a.Sources)
+			backed(entry(list, i, a.ID), a.Sources, &a.Backing, false)
 		}
 	}
 	articles("causes", b.Causes)
@@ -283,11 +349,12 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 	articles("topics", b.Topics)
 
 	index(p, "faq", b.FAQ, func(f *FAQ) string { return f.ID })
-	for i, f := range b.FAQ {
+	for i := range b.FAQ {
+		f := &b.FAQ[i]
 		if f.Question == "" || f.Answer == "" {
 			p.add(entry("faq", i, f.ID), "a question and an answer are required")
 		}
-		cites(entry("faq", i, f.ID), f.Sources)
+		backed(entry("faq", i, f.ID), f.Sources, &f.Backing, false)
 	}
 
 	ids := map[string]string{}
@@ -302,15 +369,16 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 		where := entry("rules", i, r.ID)
 		unique(where, r.ID)
 		b.prepareRule(p, where, r)
-		cites(where, r.Sources)
+		backed(where, r.Sources, &r.Backing, true)
 		r.cite = b.Cite(r.Sources)
 	}
+	b.rules = index(p, "rules", b.Rules, func(r *Rule) string { return r.ID })
 	if b.Fallback.ID == "" {
 		p.add("fallback", "a fallback reason is required")
 	} else {
 		b.Fallback.When = "true"
 		b.prepareRule(p, "fallback", &b.Fallback)
-		cites("fallback", b.Fallback.Sources)
+		backed("fallback", b.Fallback.Sources, &b.Fallback.Backing, true)
 		b.Fallback.cite = b.Cite(b.Fallback.Sources)
 	}
 	for i := range b.Relief {
@@ -327,7 +395,7 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 		if r.Unless != "" {
 			r.unless = b.compile(p, where+" unless", r.Unless)
 		}
-		cites(where, r.Sources)
+		backed(where, r.Sources, &r.Backing, true)
 		r.cite = b.Cite(r.Sources)
 	}
 	slices.SortStableFunc(b.Relief, func(x, y Relief) int { return x.Order - y.Order })
@@ -339,11 +407,12 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 			p.add(where, "a text is required")
 		}
 		w.cond = b.compile(p, where+" when", w.When)
-		cites(where, w.Sources)
+		backed(where, w.Sources, &w.Backing, true)
 	}
 
 	b.cautions = index(p, "cautions", b.Cautions, func(c *Caution) string { return c.Health })
-	for i, c := range b.Cautions {
+	for i := range b.Cautions {
+		c := &b.Cautions[i]
 		where := entry("cautions", i, c.Health)
 		if !aftercare.Health.Has(c.Health) {
 			p.add(where, "unknown health code; allowed: %s", aftercare.Health.Allowed())
@@ -355,12 +424,30 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 			p.add(where, "a title and advice are required")
 		}
 		areas(p, where, c.AvoidAreas)
-		cites(where, c.Sources)
+		backed(where, c.Sources, &c.Backing, true)
 	}
 	for _, c := range aftercare.Health.Codes() {
 		if b.cautions[c.Code] == nil {
 			p.add("cautions", "no caution for health answer %s", c.Code)
 		}
+	}
+	index(p, "flag_guidance", b.Flags, func(f *FlagGuide) string { return f.ID })
+	for i := range b.Flags {
+		f := &b.Flags[i]
+		where := entry("flag_guidance", i, f.ID)
+		if f.Title == "" || f.Advice == "" {
+			p.add(where, "a title and advice are required")
+		}
+		if len(f.Rules) == 0 {
+			p.add(where, "names no rule; list the rules whose firing calls for this guidance")
+		}
+		for _, id := range f.Rules {
+			if b.rules[id] == nil {
+				p.add(where, "unknown rule %q", id)
+			}
+		}
+		areas(p, where, f.AvoidAreas)
+		backed(where, f.Sources, &f.Backing, true)
 	}
 	if err := p.err(); err != nil {
 		return err
@@ -458,6 +545,15 @@ func index[T any](p *problems, list string, xs []T, key func(*T) string) map[str
 		m[k] = &xs[i]
 	}
 	return m
+}
+
+// mapOf views a map of values as the map of pointers keys takes.
+func mapOf[T any](m map[string]T) map[string]*T {
+	out := make(map[string]*T, len(m))
+	for k, v := range m {
+		out[k] = &v
+	}
+	return out
 }
 
 func keys[T any](m map[string]*T) []string {

@@ -6,6 +6,8 @@ import (
 	"iter"
 	"slices"
 	"strings"
+
+	"aftercare"
 )
 
 // Source returns the source with this id, or nil.
@@ -184,4 +186,76 @@ func (w *Watch) Holds(f *Facts) bool { return holds(w.cond, f) }
 func holds(c *Cond, f *Facts) bool {
 	ok, err := c.Test(f)
 	return err == nil && ok
+}
+
+// Link returns where the source can be read: its URL, else its DOI or its
+// PubMed record as a URL; empty for the seed article, which has none.
+func (s *Source) Link() string {
+	switch {
+	case s.URL != "":
+		return s.URL
+	case s.DOI != "":
+		return "https://doi.org/" + s.DOI
+	case s.PMID != "":
+		return "https://pubmed.ncbi.nlm.nih.gov/" + s.PMID + "/"
+	}
+	return ""
+}
+
+// Citation is one source as an entry cites it: the short citation, what
+// the source says that backs the entry, and where to read it.
+type Citation struct {
+	ID    string
+	Cite  string
+	Claim string
+	Link  string
+}
+
+// Citations returns the sources an entry cites, in order, each with the
+// claim the entry names for it.
+func (b *Base) Citations(ids []string, bk *Backing) []Citation {
+	out := make([]Citation, 0, len(ids))
+	for _, id := range ids {
+		c := Citation{ID: id, Cite: id, Claim: bk.Claims[id]}
+		if s := b.sources[id]; s != nil {
+			c.Cite, c.Link = s.Cite, s.Link()
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// CautionsFor returns what a therapist must adjust for these screening
+// answers, in the order given; unknown codes are skipped. The advice ends
+// with the questions to ask the client.
+func (b *Base) CautionsFor(health []string) []aftercare.Caution {
+	out := make([]aftercare.Caution, 0, len(health))
+	for _, h := range health {
+		c := b.cautions[h]
+		if c == nil {
+			continue
+		}
+		advice := c.Advice
+		if len(c.Ask) > 0 {
+			advice += " Ask: " + strings.Join(c.Ask, " ")
+		}
+		out = append(out, aftercare.Caution{
+			Health: c.Health, Title: c.Title, Advice: advice, MaxPressure: c.MaxPressure,
+			AvoidAreas: c.AvoidAreas, SeeDoctorFirst: c.SeeDoctorFirst, Source: b.Cite(c.Sources),
+		})
+	}
+	return out
+}
+
+// FlagGuidance returns what a flagged check-in means for the next session:
+// the guidance of every entry one of whose rules fired, in the order of the
+// file, each once.
+func (b *Base) FlagGuidance(fired []string) []FlagGuide {
+	var out []FlagGuide
+	for _, f := range b.Flags {
+		if slices.ContainsFunc(f.Rules, func(id string) bool { return slices.Contains(fired, id) }) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -42,6 +42,9 @@ type Base struct {
 	FAQ []FAQ `yaml:"faq"`
 	// Topics are the companion topics (headache, feeling sick after massage…).
 	Topics []Article `yaml:"topics"`
+	// Flags tell the therapist what a flagged check-in means for the next
+	// session, by the rules that flagged it (see FlagGuidance).
+	Flags []FlagGuide `yaml:"flag_guidance"`
 	// Disable lists ids of built-in entries that a clinic's file switches off.
 	Disable []string `yaml:"disable,omitempty"`
 
@@ -53,6 +56,7 @@ type Base struct {
 	intensities map[string]*Intensity
 	levels      map[string]*LevelInfo
 	cautions    map[string]*Caution
+	rules       map[string]*Rule
 	ruleSet     *CondSet
 	// aot evaluates the rules when they are the built-in ones, compiled ahead of time (rules_aot.go).
 	aot func(f *Facts, fired []uint64)
@@ -62,13 +66,50 @@ type Base struct {
 	onVM                               []string
 }
 
-// Source is a work cited by the knowledge base.
+// Source is a work cited by the knowledge base. Every source but the seed
+// article can be looked up: it has a URL, a DOI or a PubMed id (PMID).
 type Source struct {
 	ID    string `yaml:"id"`
 	Title string `yaml:"title"`
 	// Cite is the short form shown beside a rule, e.g. "Cambron et al. 2007".
 	Cite string `yaml:"cite"`
 	URL  string `yaml:"url,omitempty"`
+	// DOI is the digital object identifier, e.g. "10.1089/acm.2006.6401".
+	DOI string `yaml:"doi,omitempty"`
+	// PMID is the PubMed id, e.g. "17983334".
+	PMID string `yaml:"pmid,omitempty"`
+	// Seed marks the consumer article the product was created from, the one
+	// source that may have no link.
+	Seed bool `yaml:"seed,omitempty"`
+}
+
+// Bases of an entry: what its sources say, a reasoned estimate where no
+// published source gives the figure, or professional consensus.
+const (
+	BasisSource    = "source"
+	BasisEstimate  = "estimate"
+	BasisConsensus = "consensus"
+)
+
+// Backing says how an entry is backed: which claim or section of each cited
+// source says it, and whether it is the sources' word or an estimate.
+type Backing struct {
+	// Claims name, by source id, what that source says that backs the entry
+	// (its section or finding).
+	Claims map[string]string `yaml:"claims,omitempty"`
+	// Basis is "source" (the default), "estimate" or "consensus".
+	Basis string `yaml:"basis,omitempty"`
+	// BasisNote gives the reasoning and the nearest evidence of an estimate
+	// or a consensus.
+	BasisNote string `yaml:"basis_note,omitempty"`
+}
+
+// BasisOrSource is the entry's basis, "source" when none is given.
+func (bk *Backing) BasisOrSource() string {
+	if bk.Basis == "" {
+		return BasisSource
+	}
+	return bk.Basis
 }
 
 // Bands are the pain bands, each an inclusive range on the 0–10 scale.
@@ -95,6 +136,9 @@ type Intensity struct {
 	// Hours is the typical soreness window [from, to] when no style says otherwise.
 	Hours [2]int `yaml:"hours"`
 	About string `yaml:"about"`
+	// Sources back the expected pain and the window.
+	Sources []string `yaml:"sources"`
+	Backing `yaml:",inline"`
 }
 
 // Pressure maps a pressure code to an intensity.
@@ -119,6 +163,7 @@ type Style struct {
 	// applies when no pressure is given.
 	Hours   map[string][2]int `yaml:"hours"`
 	Sources []string          `yaml:"sources"`
+	Backing `yaml:",inline"`
 }
 
 // Article is a titled piece of advice with its sources (a cause, a prevention
@@ -128,6 +173,7 @@ type Article struct {
 	Title   string   `yaml:"title"`
 	Text    string   `yaml:"text"`
 	Sources []string `yaml:"sources"`
+	Backing `yaml:",inline"`
 }
 
 // Rule asks for a level when its condition holds.
@@ -141,6 +187,7 @@ type Rule struct {
 	// Headline, when set, is said first if this rule decides the level.
 	Headline string   `yaml:"headline,omitempty"`
 	Sources  []string `yaml:"sources"`
+	Backing  `yaml:",inline"`
 
 	level int
 	cite  string
@@ -162,6 +209,7 @@ type Relief struct {
 	EvidenceNote string   `yaml:"evidence_note"`
 	Order        int      `yaml:"order"`
 	Sources      []string `yaml:"sources"`
+	Backing      `yaml:",inline"`
 
 	cite         string
 	when, unless *Cond
@@ -173,6 +221,7 @@ type Watch struct {
 	Text    string   `yaml:"text"`
 	When    string   `yaml:"when"`
 	Sources []string `yaml:"sources"`
+	Backing `yaml:",inline"`
 
 	cond *Cond
 }
@@ -185,7 +234,27 @@ type Caution struct {
 	MaxPressure    string   `yaml:"max_pressure,omitempty"`
 	AvoidAreas     []string `yaml:"avoid_areas,omitempty"`
 	SeeDoctorFirst bool     `yaml:"see_doctor_first,omitempty"`
-	Sources        []string `yaml:"sources"`
+	// Ask are the questions to put to the client before treatment.
+	Ask     []string `yaml:"ask,omitempty"`
+	Sources []string `yaml:"sources"`
+	Backing `yaml:",inline"`
+}
+
+// FlagGuide tells the therapist what a flagged check-in means for the next
+// session: it applies when any of its rules fired.
+type FlagGuide struct {
+	ID string `yaml:"id"`
+	// Rules are the ids of the rules whose firing calls for this guidance.
+	Rules  []string `yaml:"rules"`
+	Title  string   `yaml:"title"`
+	Advice string   `yaml:"advice"`
+	// AvoidAreas are the areas not to treat at the next session.
+	AvoidAreas []string `yaml:"avoid_areas,omitempty"`
+	// UntilCleared is true when those areas (or the whole session) wait
+	// until a clinician has cleared the client.
+	UntilCleared bool     `yaml:"until_cleared,omitempty"`
+	Sources      []string `yaml:"sources"`
+	Backing      `yaml:",inline"`
 }
 
 // FAQ is one question and its answer.
@@ -194,4 +263,5 @@ type FAQ struct {
 	Question string   `yaml:"question"`
 	Answer   string   `yaml:"answer"`
 	Sources  []string `yaml:"sources"`
+	Backing  `yaml:",inline"`
 }

@@ -4,13 +4,13 @@ package knowledge
 
 // aotRulesKey identifies the rule conditions evalAOTRules implements, in
 // order (see aotKey); a knowledge base with other rules does not use it.
-const aotRulesKey = "fae66a8698e9b57c8c40def8edd238e9ad595b70538262d551bcef448c95a328"
+const aotRulesKey = "97cb3ace3de751e4ac45fd7b7827bf335b0499dd6137b076fe4ff99f02873f75"
 
 // evalAOTRules is the built-in knowledge base's rules compiled ahead of time
 // from knowledge.yaml: bit i of fired is set when rule i holds. fired must
 // have been cleared.
 func evalAOTRules(f *Facts, fired []uint64) {
-	_ = fired[0]
+	_ = fired[1]
 	// expected_doms_window: sore && band != 'severe' && pain <= expected_pain && (!hours_known || hours <= window_to)
 	if ((f.Sore && (f.Band != "severe")) && (f.Pain <= f.ExpectedPain)) && (!f.HoursKnown || (f.Hours <= f.WindowTo)) {
 		fired[0] |= 1 << 0
@@ -75,180 +75,204 @@ func evalAOTRules(f *Facts, fired []uint64) {
 	if (f.Symptom.Fatigue && f.HoursKnown) && (float64(f.Hours) > float64(72)) {
 		fired[0] |= 1 << 15
 	}
+	// leg_soreness_with_clot_risk: leg_work && (sore_in.calves || sore_in.shins || sore_in.hamstrings || sore_in.quads || sore_in.feet) && (health.varicose_veins || health.dvt_history || health.blood_thinners || health.pregnant || health.recent_surgery)
+	if (f.LegWork && ((((f.SoreIn.Calves || f.SoreIn.Shins) || f.SoreIn.Hamstrings) || f.SoreIn.Quads) || f.SoreIn.Feet)) && ((((f.Health.VaricoseVeins || f.Health.DvtHistory) || f.Health.BloodThinners) || f.Health.Pregnant) || f.Health.RecentSurgery) {
+		fired[0] |= 1 << 16
+	}
 	// pain_over_72h: hours_known && hours > 72 && sore
 	if (f.HoursKnown && (float64(f.Hours) > float64(72))) && f.Sore {
-		fired[0] |= 1 << 16
+		fired[0] |= 1 << 17
 	}
 	// symptoms_over_72h: hours_known && hours > 72 && (symptom.headache || symptom.nausea || symptom.dizziness || symptom.stiffness || symptom.pain_on_movement)
 	if (f.HoursKnown && (float64(f.Hours) > float64(72))) && ((((f.Symptom.Headache || f.Symptom.Nausea) || f.Symptom.Dizziness) || f.Symptom.Stiffness) || f.Symptom.PainOnMovement) {
-		fired[0] |= 1 << 17
+		fired[0] |= 1 << 18
 	}
 	// severe_pain: band == 'severe'
 	if f.Band == "severe" {
-		fired[0] |= 1 << 18
+		fired[0] |= 1 << 19
 	}
 	// significant_swelling: symptom.swelling
 	if f.Symptom.Swelling {
-		fired[0] |= 1 << 19
+		fired[0] |= 1 << 20
 	}
 	// dark_bruising: symptom.bruising_dark
 	if f.Symptom.BruisingDark {
-		fired[0] |= 1 << 20
+		fired[0] |= 1 << 21
 	}
 	// tingling_numbness: symptom.tingling || symptom.numbness
 	if f.Symptom.Tingling || f.Symptom.Numbness {
-		fired[0] |= 1 << 21
+		fired[0] |= 1 << 22
 	}
 	// unstable_joint: symptom.joint_instability
 	if f.Symptom.JointInstability {
-		fired[0] |= 1 << 22
+		fired[0] |= 1 << 23
 	}
 	// pain_on_simple_movement: symptom.pain_on_movement
 	if f.Symptom.PainOnMovement {
-		fired[0] |= 1 << 23
+		fired[0] |= 1 << 24
 	}
 	// sharp_pain: symptom.sharp_pain
 	if f.Symptom.SharpPain {
-		fired[0] |= 1 << 24
+		fired[0] |= 1 << 25
 	}
 	// fever: symptom.fever
 	if f.Symptom.Fever {
-		fired[0] |= 1 << 25
+		fired[0] |= 1 << 26
 	}
 	// severe_weakness: symptom.severe_weakness
 	if f.Symptom.SevereWeakness {
-		fired[0] |= 1 << 26
+		fired[0] |= 1 << 27
 	}
 	// dark_urine: symptom.dark_urine
 	if f.Symptom.DarkUrine {
-		fired[0] |= 1 << 27
+		fired[0] |= 1 << 28
 	}
 	// dizziness_after_neck_work: symptom.dizziness && neck_work
 	if f.Symptom.Dizziness && f.NeckWork {
-		fired[0] |= 1 << 28
+		fired[0] |= 1 << 29
 	}
 	// late_headache_after_neck_work: symptom.headache && neck_work && hours_known && hours > 48
 	if ((f.Symptom.Headache && f.NeckWork) && f.HoursKnown) && (float64(f.Hours) > float64(48)) {
-		fired[0] |= 1 << 29
+		fired[0] |= 1 << 30
 	}
 	// bruising_on_thinners: symptom.bruising_light && anticoagulated
 	if f.Symptom.BruisingLight && f.Anticoagulated {
-		fired[0] |= 1 << 30
+		fired[0] |= 1 << 31
 	}
 	// headache_in_pregnancy: health.pregnant && symptom.headache
 	if f.Health.Pregnant && f.Symptom.Headache {
-		fired[0] |= 1 << 31
+		fired[0] |= 1 << 32
 	}
 	// redness_with_skin_problem: symptom.warmth_redness && (health.skin_condition || health.recent_surgery || health.diabetes)
 	if f.Symptom.WarmthRedness && ((f.Health.SkinCondition || f.Health.RecentSurgery) || f.Health.Diabetes) {
-		fired[0] |= 1 << 32
+		fired[0] |= 1 << 33
 	}
 	// possible_clot: symptom.calf_swelling
 	if f.Symptom.CalfSwelling {
-		fired[0] |= 1 << 33
+		fired[0] |= 1 << 34
 	}
 	// clot_signs_leg: symptom.warmth_redness && (sore_in.calves || sore_in.shins || sore_in.hamstrings || sore_in.quads || sore_in.feet || symptom.swelling && leg_work)
 	if f.Symptom.WarmthRedness && (((((f.SoreIn.Calves || f.SoreIn.Shins) || f.SoreIn.Hamstrings) || f.SoreIn.Quads) || f.SoreIn.Feet) || (f.Symptom.Swelling && f.LegWork)) {
-		fired[0] |= 1 << 34
+		fired[0] |= 1 << 35
 	}
 	// leg_swelling_with_clot_risk: (symptom.swelling || symptom.warmth_redness) && leg_work && (health.dvt_history || health.varicose_veins || health.pregnant || health.recent_surgery || health.cancer || health.circulatory_condition)
 	if ((f.Symptom.Swelling || f.Symptom.WarmthRedness) && f.LegWork) && (((((f.Health.DvtHistory || f.Health.VaricoseVeins) || f.Health.Pregnant) || f.Health.RecentSurgery) || f.Health.Cancer) || f.Health.CirculatoryCondition) {
-		fired[0] |= 1 << 35
-	}
-	// possible_rhabdomyolysis: symptom.dark_urine && (pain >= 5 || symptom.severe_weakness || symptom.leg_weakness)
-	if f.Symptom.DarkUrine && (((f.Pain >= 5) || f.Symptom.SevereWeakness) || f.Symptom.LegWeakness) {
 		fired[0] |= 1 << 36
+	}
+	// possible_rhabdomyolysis: symptom.dark_urine && (pain >= 5 || band == 'severe' || symptom.severe_weakness || symptom.leg_weakness || symptom.swelling || symptom.calf_swelling || symptom.pain_on_movement)
+	if f.Symptom.DarkUrine && (((((((f.Pain >= 5) || (f.Band == "severe")) || f.Symptom.SevereWeakness) || f.Symptom.LegWeakness) || f.Symptom.Swelling) || f.Symptom.CalfSwelling) || f.Symptom.PainOnMovement) {
+		fired[0] |= 1 << 37
 	}
 	// weakness_with_severe_pain: symptom.severe_weakness && band == 'severe'
 	if f.Symptom.SevereWeakness && (f.Band == "severe") {
-		fired[0] |= 1 << 37
+		fired[0] |= 1 << 38
 	}
 	// spreading_redness_fever: symptom.warmth_redness && (symptom.fever || health.fever_illness)
 	if f.Symptom.WarmthRedness && (f.Symptom.Fever || f.Health.FeverIllness) {
-		fired[0] |= 1 << 38
+		fired[0] |= 1 << 39
 	}
 	// bleeding_on_thinners: anticoagulated && (symptom.bruising_dark || symptom.swelling)
 	if f.Anticoagulated && (f.Symptom.BruisingDark || f.Symptom.Swelling) {
-		fired[0] |= 1 << 39
+		fired[0] |= 1 << 40
 	}
 	// fainting: symptom.fainting
 	if f.Symptom.Fainting {
-		fired[0] |= 1 << 40
+		fired[0] |= 1 << 41
 	}
 	// unsteadiness: symptom.unsteadiness
 	if f.Symptom.Unsteadiness {
-		fired[0] |= 1 << 41
+		fired[0] |= 1 << 42
 	}
 	// vision_changes: symptom.vision_changes
 	if f.Symptom.VisionChanges {
-		fired[0] |= 1 << 42
+		fired[0] |= 1 << 43
 	}
 	// headache_with_vomiting: symptom.headache && symptom.vomiting
 	if f.Symptom.Headache && f.Symptom.Vomiting {
-		fired[0] |= 1 << 43
+		fired[0] |= 1 << 44
 	}
 	// neck_work_headache_dizziness: neck_work && symptom.headache && symptom.dizziness
 	if (f.NeckWork && f.Symptom.Headache) && f.Symptom.Dizziness {
-		fired[0] |= 1 << 44
+		fired[0] |= 1 << 45
 	}
 	// spreading_nerve_signs: (symptom.numbness || symptom.tingling) && symptom.severe_weakness
 	if (f.Symptom.Numbness || f.Symptom.Tingling) && f.Symptom.SevereWeakness {
-		fired[0] |= 1 << 45
+		fired[0] |= 1 << 46
 	}
 	// pregnancy_warning_signs: health.pregnant && symptom.headache && (symptom.swelling || symptom.vision_changes)
 	if (f.Health.Pregnant && f.Symptom.Headache) && (f.Symptom.Swelling || f.Symptom.VisionChanges) {
-		fired[0] |= 1 << 46
+		fired[0] |= 1 << 47
 	}
 	// infection_after_surgery: health.recent_surgery && (symptom.fever || symptom.warmth_redness && symptom.swelling)
 	if f.Health.RecentSurgery && (f.Symptom.Fever || (f.Symptom.WarmthRedness && f.Symptom.Swelling)) {
-		fired[0] |= 1 << 47
+		fired[0] |= 1 << 48
+	}
+	// calf_pain_one_side: symptom.calf_pain_one_side
+	if f.Symptom.CalfPainOneSide {
+		fired[0] |= 1 << 49
+	}
+	// possible_rib_injury: symptom.sharp_pain && (sore_in.chest || health.osteoporosis && (sore_in.upper_back || worked.upper_back || worked.chest))
+	if f.Symptom.SharpPain && (f.SoreIn.Chest || (f.Health.Osteoporosis && ((f.SoreIn.UpperBack || f.Worked.UpperBack) || f.Worked.Chest))) {
+		fired[0] |= 1 << 50
+	}
+	// pregnancy_abdominal_pain: health.pregnant && sore_in.abdomen
+	if f.Health.Pregnant && f.SoreIn.Abdomen {
+		fired[0] |= 1 << 51
 	}
 	// bladder_or_leg_signs: symptom.bladder_bowel_change || symptom.leg_weakness
 	if f.Symptom.BladderBowelChange || f.Symptom.LegWeakness {
-		fired[0] |= 1 << 48
+		fired[0] |= 1 << 52
 	}
 	// chest_pain: symptom.chest_pain
 	if f.Symptom.ChestPain {
-		fired[0] |= 1 << 49
+		fired[0] |= 1 << 53
 	}
 	// breathlessness: symptom.shortness_of_breath
 	if f.Symptom.ShortnessOfBreath {
-		fired[0] |= 1 << 50
+		fired[0] |= 1 << 54
 	}
 	// coughing_blood: symptom.coughing_blood
 	if f.Symptom.CoughingBlood {
-		fired[0] |= 1 << 51
+		fired[0] |= 1 << 55
 	}
-	// clot_reaching_lung: (symptom.calf_swelling || health.dvt_history) && (symptom.fainting || symptom.chest_pain || symptom.shortness_of_breath || symptom.coughing_blood)
-	if (f.Symptom.CalfSwelling || f.Health.DvtHistory) && (((f.Symptom.Fainting || f.Symptom.ChestPain) || f.Symptom.ShortnessOfBreath) || f.Symptom.CoughingBlood) {
-		fired[0] |= 1 << 52
+	// clot_reaching_lung: (symptom.calf_swelling || symptom.calf_pain_one_side || health.dvt_history) && (symptom.fainting || symptom.chest_pain || symptom.shortness_of_breath || symptom.coughing_blood)
+	if ((f.Symptom.CalfSwelling || f.Symptom.CalfPainOneSide) || f.Health.DvtHistory) && (((f.Symptom.Fainting || f.Symptom.ChestPain) || f.Symptom.ShortnessOfBreath) || f.Symptom.CoughingBlood) {
+		fired[0] |= 1 << 56
+	}
+	// fainting_with_clot_risk: symptom.fainting && (leg_work || health.dvt_history || health.varicose_veins || health.pregnant || health.recent_surgery || health.cancer || health.circulatory_condition || symptom.calf_swelling || symptom.calf_pain_one_side || symptom.shortness_of_breath)
+	if f.Symptom.Fainting && (((((((((f.LegWork || f.Health.DvtHistory) || f.Health.VaricoseVeins) || f.Health.Pregnant) || f.Health.RecentSurgery) || f.Health.Cancer) || f.Health.CirculatoryCondition) || f.Symptom.CalfSwelling) || f.Symptom.CalfPainOneSide) || f.Symptom.ShortnessOfBreath) {
+		fired[0] |= 1 << 57
+	}
+	// pregnancy_severe_abdominal_pain: health.pregnant && sore_in.abdomen && (symptom.sharp_pain || band == 'severe')
+	if (f.Health.Pregnant && f.SoreIn.Abdomen) && (f.Symptom.SharpPain || (f.Band == "severe")) {
+		fired[0] |= 1 << 58
 	}
 	// stroke_signs: symptom.facial_droop || symptom.speech_difficulty || symptom.one_sided_weakness
 	if (f.Symptom.FacialDroop || f.Symptom.SpeechDifficulty) || f.Symptom.OneSidedWeakness {
-		fired[0] |= 1 << 53
+		fired[0] |= 1 << 59
 	}
 	// thunderclap_headache: symptom.sudden_severe_headache
 	if f.Symptom.SuddenSevereHeadache {
-		fired[0] |= 1 << 54
+		fired[0] |= 1 << 60
 	}
 	// confusion: symptom.confusion
 	if f.Symptom.Confusion {
-		fired[0] |= 1 << 55
+		fired[0] |= 1 << 61
 	}
 	// fever_stiff_neck: symptom.stiff_neck && (symptom.fever || health.fever_illness && symptom.headache)
 	if f.Symptom.StiffNeck && (f.Symptom.Fever || (f.Health.FeverIllness && f.Symptom.Headache)) {
-		fired[0] |= 1 << 56
+		fired[0] |= 1 << 62
 	}
 	// neck_artery_signs: neck_work && (symptom.vision_changes || symptom.unsteadiness || symptom.headache && symptom.vomiting)
 	if f.NeckWork && ((f.Symptom.VisionChanges || f.Symptom.Unsteadiness) || (f.Symptom.Headache && f.Symptom.Vomiting)) {
-		fired[0] |= 1 << 57
+		fired[0] |= 1 << 63
 	}
 	// vision_with_neuro_signs: symptom.vision_changes && (symptom.headache || symptom.unsteadiness || symptom.dizziness || symptom.confusion)
 	if f.Symptom.VisionChanges && (((f.Symptom.Headache || f.Symptom.Unsteadiness) || f.Symptom.Dizziness) || f.Symptom.Confusion) {
-		fired[0] |= 1 << 58
+		fired[1] |= 1 << 0
 	}
 	// cauda_equina: symptom.saddle_numbness || (symptom.bladder_bowel_change || symptom.leg_weakness) && (worked.lower_back || sore_in.lower_back || worked.glutes || symptom.bladder_bowel_change && symptom.leg_weakness)
 	if f.Symptom.SaddleNumbness || ((f.Symptom.BladderBowelChange || f.Symptom.LegWeakness) && (((f.Worked.LowerBack || f.SoreIn.LowerBack) || f.Worked.Glutes) || (f.Symptom.BladderBowelChange && f.Symptom.LegWeakness))) {
-		fired[0] |= 1 << 59
+		fired[1] |= 1 << 1
 	}
 }

@@ -39,6 +39,7 @@ type SymptomSet struct {
 	SaddleNumbness       bool `expr:"saddle_numbness"`
 	BladderBowelChange   bool `expr:"bladder_bowel_change"`
 	LegWeakness          bool `expr:"leg_weakness"`
+	CalfPainOneSide      bool `expr:"calf_pain_one_side"`
 }
 
 // HealthSet holds the client's screening answers, one field per code; conditions are type-checked against it.
@@ -138,6 +139,7 @@ type symptomValues struct {
 	SaddleNumbness       any `expr:"saddle_numbness"`
 	BladderBowelChange   any `expr:"bladder_bowel_change"`
 	LegWeakness          any `expr:"leg_weakness"`
+	CalfPainOneSide      any `expr:"calf_pain_one_side"`
 }
 
 // healthValues is the run-time twin of HealthSet: the same fields, boxed.

@@ -88,6 +88,84 @@ relief:
     evidence: miraculous
     sources: [seed]
 `, []string{"(cupping)", "miraculous"}},
+		{"a source with no link, doi or pmid", `
+sources:
+  - id: blog
+    title: A blog post
+    cite: Blog
+`, []string{"(blog)", "cannot be looked up", "url, a doi or a pmid"}},
+		{"a source with a url that is not a web address", `
+sources:
+  - id: book
+    title: A book
+    cite: Book
+    url: "page 12"
+`, []string{"(book)", `url "page 12"`, "http or https"}},
+		{"a source with a malformed doi", `
+sources:
+  - id: paper
+    title: A paper
+    cite: Paper
+    doi: "https://doi.org/10.1000/xyz"
+`, []string{"(paper)", "doi", "10.1234/"}},
+		{"a source with a pmid that is not a number", `
+sources:
+  - id: paper
+    title: A paper
+    cite: Paper
+    pmid: "PMC123"
+`, []string{"(paper)", `pmid "PMC123"`, "digits only"}},
+		{"a second seed article", `
+sources:
+  - id: another_seed
+    title: Another consumer guide
+    cite: Guide
+    seed: true
+`, []string{"only one source may be the seed article"}},
+		{"a rule that cites a source without saying what it says", `
+rules:
+  - id: unclaimed
+    level: monitor
+    when: "sore"
+    text: Sore.
+    sources: [cambron2007]
+`, []string{"(unclaimed)", "cites cambron2007 without saying what it says", "claims.cambron2007"}},
+		{"a claim for a source the rule does not cite", `
+rules:
+  - id: stray_claim
+    level: monitor
+    when: "sore"
+    text: Sore.
+    sources: [seed]
+    claims:
+      cambron2007: "Most reactions last 36 h or less."
+`, []string{"(stray_claim)", "claims.cambron2007 names a source the entry does not cite"}},
+		{"an estimate without its reasoning", `
+rules:
+  - id: guess
+    level: monitor
+    when: "sore"
+    text: Sore.
+    sources: [cambron2007]
+    basis: estimate
+`, []string{"(guess)", "basis estimate needs a basis_note"}},
+		{"a basis that is not allowed", `
+rules:
+  - id: hunch
+    level: monitor
+    when: "sore"
+    text: Sore.
+    sources: [seed]
+    basis: hunch
+`, []string{"(hunch)", `basis "hunch"`, "estimate, consensus"}},
+		{"flag guidance for an unknown rule", `
+flag_guidance:
+  - id: mystery
+    rules: [no_such_rule]
+    title: Mystery
+    advice: Careful.
+    sources: [seed]
+`, []string{"(mystery)", `unknown rule "no_such_rule"`}},
 	} {
 		t.Run(tc.name+" is refused", func(t *testing.T) {
 			_, err := Overlay(Builtin(), []byte(tc.file), "clinic.yaml")
@@ -117,7 +195,9 @@ rules:
     level: urgent
     when: "symptom.numbness && symptom.severe_weakness"
     text: Numbness with weakness.
-    sources: [nerve_cases]
+    sources: [aksoy2009]
+    claims:
+      aksoy2009: "Case: nerve injury with weakness after deep tissue massage."
 disable: [compression]
 `), "clinic.yaml")
 	if err != nil {
@@ -149,6 +229,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: x\nsources: [{id: seed, title: T, cite: C}]\nrules: [{id: a, level: urgent, when: 'sore && pain > 3', text: t, sources: [seed]}]\n"))
 	f.Add([]byte("bands: {mild: [1, 3], moderate: [4, 6], severe: [7, 10]}\nlevels: [{code: monitor, headline: H}]"))
 	f.Add([]byte("styles: [{code: thai, intensity: deep, soreness: likely, hours: {default: [24, 48]}, sources: [x]}]"))
+	f.Add([]byte("sources: [{id: s, title: T, cite: C, doi: '10.1000/x', pmid: '123'}, {id: seed, title: T, cite: C, seed: true}]\nrules: [{id: a, level: monitor, when: sore, text: t, sources: [s], claims: {s: 'says so'}, basis: estimate, basis_note: why}]"))
+	f.Add([]byte("flag_guidance: [{id: f, rules: [a], title: T, advice: A, avoid_areas: [calves], until_cleared: true, sources: [seed]}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Parse(data, "fuzz.yaml")
 		if err != nil && err.Error() == "" {

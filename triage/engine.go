@@ -55,21 +55,8 @@ func (e *Engine) Knowledge() *knowledge.Base { return e.kb }
 func (e *Engine) KnowledgeVersion() string { return e.kb.KnowledgeVersion() }
 
 // Cautions returns what a therapist must adjust for these screening answers,
-// in the order given; unknown codes are skipped.
-func (e *Engine) Cautions(health []string) []aftercare.Caution {
-	out := make([]aftercare.Caution, 0, len(health))
-	for _, h := range health {
-		c := e.kb.Caution(h)
-		if c == nil {
-			continue
-		}
-		out = append(out, aftercare.Caution{
-			Health: c.Health, Title: c.Title, Advice: c.Advice, MaxPressure: c.MaxPressure,
-			AvoidAreas: c.AvoidAreas, SeeDoctorFirst: c.SeeDoctorFirst, Source: e.kb.Cite(c.Sources),
-		})
-	}
-	return out
-}
+// in the order given; unknown codes are skipped (see knowledge.Base.CautionsFor).
+func (e *Engine) Cautions(health []string) []aftercare.Caution { return e.kb.CautionsFor(health) }
 
 // Assess grades one request made at the given time. The request must be
 // valid (see aftercare.Request.Validate); an invalid one is refused.

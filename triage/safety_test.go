@@ -128,7 +128,7 @@ func TestMoreNeverLowersTheLevel(t *testing.T) {
 var emergencySigns = []string{
 	"chest_pain", "shortness_of_breath", "coughing_blood", "fainting", "sudden_severe_headache", "confusion",
 	"vision_changes", "speech_difficulty", "facial_droop", "one_sided_weakness", "unsteadiness",
-	"saddle_numbness", "bladder_bowel_change", "leg_weakness", "calf_swelling",
+	"saddle_numbness", "bladder_bowel_change", "leg_weakness", "calf_swelling", "calf_pain_one_side",
 }
 
 func TestEveryEmergencySignGetsCareTodayWhateverElseIsPresent(t *testing.T) {

@@ -75,7 +75,7 @@ var symptomGroups = []struct {
 	{"warning", "Warning signs", "Tick any you have now. If you feel very unwell, call the emergency number straight away.", true, []string{
 		"chest_pain", "shortness_of_breath", "coughing_blood", "fainting", "facial_droop", "one_sided_weakness",
 		"speech_difficulty", "vision_changes", "sudden_severe_headache", "confusion", "stiff_neck", "unsteadiness",
-		"calf_swelling", "dark_urine", "severe_weakness", "saddle_numbness", "bladder_bowel_change", "leg_weakness",
+		"calf_swelling", "calf_pain_one_side", "dark_urine", "severe_weakness", "saddle_numbness", "bladder_bowel_change", "leg_weakness",
 	}},
 	{"unusual", "Less usual after a massage", "", false, []string{
 		"bruising_dark", "swelling", "tingling", "numbness", "joint_instability", "pain_on_movement",

@@ -30,18 +30,29 @@ var sections = []guideLink{
 	{"sources", "Sources", "Every work the guide and the answers cite."},
 }
 
-// cite is one source cited by an entry.
+// cite is one source cited by an entry, with what it says that backs the entry.
 type cite struct {
-	ID   string
-	Text string
+	ID    string
+	Text  string
+	Claim string
+}
+
+// backing is how an entry is backed: its sources, what each says, and
+// whether the entry is the sources' word, an estimate or a consensus.
+type backing struct {
+	Cites []cite
+	// Claims are the cites that name what the source says.
+	Claims    []cite
+	Basis     string
+	BasisNote string
 }
 
 // article is a titled piece of the guide with its sources.
 type article struct {
-	ID    string
-	Title string
-	Text  string
-	Cites []cite
+	ID      string
+	Title   string
+	Text    string
+	Backing backing
 }
 
 type styleView struct {
@@ -51,7 +62,7 @@ type styleView struct {
 	Where    []string
 	About    string
 	Windows  []windowRow
-	Cites    []cite
+	Backing  backing
 }
 
 // windowRow is the usual soreness window after a style at one pressure.
@@ -62,7 +73,7 @@ type windowRow struct {
 
 type reliefView struct {
 	ID, Title, Why, How, Evidence, EvidenceNote string
-	Cites                                       []cite
+	Backing                                     backing
 }
 
 type levelView struct {
@@ -75,16 +86,18 @@ type cautionView struct {
 	Title, Advice, MaxPressure string
 	Avoid                      []string
 	SeeDoctorFirst             bool
-	Cites                      []cite
+	Ask                        []string
+	Backing                    backing
 }
 
 type faqView struct {
 	ID, Question, Answer string
-	Cites                []cite
+	Backing              backing
 }
 
 type sourceView struct {
-	ID, Title, Cite, URL string
+	ID, Title, Cite, Link, DOI, PMID string
+	Seed                             bool
 }
 
 // guidePage is one page of the guide.
@@ -112,14 +125,14 @@ type guidePage struct {
 
 func slug(id string) string { return strings.ReplaceAll(id, "_", "-") }
 
-func (h *handler) cites(ids []string) []cite {
-	out := make([]cite, 0, len(ids))
-	for _, id := range ids {
-		c := cite{ID: id, Text: id}
-		if s := h.kb.Source(id); s != nil {
-			c.Text = s.Cite
+func (h *handler) backing(ids []string, bk *knowledge.Backing) backing {
+	out := backing{Basis: bk.BasisOrSource(), BasisNote: bk.BasisNote}
+	for _, c := range h.kb.Citations(ids, bk) {
+		v := cite{ID: c.ID, Text: c.Cite, Claim: c.Claim}
+		out.Cites = append(out.Cites, v)
+		if v.Claim != "" {
+			out.Claims = append(out.Claims, v)
 		}
-		out = append(out, c)
 	}
 	return out
 }
@@ -127,7 +140,7 @@ func (h *handler) cites(ids []string) []cite {
 func (h *handler) articles(in []knowledge.Article) []article {
 	out := make([]article, 0, len(in))
 	for _, a := range in {
-		out = append(out, article{ID: a.ID, Title: a.Title, Text: a.Text, Cites: h.cites(a.Sources)})
+		out = append(out, article{ID: a.ID, Title: a.Title, Text: a.Text, Backing: h.backing(a.Sources, &a.Backing)})
 	}
 	return out
 }
@@ -154,7 +167,7 @@ func (h *handler) guide(w http.ResponseWriter, r *http.Request) {
 		g.Causes = h.articles(kb.Causes)
 	case "styles":
 		for _, st := range kb.Styles {
-			v := styleView{Code: st.Code, Name: st.Name, Soreness: st.Soreness, About: st.About, Cites: h.cites(st.Sources)}
+			v := styleView{Code: st.Code, Name: st.Name, Soreness: st.Soreness, About: st.About, Backing: h.backing(st.Sources, &st.Backing)}
 			for _, a := range st.Where {
 				v.Where = append(v.Where, aftercare.Areas.Label(a))
 			}
@@ -180,7 +193,7 @@ func (h *handler) guide(w http.ResponseWriter, r *http.Request) {
 		slices.SortStableFunc(relief, func(a, b knowledge.Relief) int { return a.Order - b.Order })
 		for _, rl := range relief {
 			g.Relief = append(g.Relief, reliefView{ID: rl.ID, Title: rl.Title, Why: rl.Why, How: rl.How,
-				Evidence: rl.Evidence, EvidenceNote: rl.EvidenceNote, Cites: h.cites(rl.Sources)})
+				Evidence: rl.Evidence, EvidenceNote: rl.EvidenceNote, Backing: h.backing(rl.Sources, &rl.Backing)})
 		}
 	case "red-flags":
 		for _, l := range aftercare.Levels {
@@ -189,10 +202,10 @@ func (h *handler) guide(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, wf := range kb.WatchFor {
-			g.Watch = append(g.Watch, article{ID: wf.ID, Text: wf.Text, Cites: h.cites(wf.Sources)})
+			g.Watch = append(g.Watch, article{ID: wf.ID, Text: wf.Text, Backing: h.backing(wf.Sources, &wf.Backing)})
 		}
 		for _, c := range kb.Cautions {
-			v := cautionView{Title: c.Title, Advice: c.Advice, SeeDoctorFirst: c.SeeDoctorFirst, Cites: h.cites(c.Sources)}
+			v := cautionView{Title: c.Title, Advice: c.Advice, SeeDoctorFirst: c.SeeDoctorFirst, Ask: c.Ask, Backing: h.backing(c.Sources, &c.Backing)}
 			if c.MaxPressure != "" {
 				v.MaxPressure = aftercare.Pressures.Label(c.MaxPressure)
 			}
@@ -205,11 +218,11 @@ func (h *handler) guide(w http.ResponseWriter, r *http.Request) {
 		g.Prevention = h.articles(kb.Prevention)
 	case "faq":
 		for _, q := range kb.FAQ {
-			g.FAQ = append(g.FAQ, faqView{ID: q.ID, Question: q.Question, Answer: q.Answer, Cites: h.cites(q.Sources)})
+			g.FAQ = append(g.FAQ, faqView{ID: q.ID, Question: q.Question, Answer: q.Answer, Backing: h.backing(q.Sources, &q.Backing)})
 		}
 	case "sources":
 		for _, s := range kb.Sources {
-			g.Sources = append(g.Sources, sourceView{ID: s.ID, Title: s.Title, Cite: s.Cite, URL: s.URL})
+			g.Sources = append(g.Sources, sourceView{ID: s.ID, Title: s.Title, Cite: s.Cite, Link: s.Link(), DOI: s.DOI, PMID: s.PMID, Seed: s.Seed})
 		}
 	default:
 		for _, t := range kb.Topics {

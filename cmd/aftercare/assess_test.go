@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"aftercare"
+	"aftercare/knowledge"
 )
 
 // call runs the command in-process and returns its exit code and output.
@@ -130,6 +131,39 @@ func TestKnowledgeCommands(t *testing.T) {
 		code, _, errOut := call(t, "", "knowledge", "validate", path)
 		if code != 1 || !strings.Contains(errOut, "clinic.yaml") || !strings.Contains(errOut, "(bad)") || !strings.Contains(errOut, "itching") {
 			t.Errorf("exit %d: %s", code, errOut)
+		}
+	})
+	t.Run("validate refuses a source that cannot be looked up and a rule citing an unknown source", func(t *testing.T) {
+		path := t.TempDir() + "/clinic.yaml"
+		writeFile(t, path, "sources:\n  - id: blog\n    title: A blog\n    cite: Blog\n"+
+			"rules:\n  - id: ghost\n    level: monitor\n    when: \"sore\"\n    text: x\n    sources: [nowhere]\n")
+		code, _, errOut := call(t, "", "knowledge", "validate", path)
+		for _, want := range []string{"(blog)", "cannot be looked up", "(ghost)", `unknown source "nowhere"`} {
+			if code != 1 || !strings.Contains(errOut, want) {
+				t.Errorf("exit %d; error lacks %q: %s", code, want, errOut)
+			}
+		}
+	})
+	t.Run("show gives every rule its sources and basis, and marks the estimates", func(t *testing.T) {
+		code, out, _ := call(t, "", "knowledge", "show")
+		b, err := knowledge.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range b.Rules {
+			i := strings.Index(out, "\n  "+r.ID+"\n")
+			if i < 0 {
+				t.Fatalf("exit %d; show lacks rule %s", code, r.ID)
+			}
+			entry := out[i:]
+			if j := strings.Index(entry, "basis: "); j < 0 || !strings.Contains(entry[:j], "source: "+b.Cite(r.Sources)) {
+				t.Errorf("rule %s is shown without its sources and basis", r.ID)
+			}
+		}
+		for _, want := range []string{"basis: estimate (The soreness windows", "NHS (DVT): Symptoms:", "https://doi.org/10.1089/acm.2006.6401", "(the seed article)", "do not treat: quads"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("show lacks %q", want)
+			}
 		}
 	})
 	t.Run("show prints rules with their sources", func(t *testing.T) {

@@ -44,9 +44,23 @@ func runKnowledge(ctx context.Context, e *env, args []string) error {
 }
 
 // showKnowledge prints the knowledge base for people: rules by level with
-// their sources, then the advice.
+// their sources, what each source says and the basis, then the advice.
 func showKnowledge(e *env, b *knowledge.Base) error {
 	var s strings.Builder
+	// backing writes the sources of an entry, what each says, and its basis.
+	backing := func(indent string, ids []string, bk *knowledge.Backing) {
+		fmt.Fprintf(&s, "%ssource: %s\n", indent, b.Cite(ids))
+		for _, c := range b.Citations(ids, bk) {
+			if c.Claim != "" {
+				fmt.Fprintf(&s, "%s  %s: %s\n", indent, c.Cite, c.Claim)
+			}
+		}
+		fmt.Fprintf(&s, "%sbasis: %s", indent, bk.BasisOrSource())
+		if bk.BasisNote != "" {
+			fmt.Fprintf(&s, " (%s)", bk.BasisNote)
+		}
+		s.WriteString("\n")
+	}
 	fmt.Fprintf(&s, "%s (knowledge %s)\n", b.Title, b.KnowledgeVersion())
 	fmt.Fprintf(&s, "\nPain bands: mild %d–%d, moderate %d–%d, severe %d–%d\n",
 		b.Bands.Mild[0], b.Bands.Mild[1], b.Bands.Moderate[0], b.Bands.Moderate[1], b.Bands.Severe[0], b.Bands.Severe[1])
@@ -55,18 +69,26 @@ func showKnowledge(e *env, b *knowledge.Base) error {
 		fmt.Fprintf(&s, "\n== %s: %s\n", lv, lv.Meaning())
 		for _, r := range b.Rules {
 			if r.LevelValue() == int(lv) {
-				fmt.Fprintf(&s, "  %s\n    when %s\n    %s\n    source: %s\n", r.ID, r.When, r.Text, b.Cite(r.Sources))
+				fmt.Fprintf(&s, "  %s\n    when %s\n    %s\n", r.ID, r.When, r.Text)
+				backing("    ", r.Sources, &r.Backing)
 			}
 		}
 	}
+	fmt.Fprintf(&s, "\n== Expected pain and soreness window by intensity\n")
+	for _, in := range b.Intensities {
+		fmt.Fprintf(&s, "  %s: pain up to %d, usually %v h. %s\n", in.Code, in.ExpectedPain, in.Hours, in.About)
+		backing("    ", in.Sources, &in.Backing)
+	}
 	fmt.Fprintf(&s, "\n== Styles\n")
 	for _, st := range b.Styles {
-		fmt.Fprintf(&s, "  %s (%s work, soreness %s, usually %v h): %s [%s]\n", st.Name, st.Intensity, st.Soreness, st.Hours["default"], st.About, b.Cite(st.Sources))
+		fmt.Fprintf(&s, "  %s (%s work, soreness %s, usually %v h): %s\n", st.Name, st.Intensity, st.Soreness, st.Hours["default"], st.About)
+		backing("    ", st.Sources, &st.Backing)
 	}
 	articles := func(title string, as []knowledge.Article) {
 		fmt.Fprintf(&s, "\n== %s\n", title)
 		for _, a := range as {
-			fmt.Fprintf(&s, "  %s: %s [%s]\n", a.Title, a.Text, b.Cite(a.Sources))
+			fmt.Fprintf(&s, "  %s: %s\n", a.Title, a.Text)
+			backing("    ", a.Sources, &a.Backing)
 		}
 	}
 	articles("Why soreness happens", b.Causes)
@@ -76,21 +98,57 @@ func showKnowledge(e *env, b *knowledge.Base) error {
 		if r.Unless != "" {
 			fmt.Fprintf(&s, "; not when %s", r.Unless)
 		}
-		fmt.Fprintf(&s, " [%s]\n", b.Cite(r.Sources))
+		s.WriteString("\n")
+		backing("    ", r.Sources, &r.Backing)
+	}
+	fmt.Fprintf(&s, "\n== Signs to watch for\n")
+	for _, w := range b.WatchFor {
+		fmt.Fprintf(&s, "  %s\n    when %s\n", w.Text, w.When)
+		backing("    ", w.Sources, &w.Backing)
 	}
 	fmt.Fprintf(&s, "\n== Tell your therapist (screening cautions)\n")
 	for _, c := range b.Cautions {
-		fmt.Fprintf(&s, "  %s: %s [%s]\n", c.Title, c.Advice, b.Cite(c.Sources))
+		fmt.Fprintf(&s, "  %s: %s\n", c.Title, c.Advice)
+		if len(c.Ask) > 0 {
+			fmt.Fprintf(&s, "    ask: %s\n", strings.Join(c.Ask, " "))
+		}
+		backing("    ", c.Sources, &c.Backing)
+	}
+	fmt.Fprintf(&s, "\n== What a flag means for the next session\n")
+	for _, f := range b.Flags {
+		fmt.Fprintf(&s, "  %s (rules %s): %s\n", f.Title, strings.Join(f.Rules, ", "), f.Advice)
+		if len(f.AvoidAreas) > 0 {
+			fmt.Fprintf(&s, "    do not treat: %s", strings.Join(f.AvoidAreas, ", "))
+			if f.UntilCleared {
+				s.WriteString(", until a clinician has cleared the client")
+			}
+			s.WriteString("\n")
+		}
+		backing("    ", f.Sources, &f.Backing)
 	}
 	articles("Prevention", b.Prevention)
 	fmt.Fprintf(&s, "\n== FAQ\n")
 	for _, f := range b.FAQ {
-		fmt.Fprintf(&s, "  Q: %s\n  A: %s [%s]\n", f.Question, f.Answer, b.Cite(f.Sources))
+		fmt.Fprintf(&s, "  Q: %s\n  A: %s\n", f.Question, f.Answer)
+		backing("    ", f.Sources, &f.Backing)
 	}
 	articles("More topics", b.Topics)
 	fmt.Fprintf(&s, "\n== Sources\n")
 	for _, src := range b.Sources {
-		fmt.Fprintf(&s, "  [%s] %s\n", src.Cite, src.Title)
+		fmt.Fprintf(&s, "  [%s] %s", src.Cite, src.Title)
+		if src.DOI != "" {
+			fmt.Fprintf(&s, " DOI %s.", src.DOI)
+		}
+		if src.PMID != "" {
+			fmt.Fprintf(&s, " PMID %s.", src.PMID)
+		}
+		if l := src.Link(); l != "" {
+			fmt.Fprintf(&s, " %s", l)
+		}
+		if src.Seed {
+			s.WriteString(" (the seed article)")
+		}
+		s.WriteString("\n")
 	}
 	_, err := fmt.Fprint(e.stdout, s.String())
 	return err

@@ -1,0 +1,161 @@
+package triage
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"aftercare"
+)
+
+// hours returns a pointer to h, for requests.
+func hours(h float64) *float64 { return &h }
+
+// fired lists the rules of an answer.
+func fired(resp *aftercare.Response) []string {
+	var out []string
+	for _, r := range resp.Reasons {
+		out = append(out, r.Rule)
+	}
+	return out
+}
+
+// plan lists the relief measures of an answer.
+func plan(resp *aftercare.Response) []string {
+	var out []string
+	for _, p := range resp.Plan {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+// legWork is a sports massage on the calves, a day ago, that left them a little sore.
+func legWork(symptoms, health []string) aftercare.Request {
+	return aftercare.Request{Style: "sports", Pressure: "firm", AreasWorked: []string{"calves", "hamstrings"}, HoursSince: hours(24),
+		Soreness: []aftercare.Soreness{{Area: "calves", Pain: 3}}, Symptoms: symptoms, Health: health}
+}
+
+func TestSeriousEventsAreGradedAsTheirSourcesSay(t *testing.T) {
+	e := testEngine(t)
+	backWork := aftercare.Request{Style: "deep_tissue", Pressure: "deep", AreasWorked: []string{"upper_back", "chest"}, HoursSince: hours(20)}
+	sharpChest := backWork
+	sharpChest.Soreness = []aftercare.Soreness{{Area: "chest", Pain: 6}}
+	sharpChest.Symptoms = []string{"sharp_pain"}
+	sharpChestBreathless := sharpChest
+	sharpChestBreathless.Symptoms = []string{"sharp_pain", "shortness_of_breath"}
+	thinBones := aftercare.Request{Style: "swedish", Pressure: "medium", AreasWorked: []string{"upper_back"}, HoursSince: hours(20),
+		Soreness: []aftercare.Soreness{{Area: "upper_back", Pain: 5}}, Symptoms: []string{"sharp_pain"}, Health: []string{"osteoporosis"}}
+	pregnantTummy := aftercare.Request{Style: "prenatal", AreasWorked: []string{"lower_back", "hips"}, HoursSince: hours(6),
+		Soreness: []aftercare.Soreness{{Area: "abdomen", Pain: 4}}, Health: []string{"pregnant"}}
+	pregnantSharp := pregnantTummy
+	pregnantSharp.Symptoms = []string{"sharp_pain"}
+	darkUrine := func(symptoms []string, pain int) aftercare.Request {
+		return aftercare.Request{Style: "other", Pressure: "deep", AreasWorked: []string{"quads"}, HoursSince: hours(48),
+			Soreness: []aftercare.Soreness{{Area: "quads", Pain: pain}}, Symptoms: symptoms}
+	}
+	thighSwelling := aftercare.Request{Style: "sports", AreasWorked: []string{"quads"}, HoursSince: hours(30),
+		Soreness: []aftercare.Soreness{{Area: "quads", Pain: 4}}, Symptoms: []string{"calf_swelling"}}
+
+	for _, tc := range []struct {
+		name string
+		req  aftercare.Request
+		want aftercare.Level
+		rule string
+	}{
+		{"pain in one calf alone is urgent, a possible clot", aftercare.Request{Symptoms: []string{"calf_pain_one_side"}}, aftercare.Urgent, "calf_pain_one_side"},
+		{"pain in one calf after leg work is urgent", legWork([]string{"calf_pain_one_side"}, nil), aftercare.Urgent, "calf_pain_one_side"},
+		{"pain in one calf with chest pain is an emergency, a clot in the lung", legWork([]string{"calf_pain_one_side", "chest_pain"}, nil), aftercare.Emergency, "clot_reaching_lung"},
+		{"pain in one calf with breathlessness is an emergency", legWork([]string{"calf_pain_one_side", "shortness_of_breath"}, nil), aftercare.Emergency, "clot_reaching_lung"},
+		{"swelling of one leg at the thigh is urgent, not only at the calf", thighSwelling, aftercare.Urgent, "possible_clot"},
+		{"dark urine alone is checked soon", darkUrine([]string{"dark_urine"}, 3), aftercare.Consult, "dark_urine"},
+		{"dark urine with swelling of the worked muscles is urgent", darkUrine([]string{"dark_urine", "swelling"}, 3), aftercare.Urgent, "possible_rhabdomyolysis"},
+		{"dark urine with severe pain is urgent", darkUrine([]string{"dark_urine"}, 8), aftercare.Urgent, "possible_rhabdomyolysis"},
+		{"dark urine with marked weakness is urgent", darkUrine([]string{"dark_urine", "severe_weakness"}, 3), aftercare.Urgent, "possible_rhabdomyolysis"},
+		{"sharp pain at one spot of the chest after firm back and chest work is urgent, a possible rib injury", sharpChest, aftercare.Urgent, "possible_rib_injury"},
+		{"sharp pain in the upper back with osteoporosis is urgent, a possible rib injury", thinBones, aftercare.Urgent, "possible_rib_injury"},
+		{"a possible rib injury with breathlessness is an emergency", sharpChestBreathless, aftercare.Emergency, "breathlessness"},
+		{"tummy pain or cramping in pregnancy is urgent", pregnantTummy, aftercare.Urgent, "pregnancy_abdominal_pain"},
+		{"sharp tummy pain in pregnancy is an emergency", pregnantSharp, aftercare.Emergency, "pregnancy_severe_abdominal_pain"},
+		{"a headache with vision changes in pregnancy is an emergency", aftercare.Request{Symptoms: []string{"headache", "vision_changes"}, Health: []string{"pregnant"}}, aftercare.Emergency, "pregnancy_warning_signs"},
+		{"fainting alone is urgent", aftercare.Request{Symptoms: []string{"fainting"}}, aftercare.Urgent, "fainting"},
+		{"fainting after leg work is an emergency, a possible clot in the lung", legWork([]string{"fainting"}, nil), aftercare.Emergency, "fainting_with_clot_risk"},
+		{"fainting with a past clot is an emergency", aftercare.Request{Symptoms: []string{"fainting"}, Health: []string{"dvt_history"}}, aftercare.Emergency, "fainting_with_clot_risk"},
+		{"fainting with breathlessness is an emergency", aftercare.Request{Symptoms: []string{"fainting", "shortness_of_breath"}}, aftercare.Emergency, "fainting_with_clot_risk"},
+		{"significant swelling is checked soon", aftercare.Request{Symptoms: []string{"swelling"}}, aftercare.Consult, "significant_swelling"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := e.Assess(tc.req, requestTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Level != tc.want || !slices.Contains(fired(resp), tc.rule) {
+				t.Errorf("level %s, rules %v; want %s with %s", resp.Level, fired(resp), tc.want, tc.rule)
+			}
+		})
+	}
+}
+
+func TestLegSorenessAfterAScreeningThatRaisesARiskIsWatched(t *testing.T) {
+	e := testEngine(t)
+	t.Run("plain leg soreness without a risk is self care", func(t *testing.T) {
+		if got := level(t, e, legWork(nil, nil)); got != aftercare.SelfCare {
+			t.Errorf("got %s", got)
+		}
+	})
+	for _, h := range []string{"varicose_veins", "dvt_history", "blood_thinners", "pregnant", "recent_surgery"} {
+		t.Run("leg soreness with "+h+" is monitored, with the signs to watch named", func(t *testing.T) {
+			resp, err := e.Assess(legWork(nil, []string{h}), requestTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Level < aftercare.Monitor || !slices.Contains(fired(resp), "leg_soreness_with_clot_risk") {
+				t.Fatalf("level %s, rules %v", resp.Level, fired(resp))
+			}
+			for _, r := range resp.Reasons {
+				if r.Rule == "leg_soreness_with_clot_risk" {
+					for _, sign := range []string{"swells", "throbs or cramps", "warm, red or tender", "bruise or swelling that grows"} {
+						if !strings.Contains(r.Text, sign) {
+							t.Errorf("the reason does not name %q: %s", sign, r.Text)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestHeatIsLeftOutWhereFeelingOrCirculationIsImpairedAndTheAnswerSaysWhy(t *testing.T) {
+	e := testEngine(t)
+	backSore := func(health []string) aftercare.Request {
+		return aftercare.Request{Style: "deep_tissue", AreasWorked: []string{"lower_back"}, HoursSince: hours(20),
+			Soreness: []aftercare.Soreness{{Area: "lower_back", Pain: 3}}, Health: health}
+	}
+	for _, tc := range []struct {
+		name    string
+		req     aftercare.Request
+		without []string
+		with    string
+	}{
+		{"plain soreness gets heat and a warm bath", backSore(nil), nil, "heat"},
+		{"with diabetes, no heat or hot bath, and the plan says why", backSore([]string{"diabetes"}), []string{"heat", "epsom_bath"}, "no_heat_reduced_feeling"},
+		{"with a circulatory condition, no heat or hot bath, and the plan says why", backSore([]string{"circulatory_condition"}), []string{"heat", "epsom_bath"}, "no_heat_poor_circulation"},
+		{"with varicose veins, no heat or hot bath, and the plan says why", legWork(nil, []string{"varicose_veins"}), []string{"heat", "epsom_bath"}, "no_heat_poor_circulation"},
+		{"over a possibly clotted leg, no heat, and the leg is left alone", legWork([]string{"calf_pain_one_side"}, nil), []string{"heat", "epsom_bath", "compression", "gentle_movement"}, "leave_the_leg_alone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := e.Assess(tc.req, requestTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := plan(resp)
+			for _, id := range tc.without {
+				if slices.Contains(got, id) {
+					t.Errorf("the plan %v offers %s", got, id)
+				}
+			}
+			if !slices.Contains(got, tc.with) {
+				t.Errorf("the plan %v lacks %s", got, tc.with)
+			}
+		})
+	}
+}
