@@ -135,7 +135,17 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	ok := false
 	if len(in.password) <= password.MaxLength {
+		release, err := s.checks.enter(ctx, addressKey(meta.Address))
+		if err != nil {
+			w.Header().Set("Retry-After", "1")
+			if !wantsJSON(r) && s.web != nil {
+				s.loginPage(w, r, "busy", in.next, statusOf[aftercare.ErrorCode(err)])
+				return nil
+			}
+			return err
+		}
 		ok, err = s.verify(in.password, hash)
+		release()
 		if err != nil {
 			s.logger.LogAttrs(ctx, slog.LevelError, "a stored password hash cannot be read",
 				slog.String("request_id", meta.RequestID), slog.String("error", err.Error()))

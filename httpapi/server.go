@@ -58,6 +58,9 @@ type Deps struct {
 	AssessRate int
 	// VerifyPassword checks a password against its stored hash; nil uses password.Verify.
 	VerifyPassword func(pw, encoded string) (bool, error)
+	// PasswordChecks is how many password checks may run at once, each
+	// holding about 19 MiB; zero means DefaultPasswordChecks.
+	PasswordChecks int
 }
 
 type server struct {
@@ -72,6 +75,7 @@ type server struct {
 	registry *prometheus.Registry
 	proxies  []netip.Prefix
 	verify   func(pw, encoded string) (bool, error)
+	checks   *gate
 	limiter  *limiter
 
 	mux      *http.ServeMux
@@ -96,6 +100,10 @@ func NewServer(d Deps) http.Handler {
 	if s.verify == nil {
 		s.verify = password.Verify
 	}
+	if d.PasswordChecks <= 0 {
+		d.PasswordChecks = DefaultPasswordChecks()
+	}
+	s.checks = newGate(d.PasswordChecks)
 	// Make the dummy hash now, so that the first sign-in for an unknown
 	// email takes no longer than any other.
 	go password.Dummy()

@@ -282,7 +282,7 @@ func adminCreateUser(ctx context.Context, e *env, args []string) error {
 		if err := findClinic(ctx, st, clinic); err != nil {
 			return err
 		}
-		pw, err := readPassword(e.stdin)
+		pw, err := readPassword(e.stdin, email)
 		if err != nil {
 			return aftercare.Errorf(aftercare.EINVALID, "password", "%v", err)
 		}
@@ -338,7 +338,7 @@ func adminSetPassword(ctx context.Context, e *env, args []string) error {
 		} else if err != nil {
 			return err
 		}
-		pw, err := readPassword(e.stdin)
+		pw, err := readPassword(e.stdin, email)
 		if err != nil {
 			return aftercare.Errorf(aftercare.EINVALID, "password", "%v", err)
 		}
@@ -377,8 +377,9 @@ func parseScopes(list string) ([]string, error) {
 	return out, nil
 }
 
-// readPassword reads the first line of r as the password.
-func readPassword(r io.Reader) (string, error) {
+// readPassword reads the first line of r as the password and checks it,
+// counting userInputs (the user's email) as known to an attacker.
+func readPassword(r io.Reader, userInputs ...string) (string, error) {
 	if r == nil {
 		return "", errors.New("give the password on standard input")
 	}
@@ -390,7 +391,7 @@ func readPassword(r io.Reader) (string, error) {
 	if pw == "" {
 		return "", errors.New("give the password on standard input (one line)")
 	}
-	if err := password.Check(pw); err != nil {
+	if err := password.Check(pw, userInputs...); err != nil {
 		return "", err
 	}
 	return pw, nil
