@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,9 +175,8 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 			if webhook == "" {
 				return nil
 			}
-			u, err := url.Parse(webhook)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return fmt.Errorf("--webhook-url %q must be an absolute http or https URL", webhook)
+			if err := aftercare.CheckWebhookURL(webhook); err != nil {
+				return fmt.Errorf("--webhook-url %q: %s", webhook, aftercare.ErrorMessage(err))
 			}
 			return nil
 		})

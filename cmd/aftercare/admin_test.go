@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -310,5 +312,23 @@ func TestAdminAccounts(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+func TestAnExistingDataDirectoryIsKeptToItsOwner(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	runCommand(t, nil, "", "admin", "create-clinic", "--name", "Calm Hands", "--data", dir)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("the data directory has mode %v, want 0700", fi.Mode().Perm())
 	}
 }

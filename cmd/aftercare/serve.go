@@ -145,6 +145,11 @@ func openStore(ctx context.Context, f storeFlags) (store, error) {
 	if err := os.MkdirAll(f.data, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data directory: %w", err)
 	}
+	// The directory holds clients' health answers and its backups: an
+	// existing one made with a looser mode is kept to its owner too.
+	if err := os.Chmod(f.data, 0o700); err != nil {
+		return nil, fmt.Errorf("keeping the data directory to its owner (mode 0700): %w", err)
+	}
 	st, err := sqlite.Open(ctx, f.data)
 	if err != nil {
 		return nil, fmt.Errorf("opening SQLite in %s: %w", f.data, err)
@@ -175,6 +180,8 @@ type serveConfig struct {
 	proxies []netip.Prefix
 	// debugAddr, when set, serves Go's profiler (net/http/pprof) on its own listener.
 	debugAddr string
+	// metricsToken lets a scraper on a public address read /metrics.
+	metricsToken string
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -201,6 +208,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
 	fs.StringVar(&c.trustedProxy, "trusted-proxy", "", "addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated")
 	fs.IntVar(&c.assessRate, "assess-rate", httpapi.DefaultAssessRate, "requests a minute one address may make to the public assessment doors (POST /api/v1/assessments, POST /check)")
+	fs.StringVar(&c.metricsToken, "metrics-token", "", "a secret that lets a scraper on a public address read /metrics as a bearer token (loopback and private addresses need none)")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "an address (keep it private, e.g. 127.0.0.1:6060) on which to serve Go's profiler at /debug/pprof/; off when empty")
 	if err := parseFlags(fs, args, e.getenv); err != nil {
 		if errors.Is(err, errHelp) {
@@ -328,6 +336,7 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		// link carries its token in one), headers, bodies or emails.
 		TrustedProxies: c.proxies,
 		AssessRate:     c.assessRate,
+		MetricsToken:   c.metricsToken,
 		Web: web.New(web.Deps{
 			Assessor:        assessor,
 			Store:           st,
