@@ -82,6 +82,7 @@ type server struct {
 	checks       *gate
 	metricsToken string
 	limiter      *limiter
+	links        *linkLimits
 
 	mux      *http.ServeMux
 	patterns map[string]bool
@@ -110,6 +111,7 @@ func NewServer(d Deps) http.Handler {
 		d.PasswordChecks = DefaultPasswordChecks()
 	}
 	s.checks = newGate(d.PasswordChecks)
+	s.links = newLinkLimits()
 	// Make the dummy hash now, so that the first sign-in for an unknown
 	// email takes no longer than any other.
 	go password.Dummy()
