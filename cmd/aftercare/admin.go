@@ -18,6 +18,7 @@ import (
 	"aftercare"
 	"aftercare/export"
 	"aftercare/httpapi"
+	"aftercare/keyring"
 	"aftercare/password"
 	"aftercare/web"
 )
@@ -38,6 +39,9 @@ commands:
   revoke-token --clinic ID --id N
   audit --clinic ID [--since 2026-11-01] [--format text|csv|json]
                 prints the clinic's audit log, oldest first
+  new-secret-key [--id ID]
+                prints a new keyring line for --secret-keys (secrets at rest are sealed with the
+                first key of that file; put a new key first to rotate, keep the old ones below)
 
 Every command takes --data DIR or --database URL as aftercare serve does
 ("aftercare admin COMMAND -h" lists the flags).
@@ -55,6 +59,8 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return nil
 	case "create-clinic":
 		return adminCreateClinic(ctx, e, args)
+	case "new-secret-key":
+		return adminNewSecretKey(e, args)
 	case "list-clinics":
 		return adminListClinics(ctx, e, args)
 	case "create-user":
@@ -156,7 +162,9 @@ func (a *adminFlags) check(fn func() error) { a.checks = append(a.checks, fn) }
 
 func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 	var name, emergency, notify, webhook, hours string
+	var flags *adminFlags
 	return withStore(ctx, e, "create-clinic", args, func(a *adminFlags) {
+		flags = a
 		a.required(&name, "name", "the clinic's name")
 		a.fs.StringVar(&emergency, "emergency-number", web.DefaultEmergencyNumber, "the emergency number shown to the clinic's clients")
 		a.fs.StringVar(&notify, "notify-email", "", "the address that receives flagged check-ins")
@@ -188,8 +196,14 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 		c := &aftercare.Clinic{Name: name, EmergencyNumber: emergency, FollowUpHours: fh, NotifyEmail: notify, WebhookURL: webhook}
 		var secret string
 		if webhook != "" {
+			ring, err := flags.store.keyring(true)
+			if err != nil {
+				return err
+			}
 			secret, _ = aftercare.NewSecret("whsec_")
-			c.WebhookSecret = secret
+			if c.WebhookSecret, err = ring.Seal(secret, keyring.PurposeWebhookSecret); err != nil {
+				return err
+			}
 		}
 		if err := st.CreateClinic(ctx, c); err != nil {
 			return err
@@ -578,4 +592,23 @@ func writeAudit(w io.Writer, format string, es []*aftercare.AuditEntry) error {
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
+}
+
+// adminNewSecretKey prints a new keyring line; it opens no store.
+func adminNewSecretKey(e *env, args []string) error {
+	fs := newFlagSet("admin new-secret-key", "usage: aftercare admin new-secret-key [--id ID]\n\n", e.stderr)
+	id := fs.String("id", "k"+time.Now().UTC().Format("20060102"), "the key's id: letters, digits, '-', '_' and '.'")
+	if err := parseFlags(fs, args, e.getenv); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	line, err := keyring.NewKey(*id)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "aftercare: admin new-secret-key: --id: %v\n", err)
+		return errUsage
+	}
+	fmt.Fprintln(e.stdout, line)
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"aftercare/keyring"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -43,7 +44,20 @@ func TestAdminEndToEnd(t *testing.T) {
 				}
 			})
 			t.Run("create-clinic with a webhook prints its secret once", func(t *testing.T) {
-				out := admin("", "create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare")
+				var keys []string
+				if kind == "PostgreSQL" {
+					out := admin("", "create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare")
+					if out.code == 0 || !strings.Contains(out.stderr, "--secret-keys") {
+						t.Fatalf("without a keyring on PostgreSQL: exit %d, stderr %q; want a refusal naming --secret-keys", out.code, out.stderr)
+					}
+					file := filepath.Join(t.TempDir(), "keys")
+					line := runCommand(t, nil, "", "admin", "new-secret-key").stdout
+					if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+						t.Fatal(err)
+					}
+					keys = []string{"--secret-keys", file}
+				}
+				out := admin("", append([]string{"create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare"}, keys...)...)
 				if out.code != 0 || !regexp.MustCompile(`(?m)^webhook_secret: whsec_\S{43}$`).MatchString(out.stdout) {
 					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
 				}
@@ -331,4 +345,58 @@ func TestAnExistingDataDirectoryIsKeptToItsOwner(t *testing.T) {
 	if fi.Mode().Perm() != 0o700 {
 		t.Errorf("the data directory has mode %v, want 0700", fi.Mode().Perm())
 	}
+}
+
+func TestWebhookSecretsAreSealedAtRest(t *testing.T) {
+	dir := t.TempDir()
+	out := runCommand(t, nil, "", "admin", "create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare", "--data", dir)
+	m := regexp.MustCompile(`(?m)^webhook_secret: (whsec_\S{43})$`).FindStringSubmatch(out.stdout)
+	if out.code != 0 || m == nil {
+		t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+	}
+	secret := m[1]
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if b := runCommand(t, nil, "", "backup", "--out", backup, "--data", dir); b.code != 0 {
+		t.Fatalf("backup: exit %d, stderr %q", b.code, b.stderr)
+	}
+	t.Run("neither the database files nor a backup hold the secret", func(t *testing.T) {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, f := range append(files, backup) {
+			if filepath.Base(f) == "secret.keys" {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), secret) || strings.Contains(string(b), strings.TrimPrefix(secret, "whsec_")) {
+				t.Errorf("%s holds the webhook secret in plain text", filepath.Base(f))
+			}
+		}
+	})
+	t.Run("the keyring was made beside the database, for its owner only", func(t *testing.T) {
+		fi, err := os.Stat(filepath.Join(dir, "secret.keys"))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("secret.keys: %v, mode %v", err, fi.Mode().Perm())
+		}
+	})
+	t.Run("the stored secret opens with the keyring to the printed one", func(t *testing.T) {
+		st, err := sqlite.Open(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		cs, err := st.ListClinics(context.Background())
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("clinics %v, %v", cs, err)
+		}
+		text, _ := os.ReadFile(filepath.Join(dir, "secret.keys"))
+		ring, err := keyring.Parse(string(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := ring.Open(cs[0].WebhookSecret, keyring.PurposeWebhookSecret); err != nil || got != secret {
+			t.Fatalf("opened %q, %v; want the printed secret", got, err)
+		}
+	})
 }

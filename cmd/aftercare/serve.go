@@ -50,13 +50,15 @@ collector runs at GOGC=%d with a soft memory limit of %d MiB.
 
 // storeFlags are the flags that say where the data is, shared by serve and admin.
 type storeFlags struct {
-	data     string
-	database string
+	data       string
+	database   string
+	secretKeys string
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.data, "data", "./aftercare-data", "the directory of the embedded SQLite database")
 	fs.StringVar(&s.database, "database", "", "a postgres:// URL to use PostgreSQL instead of SQLite")
+	fs.StringVar(&s.secretKeys, "secret-keys", "", "the keyring file that seals secrets at rest, such as webhook secrets (default with SQLite: secret.keys in --data; keep it apart from backups)")
 }
 
 // envName is the environment variable of a flag: AFTERCARE_ and the flag's
@@ -309,7 +311,12 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 	// The workers outlive ctx: they are stopped after the last request is answered.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	ring, err := c.keyring(false)
+	if err != nil {
+		return err
+	}
 	workers := followup.Workers(followup.Deps{
+		Keyring:  ring,
 		Store:    st,
 		Mailer:   mailer,
 		Webhooks: followup.NewWebhookSender(nil),
