@@ -7,7 +7,6 @@ package aftercare
 import (
 	"encoding/json"
 	"math"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -75,10 +74,7 @@ func (c *Clinic) Prepare() error {
 		return err
 	}
 	if c.WebhookURL != "" {
-		u, err := url.Parse(c.WebhookURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return invalid("webhook_url", "the webhook URL must be an absolute http or https URL")
-		}
+		return CheckWebhookURL(c.WebhookURL)
 	}
 	return nil
 }

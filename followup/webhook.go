@@ -11,11 +11,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+
+	"aftercare"
 )
 
 // SignatureHeader is the HTTP header that carries a webhook's signature.
@@ -60,7 +65,8 @@ type WebhookSender struct {
 func NewWebhookSender(client *http.Client) *WebhookSender {
 	if client == nil {
 		client = &http.Client{
-			Timeout: 15 * time.Second,
+			Timeout:   15 * time.Second,
+			Transport: guardedTransport(),
 			// A redirected POST would turn into a GET or go somewhere unchecked; a
 			// 3xx answer is a failed delivery instead.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -178,4 +184,23 @@ func newEventID() string {
 func stableEventID(parts ...any) string {
 	h := sha256.Sum256(fmt.Appendf(nil, "%v", parts))
 	return "evt_" + hex.EncodeToString(h[:16])
+}
+
+// guardedTransport is the default transport with a dialer that refuses
+// link-local and cloud metadata addresses, whatever name resolved to them:
+// a webhook URL checked when it was saved can point elsewhere later.
+func guardedTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	d := &net.Dialer{
+		Timeout: 10 * time.Second,
+		Control: func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || aftercare.ForbiddenWebhookAddr(ap.Addr()) {
+				return fmt.Errorf("webhook: refusing to connect to %s, a link-local or cloud metadata address", address)
+			}
+			return nil
+		},
+	}
+	t.DialContext = d.DialContext
+	return t
 }

@@ -59,6 +59,14 @@ func TestWebhookSender(t *testing.T) {
 	rec, srv := newWebhookRecorder(t)
 	s := followup.NewWebhookSender(nil)
 
+	t.Run("a delivery to a link-local or metadata address is refused when connecting", func(t *testing.T) {
+		for _, u := range []string{"http://169.254.169.254/latest/meta-data/", "http://[fe80::1]:8080/hook"} {
+			err := s.Send(ctx, u, secret, followup.EventReminder, map[string]any{})
+			if err == nil || !strings.Contains(err.Error(), "link-local or cloud metadata") {
+				t.Errorf("send to %s: %v, want refused", u, err)
+			}
+		}
+	})
 	t.Run("a delivery is signed JSON that verifies", func(t *testing.T) {
 		payload := map[string]any{"session_id": 7, "hours": 24}
 		if err := s.Send(ctx, srv.URL+"/hooks", secret, followup.EventReminder, payload); err != nil {

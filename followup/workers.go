@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"aftercare"
+	"aftercare/keyring"
 )
 
 // DefaultLinkTTL is how long after a session ended a client's check-in link works.
@@ -45,6 +46,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Metrics, when set, gets the aftercare_followups_total counter.
 	Metrics prometheus.Registerer
+	// Keyring opens the clinics' sealed webhook secrets; nil opens none.
+	Keyring *keyring.Keyring
 }
 
 // Workers returns River workers for ReminderArgs and FlagArgs.
@@ -189,10 +192,11 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 				LinkExpiresAt: expires.UTC(),
 			},
 		}
-		if clinic.WebhookSecret == "" {
-			log.Warn("followup: clinic has a webhook URL but no secret; its signatures prove nothing")
+		secret, err := w.d.webhookSecret(clinic, log)
+		if err != nil {
+			return err
 		}
-		if err := w.d.Webhooks.SendEvent(ctx, clinic.WebhookURL, clinic.WebhookSecret, ev); err != nil {
+		if err := w.d.Webhooks.SendEvent(ctx, clinic.WebhookURL, secret, ev); err != nil {
 			return err
 		}
 		log.Info("followup: reminder webhook posted", "event_id", ev.ID)
@@ -391,10 +395,11 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 				CreatedAt: f.CreatedAt.UTC(),
 			},
 		}
-		if clinic.WebhookSecret == "" {
-			log.Warn("followup: clinic has a webhook URL but no secret; its signatures prove nothing")
+		secret, err := w.d.webhookSecret(clinic, log)
+		if err != nil {
+			return err
 		}
-		if err := w.d.Webhooks.SendEvent(ctx, clinic.WebhookURL, clinic.WebhookSecret, ev); err != nil {
+		if err := w.d.Webhooks.SendEvent(ctx, clinic.WebhookURL, secret, ev); err != nil {
 			return err
 		}
 		channels++
@@ -497,4 +502,26 @@ func inResumableContext(ctx context.Context) (ok bool) {
 	}()
 	_ = river.ResumableSetCursor(ctx, 0)
 	return true
+}
+
+// webhookSecret returns the clinic's webhook secret, opened with the keyring
+// when it is sealed. One kept in plain text (stored before secrets were
+// sealed) still signs, with a warning; a sealed one without the keyring that
+// opens it is an error, so the job retries once the keyring is given.
+func (d Deps) webhookSecret(c *aftercare.Clinic, log *slog.Logger) (string, error) {
+	switch {
+	case c.WebhookSecret == "":
+		log.Warn("followup: clinic has a webhook URL but no secret; its signatures prove nothing")
+		return "", nil
+	case !keyring.Sealed(c.WebhookSecret):
+		log.Warn("followup: clinic's webhook secret is kept in plain text; make a new one to seal it")
+		return c.WebhookSecret, nil
+	case d.Keyring == nil:
+		return "", fmt.Errorf("followup: the clinic's webhook secret is sealed, and serve was given no keyring to open it (--secret-keys)")
+	}
+	secret, err := d.Keyring.Open(c.WebhookSecret, keyring.PurposeWebhookSecret)
+	if err != nil {
+		return "", fmt.Errorf("followup: %w", err)
+	}
+	return secret, nil
 }

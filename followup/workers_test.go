@@ -1,6 +1,7 @@
 package followup_test
 
 import (
+	"aftercare/keyring"
 	"bytes"
 	"context"
 	"database/sql"
@@ -37,6 +38,9 @@ type env struct {
 	now     time.Time
 	metrics *prometheus.Registry
 	logs    *syncBuffer
+	// secret is the clinic's webhook secret; the store holds it sealed with ring.
+	secret string
+	ring   *keyring.Keyring
 }
 
 func newEnv(t *testing.T) *env {
@@ -59,13 +63,21 @@ func newEnv(t *testing.T) *env {
 	e.store = store
 	hooks, srv := newWebhookRecorder(t)
 	e.hooks = hooks
-	secret, _ := aftercare.NewSecret("whsec_")
+	e.secret, _ = aftercare.NewSecret("whsec_")
+	line, _ := keyring.NewKey("k1")
+	if e.ring, err = keyring.Parse(line); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := e.ring.Seal(e.secret, keyring.PurposeWebhookSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.clinic = &aftercare.Clinic{
 		Name:            "Harbour Massage",
 		EmergencyNumber: "999",
 		NotifyEmail:     "desk@harbour.test",
 		WebhookURL:      srv.URL + "/aftercare",
-		WebhookSecret:   secret,
+		WebhookSecret:   sealed,
 	}
 	if err := store.CreateClinic(ctx, e.clinic); err != nil {
 		t.Fatal(err)
@@ -84,6 +96,7 @@ func (e *env) start(t *testing.T) {
 	}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	workers := followup.Workers(followup.Deps{
+		Keyring: e.ring,
 		Store:   e.store,
 		Mailer:  mailer,
 		BaseURL: baseURL,
@@ -180,7 +193,7 @@ func (e *env) events(t *testing.T, typ string) []webhookEvent {
 	t.Helper()
 	var out []webhookEvent
 	for _, d := range e.hooks.all() {
-		if err := followup.VerifySignature(e.clinic.WebhookSecret, d.header.Get(followup.SignatureHeader), d.body, time.Now(), 5*time.Minute); err != nil {
+		if err := followup.VerifySignature(e.secret, d.header.Get(followup.SignatureHeader), d.body, time.Now(), 5*time.Minute); err != nil {
 			t.Fatalf("a webhook delivery does not verify: %v\n%s", err, d.body)
 		}
 		var ev webhookEvent

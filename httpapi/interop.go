@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -33,6 +34,9 @@ func (s *server) sessionFHIR(w http.ResponseWriter, r *http.Request, a *aftercar
 	}
 	client, err := a.FindClient(r.Context(), sess.ClientID)
 	if err != nil {
+		return err
+	}
+	if err := a.Exported(r.Context(), fmt.Sprintf("session/%d/fhir", sess.ID), client.ID); err != nil {
 		return err
 	}
 	bundle := s.fhirBuilder(r).SessionBundle(*clinic, *client, *sess, sess.CheckIns)

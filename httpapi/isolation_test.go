@@ -485,6 +485,7 @@ func TestScopes(t *testing.T) {
 			{"a read-only token cannot acknowledge a flag", "POST /api/v1/flags/{id}/ack", []reqOpt{bearer(f.readOnlyToken)}, ""},
 			{"a read-only token cannot export a client", "GET /api/v1/clients/{id}/export", []reqOpt{bearer(f.readOnlyToken)}, ""},
 			{"a read-only token cannot export the check-ins", "GET /api/v1/export/check-ins.csv", []reqOpt{bearer(f.readOnlyToken)}, ""},
+			{"a read-only token cannot take a session's FHIR bundle, which names the client", "GET /api/v1/sessions/{id}/fhir", []reqOpt{bearer(f.readOnlyToken)}, ""},
 			{"a read-only token cannot erase a client", "DELETE /api/v1/clients/{id}", []reqOpt{bearer(f.readOnlyToken)}, ""},
 			{"a token cannot read the audit log", "GET /api/v1/audit", []reqOpt{bearer(h.token)}, fmt.Sprintf("token:%d", h.tokenID)},
 			{"a therapist cannot erase a client", "DELETE /api/v1/clients/{id}", []reqOpt{cookie(f.therapistSession)}, ""},

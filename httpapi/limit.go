@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,10 +28,74 @@ var limitedRoutes = map[string]bool{
 	"POST /cds-services/aftercare-checkin": true,
 }
 
+// Check-ins through a client's link, on both link doors (the API's and the
+// page's): a link may record LinkCheckInsPerHour, and one address
+// AddressCheckInsPerHour across links, so that a leaked link cannot flood a
+// clinic with flags. A client checks in a few times a session; a retry or a
+// reload stays well inside these.
+const (
+	// LinkCheckInsPerHour is how many check-ins one link may send in an hour.
+	LinkCheckInsPerHour = 10
+	// AddressCheckInsPerHour is how many check-ins one address may send in an hour, through any links.
+	AddressCheckInsPerHour = 30
+)
+
+// linkRoutes are the routes that record a check-in through a client's link.
+var linkRoutes = map[string]bool{
+	"POST /api/v1/checkin/{token}": true,
+	"POST /c/{token}":              true,
+}
+
+// linkLimits are the check-in limits per link and per address.
+type linkLimits struct{ byLink, byAddr *limiter }
+
+func newLinkLimits() *linkLimits {
+	return &linkLimits{byLink: newLimiter(LinkCheckInsPerHour, time.Hour), byAddr: newLimiter(AddressCheckInsPerHour, time.Hour)}
+}
+
+// give returns one check-in to the link and to the address.
+func (l *linkLimits) give(token, addr string) {
+	l.byLink.give(token)
+	l.byAddr.give(addr)
+}
+
+// take spends one check-in of the link and one of the address; when either
+// has none left it returns how long until it has, and false.
+func (l *linkLimits) take(token, addr string, now time.Time) (time.Duration, string, bool) {
+	if wait, ok := l.byLink.take(token, now); !ok {
+		return wait, "this link has sent", false
+	}
+	if wait, ok := l.byAddr.take(addr, now); !ok {
+		return wait, "your address has sent", false
+	}
+	return 0, "", true
+}
+
 // limit refuses a request to a limited route (429, with Retry-After in
-// seconds) when its address has used up its requests for now.
+// seconds) when its address has used up its requests for now, and a check-in
+// through a link when the link or the address has used up its check-ins.
 func (s *server) limit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if route := s.route(r); linkRoutes[route] {
+			addr := addressKey(aftercare.RequestMetaFrom(r.Context()).Address)
+			token := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+			key := string(aftercare.HashSecret(token))
+			if wait, who, ok := s.links.take(key, addr, s.now()); !ok {
+				secs := max(int(math.Ceil(wait.Seconds())), 1)
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				s.writeError(w, r, aftercare.Errorf(aftercare.ERATELIMIT, "",
+					"%s too many check-ins for now; if you feel worse, call your doctor or the emergency number, and try again in %d minutes", who, (secs+59)/60))
+				return
+			}
+			// Only what was recorded counts: a refused request gives its
+			// check-in back, so a client's mistakes never use up the link.
+			sw := &recorder{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(sw, r)
+			if sw.status >= 400 {
+				s.links.give(key, addr)
+			}
+			return
+		}
 		if s.limiter != nil && limitedRoutes[s.route(r)] {
 			addr := addressKey(aftercare.RequestMetaFrom(r.Context()).Address)
 			if wait, ok := s.limiter.take(addr, s.now()); !ok {
@@ -98,6 +163,15 @@ func (l *limiter) take(addr string, now time.Time) (time.Duration, bool) {
 		return 0, true
 	}
 	return time.Duration((1 - b.tokens) * float64(perToken)), false
+}
+
+// give puts back a token taken from key's bucket, up to the bucket's size.
+func (l *limiter) give(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok {
+		b.tokens = min(float64(l.rate), b.tokens+1)
+	}
 }
 
 // sweep forgets the buckets that are full again; if none is, half of them,

@@ -46,9 +46,11 @@ func loginBackoff(n int) time.Duration {
 // loginInput is the sign-in form.
 type loginInput struct {
 	email, password, next string
+	// remember is "keep me signed in": the cookie outlives the browser.
+	remember bool
 }
 
-// readLoginForm reads the form fields email, password and next from the
+// readLoginForm reads the form fields email, password, next and remember from the
 // body; fields in the URL's query are ignored, so a password never travels in one.
 func readLoginForm(w http.ResponseWriter, r *http.Request) (loginInput, error) {
 	var in loginInput
@@ -63,6 +65,7 @@ func readLoginForm(w http.ResponseWriter, r *http.Request) (loginInput, error) {
 	in.email = strings.TrimSpace(r.PostForm.Get("email"))
 	in.password = r.PostForm.Get("password")
 	in.next = r.PostForm.Get("next")
+	in.remember = r.PostForm.Get("remember") != ""
 	if in.email == "" {
 		return in, aftercare.Errorf(aftercare.EINVALID, "email", "email is required: the address you sign in with")
 	}
@@ -135,7 +138,17 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	ok := false
 	if len(in.password) <= password.MaxLength {
+		release, err := s.checks.enter(ctx, addressKey(meta.Address))
+		if err != nil {
+			w.Header().Set("Retry-After", "1")
+			if !wantsJSON(r) && s.web != nil {
+				s.loginPage(w, r, "busy", in.next, statusOf[aftercare.ErrorCode(err)])
+				return nil
+			}
+			return err
+		}
 		ok, err = s.verify(in.password, hash)
+		release()
 		if err != nil {
 			s.logger.LogAttrs(ctx, slog.LevelError, "a stored password hash cannot be read",
 				slog.String("request_id", meta.RequestID), slog.String("error", err.Error()))
@@ -170,7 +183,13 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		_ = s.store.DeleteStaffSession(ctx, sum)
 		return err
 	}
-	http.SetCookie(w, s.sessionCookie(r, secret, int(aftercare.SessionLifetime.Seconds())))
+	// Without "keep me signed in" the cookie ends with the browser (on a
+	// shared front-desk computer); the session's own limits hold either way.
+	maxAge := 0
+	if in.remember {
+		maxAge = int(aftercare.SessionLifetime.Seconds())
+	}
+	http.SetCookie(w, s.sessionCookie(r, secret, maxAge))
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, loginResult{
 			UserID: u.ID, ClinicID: u.ClinicID, Email: u.Email, Role: u.Role, IdleUntil: ss.IdleUntil, ExpiresAt: ss.ExpiresAt,

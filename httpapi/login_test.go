@@ -27,7 +27,7 @@ func (r *result) wantSignedIn(t testing.TB) string {
 	t.Helper()
 	r.want(t, http.StatusSeeOther)
 	c := sessionCookieOf(r)
-	if loc := r.header.Get("Location"); c == nil || c.MaxAge <= 0 || !strings.HasPrefix(loc, "/staff") {
+	if loc := r.header.Get("Location"); c == nil || c.MaxAge < 0 || c.Value == "" || !strings.HasPrefix(loc, "/staff") {
 		t.Fatalf("not signed in: Location %q, cookie %+v", loc, c)
 	}
 	return c.Value
@@ -73,12 +73,19 @@ func TestLogin(t *testing.T) {
 			if !first.HttpOnly || first.SameSite != http.SameSiteLaxMode || first.Path != "/" || first.Secure {
 				t.Errorf("cookie %+v: want HttpOnly, SameSite=Lax, Path=/, not Secure over plain HTTP", first)
 			}
-			if first.MaxAge != int(aftercare.SessionLifetime.Seconds()) || !strings.HasPrefix(first.Value, httpapi.SessionPrefix) {
-				t.Errorf("cookie %+v", first)
+			if first.MaxAge != 0 || !first.Expires.IsZero() || !strings.HasPrefix(first.Value, httpapi.SessionPrefix) {
+				t.Errorf("cookie %+v: want one that ends with the browser (no Max-Age, no Expires)", first)
 			}
 			h.do("GET", "/api/v1/clients", nil, cookie(first.Value)).want(t, 200)
 			if e := h.wantAudit(t, id, aftercare.OutcomeOK, fmt.Sprintf("user:%d", owner.ID)); e != nil && (e.Action != aftercare.AuditLogin || e.ClinicID != h.clinic.ID || e.Address != addr) {
 				t.Errorf("audit entry %+v", e)
+			}
+		})
+		t.Run("keep me signed in makes the cookie last the session's lifetime", func(t *testing.T) {
+			r := h.do("POST", "/login", loginForm(email, staffPassword, "remember", "1"), form(), from(addr)).want(t, http.StatusSeeOther)
+			c := sessionCookieOf(r)
+			if c == nil || c.MaxAge != int(aftercare.SessionLifetime.Seconds()) {
+				t.Errorf("cookie %+v: want Max-Age %d", c, int(aftercare.SessionLifetime.Seconds()))
 			}
 		})
 		t.Run("signing in again replaces the session the browser held", func(t *testing.T) {

@@ -1,13 +1,16 @@
 package httpapi
 
 import (
+	"crypto/subtle"
 	"errors"
+	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"net/http"
 
 	"aftercare"
 )
@@ -68,6 +71,32 @@ func (m *metrics) assessed(l aftercare.Level) {
 	m.assessments.WithLabelValues(l.String()).Inc()
 }
 
+// metricsHandler serves the Prometheus metrics to a caller on a loopback or
+// private address (a scraper beside the server), or to any caller that sends
+// the metrics token as a bearer token; anyone else gets 403.
 func (s *server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})
+	serve := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})
+	return s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if !s.metricsAllowed(r) {
+			return aftercare.Errorf(aftercare.EFORBIDDEN, "Authorization",
+				"the metrics are served to private addresses, or with the metrics token (serve --metrics-token) as a bearer token")
+		}
+		serve.ServeHTTP(w, r)
+		return nil
+	})
+}
+
+func (s *server) metricsAllowed(r *http.Request) bool {
+	if s.metricsToken != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.metricsToken)) == 1 {
+			return true
+		}
+	}
+	ip, err := netip.ParseAddr(aftercare.RequestMetaFrom(r.Context()).Address)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate()
 }

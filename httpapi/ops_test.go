@@ -65,6 +65,28 @@ func TestOperations(t *testing.T) {
 	})
 }
 
+func TestMetricsAreForPrivateAddressesOrTheToken(t *testing.T) {
+	h := newHarness(t, "SQLite", behindProxy, func(d *httpapi.Deps) { d.MetricsToken = "mtok_0123456789abcdef" })
+	for _, tt := range []struct {
+		name   string
+		opts   []reqOpt
+		status int
+	}{
+		{"a scraper on the loopback address reads them", nil, 200},
+		{"a scraper on a private network reads them", []reqOpt{from("10.20.30.40")}, 200},
+		{"a caller on a public address is refused", []reqOpt{from("203.0.113.7")}, 403},
+		{"a caller on a public address with a wrong token is refused", []reqOpt{from("203.0.113.7"), bearer("mtok_wrong")}, 403},
+		{"a caller on a public address with the metrics token reads them", []reqOpt{from("203.0.113.7"), bearer("mtok_0123456789abcdef")}, 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.do("GET", "/metrics", nil, tt.opts...).want(t, tt.status)
+			if tt.status == 403 && strings.Contains(string(r.body), "aftercare_http_requests_total") {
+				t.Errorf("a refused caller was shown the metrics")
+			}
+		})
+	}
+}
+
 func TestReadyzWhenTheDatabaseIsDown(t *testing.T) {
 	h := newHarness(t, "SQLite")
 	h.store.Close()

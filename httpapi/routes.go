@@ -51,7 +51,7 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/sessions/{id}/reassess", s.h(s.clinic(read, s.reassess))) // reassess.go: stores nothing
 	s.handle("POST /api/v1/sessions/{id}/links", s.h(s.clinic(write, s.createLink)))
 	s.handle("POST /api/v1/sessions/{id}/revoke-links", s.h(s.clinic(write, s.revokeLinks)))
-	s.handle("GET /api/v1/sessions/{id}/fhir", s.h(s.clinic(read, s.sessionFHIR)))
+	s.handle("GET /api/v1/sessions/{id}/fhir", s.h(s.clinic(export, s.sessionFHIR)))
 	s.handle("GET /api/v1/flags", s.h(s.clinic(read, s.listFlags)))
 	s.handle("POST /api/v1/flags/{id}/ack", s.h(s.clinic(write, s.ackFlag)))
 	s.handle("GET /api/v1/audit", s.h(s.clinic(read, s.listAudit)))

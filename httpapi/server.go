@@ -58,21 +58,31 @@ type Deps struct {
 	AssessRate int
 	// VerifyPassword checks a password against its stored hash; nil uses password.Verify.
 	VerifyPassword func(pw, encoded string) (bool, error)
+	// MetricsToken, when set, lets a caller on any address read /metrics
+	// with it as a bearer token; without it only loopback and private
+	// addresses may.
+	MetricsToken string
+	// PasswordChecks is how many password checks may run at once, each
+	// holding about 19 MiB; zero means DefaultPasswordChecks.
+	PasswordChecks int
 }
 
 type server struct {
-	assessor aftercare.Assessor
-	store    aftercare.Store
-	logger   *slog.Logger
-	now      func() time.Time
-	baseURL  string
-	linkTTL  time.Duration
-	web      http.Handler
-	metrics  *metrics
-	registry *prometheus.Registry
-	proxies  []netip.Prefix
-	verify   func(pw, encoded string) (bool, error)
-	limiter  *limiter
+	assessor     aftercare.Assessor
+	store        aftercare.Store
+	logger       *slog.Logger
+	now          func() time.Time
+	baseURL      string
+	linkTTL      time.Duration
+	web          http.Handler
+	metrics      *metrics
+	registry     *prometheus.Registry
+	proxies      []netip.Prefix
+	verify       func(pw, encoded string) (bool, error)
+	checks       *gate
+	metricsToken string
+	limiter      *limiter
+	links        *linkLimits
 
 	mux      *http.ServeMux
 	patterns map[string]bool
@@ -81,21 +91,27 @@ type server struct {
 // NewServer returns the HTTP handler of the whole service.
 func NewServer(d Deps) http.Handler {
 	s := &server{
-		assessor: d.Assessor,
-		store:    d.Store,
-		logger:   d.Logger,
-		now:      d.Now,
-		baseURL:  strings.TrimRight(d.BaseURL, "/"),
-		linkTTL:  d.LinkTTL,
-		web:      d.Web,
-		registry: d.Metrics,
-		proxies:  d.TrustedProxies,
-		verify:   d.VerifyPassword,
-		patterns: map[string]bool{},
+		assessor:     d.Assessor,
+		store:        d.Store,
+		logger:       d.Logger,
+		now:          d.Now,
+		baseURL:      strings.TrimRight(d.BaseURL, "/"),
+		linkTTL:      d.LinkTTL,
+		web:          d.Web,
+		registry:     d.Metrics,
+		proxies:      d.TrustedProxies,
+		verify:       d.VerifyPassword,
+		metricsToken: d.MetricsToken,
+		patterns:     map[string]bool{},
 	}
 	if s.verify == nil {
 		s.verify = password.Verify
 	}
+	if d.PasswordChecks <= 0 {
+		d.PasswordChecks = DefaultPasswordChecks()
+	}
+	s.checks = newGate(d.PasswordChecks)
+	s.links = newLinkLimits()
 	// Make the dummy hash now, so that the first sign-in for an unknown
 	// email takes no longer than any other.
 	go password.Dummy()

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -37,18 +36,6 @@ const MaxLength = 1024
 
 // ErrMalformed reports an encoded hash that is not an Argon2id PHC string this package can read.
 var ErrMalformed = errors.New("password: malformed argon2id hash")
-
-// Check reports whether a password is acceptable: at least MinLength characters
-// and at most MaxLength bytes.
-func Check(pw string) error {
-	if n := utf8.RuneCountInString(pw); n < MinLength {
-		return fmt.Errorf("the password has %d characters; at least %d are needed", n, MinLength)
-	}
-	if len(pw) > MaxLength {
-		return fmt.Errorf("the password is %d bytes long; at most %d are allowed", len(pw), MaxLength)
-	}
-	return nil
-}
 
 // Hash returns the Argon2id hash of pw with a fresh random salt, in PHC string format.
 func Hash(pw string) (string, error) {

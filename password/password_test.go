@@ -94,19 +94,36 @@ func TestVerifyRefusesMalformedHashes(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	tests := []struct {
-		name string
-		pw   string
-		ok   bool
+		name   string
+		pw     string
+		inputs []string
+		why    string // a word the refusal must contain; "" when the password is accepted
 	}{
-		{"eleven characters are too few", "abcdefghijk", false},
-		{"twelve characters are enough", "abcdefghijkl", true},
-		{"twelve accented characters count as twelve", "éééééééééééé", true},
-		{"a password over the byte limit is refused", strings.Repeat("a", MaxLength+1), false},
+		{"eleven characters are too few", "abcdefghijk", nil, "at least 12"},
+		{"twelve unrelated words and signs are enough", "violet kettle 7 harbour", nil, ""},
+		{"a long phrase is accepted", "correct horse battery staple", nil, ""},
+		{"eleven accented characters (22 bytes) count as eleven", "ééééééééééé", nil, "has 11 characters"},
+		{"a password over the byte limit is refused", strings.Repeat("a", MaxLength+1), nil, "at most"},
+		{"one letter twelve times is refused", "aaaaaaaaaaaa", nil, "repeats"},
+		{"a common leaked password with digits is refused", "password1234", nil, "most common passwords"},
+		{"twelve spaces are refused", "            ", nil, "only spaces"},
+		{"a run of digits is refused", "123456789012", nil, "common"},
+		{"a keyboard row is refused", "qwertyuiopasdf", nil, "common"},
+		{"the user's own email with a digit is refused", "owner@calm.example1", []string{"owner@calm.example"}, "your email"},
+		{"the clinic's name with a year is refused", "Harbourside2026", []string{"owner@calm.example", "Harbourside"}, "your email or the clinic"},
+		{"text that is not UTF-8 is refused", "abc\xffdefghijklmn", nil, "UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := Check(tt.pw); (err == nil) != tt.ok {
-				t.Fatalf("Check = %v, want ok=%v", err, tt.ok)
+			err := Check(tt.pw, tt.inputs...)
+			if tt.why == "" {
+				if err != nil {
+					t.Fatalf("Check(%q) = %v, want it accepted", tt.pw, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.why) {
+				t.Fatalf("Check(%q) = %v, want a refusal that says %q", tt.pw, err, tt.why)
 			}
 		})
 	}

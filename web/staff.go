@@ -101,6 +101,8 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	case "":
 	case "throttled", "429":
 		p.Login.Error = "Too many attempts to sign in. Wait a few minutes, then try again."
+	case "busy":
+		p.Login.Error = "The server is busy with other sign-ins. Wait a moment, then try again."
 	default:
 		p.Login.Error = "That email and password do not match an account. Check them and try again."
 	}

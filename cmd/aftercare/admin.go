@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"aftercare"
 	"aftercare/export"
 	"aftercare/httpapi"
+	"aftercare/keyring"
 	"aftercare/password"
 	"aftercare/web"
 )
@@ -39,6 +39,9 @@ commands:
   revoke-token --clinic ID --id N
   audit --clinic ID [--since 2026-11-01] [--format text|csv|json]
                 prints the clinic's audit log, oldest first
+  new-secret-key [--id ID]
+                prints a new keyring line for --secret-keys (secrets at rest are sealed with the
+                first key of that file; put a new key first to rotate, keep the old ones below)
 
 Every command takes --data DIR or --database URL as aftercare serve does
 ("aftercare admin COMMAND -h" lists the flags).
@@ -56,6 +59,8 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return nil
 	case "create-clinic":
 		return adminCreateClinic(ctx, e, args)
+	case "new-secret-key":
+		return adminNewSecretKey(e, args)
 	case "list-clinics":
 		return adminListClinics(ctx, e, args)
 	case "create-user":
@@ -157,7 +162,9 @@ func (a *adminFlags) check(fn func() error) { a.checks = append(a.checks, fn) }
 
 func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 	var name, emergency, notify, webhook, hours string
+	var flags *adminFlags
 	return withStore(ctx, e, "create-clinic", args, func(a *adminFlags) {
+		flags = a
 		a.required(&name, "name", "the clinic's name")
 		a.fs.StringVar(&emergency, "emergency-number", web.DefaultEmergencyNumber, "the emergency number shown to the clinic's clients")
 		a.fs.StringVar(&notify, "notify-email", "", "the address that receives flagged check-ins")
@@ -176,9 +183,8 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 			if webhook == "" {
 				return nil
 			}
-			u, err := url.Parse(webhook)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return fmt.Errorf("--webhook-url %q must be an absolute http or https URL", webhook)
+			if err := aftercare.CheckWebhookURL(webhook); err != nil {
+				return fmt.Errorf("--webhook-url %q: %s", webhook, aftercare.ErrorMessage(err))
 			}
 			return nil
 		})
@@ -190,8 +196,14 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 		c := &aftercare.Clinic{Name: name, EmergencyNumber: emergency, FollowUpHours: fh, NotifyEmail: notify, WebhookURL: webhook}
 		var secret string
 		if webhook != "" {
+			ring, err := flags.store.keyring(true)
+			if err != nil {
+				return err
+			}
 			secret, _ = aftercare.NewSecret("whsec_")
-			c.WebhookSecret = secret
+			if c.WebhookSecret, err = ring.Seal(secret, keyring.PurposeWebhookSecret); err != nil {
+				return err
+			}
 		}
 		if err := st.CreateClinic(ctx, c); err != nil {
 			return err
@@ -282,7 +294,7 @@ func adminCreateUser(ctx context.Context, e *env, args []string) error {
 		if err := findClinic(ctx, st, clinic); err != nil {
 			return err
 		}
-		pw, err := readPassword(e.stdin)
+		pw, err := readPassword(e.stdin, email)
 		if err != nil {
 			return aftercare.Errorf(aftercare.EINVALID, "password", "%v", err)
 		}
@@ -338,7 +350,7 @@ func adminSetPassword(ctx context.Context, e *env, args []string) error {
 		} else if err != nil {
 			return err
 		}
-		pw, err := readPassword(e.stdin)
+		pw, err := readPassword(e.stdin, email)
 		if err != nil {
 			return aftercare.Errorf(aftercare.EINVALID, "password", "%v", err)
 		}
@@ -377,8 +389,9 @@ func parseScopes(list string) ([]string, error) {
 	return out, nil
 }
 
-// readPassword reads the first line of r as the password.
-func readPassword(r io.Reader) (string, error) {
+// readPassword reads the first line of r as the password and checks it,
+// counting userInputs (the user's email) as known to an attacker.
+func readPassword(r io.Reader, userInputs ...string) (string, error) {
 	if r == nil {
 		return "", errors.New("give the password on standard input")
 	}
@@ -390,7 +403,7 @@ func readPassword(r io.Reader) (string, error) {
 	if pw == "" {
 		return "", errors.New("give the password on standard input (one line)")
 	}
-	if err := password.Check(pw); err != nil {
+	if err := password.Check(pw, userInputs...); err != nil {
 		return "", err
 	}
 	return pw, nil
@@ -579,4 +592,23 @@ func writeAudit(w io.Writer, format string, es []*aftercare.AuditEntry) error {
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
+}
+
+// adminNewSecretKey prints a new keyring line; it opens no store.
+func adminNewSecretKey(e *env, args []string) error {
+	fs := newFlagSet("admin new-secret-key", "usage: aftercare admin new-secret-key [--id ID]\n\n", e.stderr)
+	id := fs.String("id", "k"+time.Now().UTC().Format("20060102"), "the key's id: letters, digits, '-', '_' and '.'")
+	if err := parseFlags(fs, args, e.getenv); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	line, err := keyring.NewKey(*id)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "aftercare: admin new-secret-key: --id: %v\n", err)
+		return errUsage
+	}
+	fmt.Fprintln(e.stdout, line)
+	return nil
 }

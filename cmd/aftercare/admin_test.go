@@ -1,9 +1,12 @@
 package main
 
 import (
+	"aftercare/keyring"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -41,7 +44,20 @@ func TestAdminEndToEnd(t *testing.T) {
 				}
 			})
 			t.Run("create-clinic with a webhook prints its secret once", func(t *testing.T) {
-				out := admin("", "create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare")
+				var keys []string
+				if kind == "PostgreSQL" {
+					out := admin("", "create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare")
+					if out.code == 0 || !strings.Contains(out.stderr, "--secret-keys") {
+						t.Fatalf("without a keyring on PostgreSQL: exit %d, stderr %q; want a refusal naming --secret-keys", out.code, out.stderr)
+					}
+					file := filepath.Join(t.TempDir(), "keys")
+					line := runCommand(t, nil, "", "admin", "new-secret-key").stdout
+					if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+						t.Fatal(err)
+					}
+					keys = []string{"--secret-keys", file}
+				}
+				out := admin("", append([]string{"create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare"}, keys...)...)
 				if out.code != 0 || !regexp.MustCompile(`(?m)^webhook_secret: whsec_\S{43}$`).MatchString(out.stdout) {
 					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
 				}
@@ -91,6 +107,9 @@ func TestAdminEndToEnd(t *testing.T) {
 				{"create-clinic with a bad webhook URL", "", []string{"create-clinic", "--name", "X", "--webhook-url", "ftp://x"}, 2, "--webhook-url"},
 				{"create-clinic with bad follow-up hours", "", []string{"create-clinic", "--name", "X", "--follow-up-hours", "24,soon"}, 1, "follow-up-hours"},
 				{"create-user with a short password", "short pass\n", []string{"create-user", "--clinic", clinicID, "--email", "b@calm.example", "--role", "therapist"}, 1, "at least 12"},
+				{"create-user with a common password", "password1234\n", []string{"create-user", "--clinic", clinicID, "--email", "b@calm.example", "--role", "therapist"}, 1, "most common passwords"},
+				{"create-user with twelve spaces", "            \n", []string{"create-user", "--clinic", clinicID, "--email", "b@calm.example", "--role", "therapist"}, 1, "only spaces"},
+				{"create-user with the email as the password", "b@calm.example!!\n", []string{"create-user", "--clinic", clinicID, "--email", "b@calm.example", "--role", "therapist"}, 1, "your email"},
 				{"create-user with no password", "", []string{"create-user", "--clinic", clinicID, "--email", "b@calm.example", "--role", "therapist"}, 1, "standard input"},
 				{"create-user with an unknown role", "a long enough password\n", []string{"create-user", "--clinic", clinicID, "--email", "b@calm.example", "--role", "boss"}, 2, "--role"},
 				{"create-user with a bad email", "a long enough password\n", []string{"create-user", "--clinic", clinicID, "--email", "nobody", "--role", "owner"}, 2, "--email"},
@@ -308,4 +327,76 @@ func TestAdminAccounts(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAnExistingDataDirectoryIsKeptToItsOwner(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	runCommand(t, nil, "", "admin", "create-clinic", "--name", "Calm Hands", "--data", dir)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("the data directory has mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+func TestWebhookSecretsAreSealedAtRest(t *testing.T) {
+	dir := t.TempDir()
+	out := runCommand(t, nil, "", "admin", "create-clinic", "--name", "Hooked", "--webhook-url", "https://hooks.example/aftercare", "--data", dir)
+	m := regexp.MustCompile(`(?m)^webhook_secret: (whsec_\S{43})$`).FindStringSubmatch(out.stdout)
+	if out.code != 0 || m == nil {
+		t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+	}
+	secret := m[1]
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if b := runCommand(t, nil, "", "backup", "--out", backup, "--data", dir); b.code != 0 {
+		t.Fatalf("backup: exit %d, stderr %q", b.code, b.stderr)
+	}
+	t.Run("neither the database files nor a backup hold the secret", func(t *testing.T) {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, f := range append(files, backup) {
+			if filepath.Base(f) == "secret.keys" {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), secret) || strings.Contains(string(b), strings.TrimPrefix(secret, "whsec_")) {
+				t.Errorf("%s holds the webhook secret in plain text", filepath.Base(f))
+			}
+		}
+	})
+	t.Run("the keyring was made beside the database, for its owner only", func(t *testing.T) {
+		fi, err := os.Stat(filepath.Join(dir, "secret.keys"))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("secret.keys: %v, mode %v", err, fi.Mode().Perm())
+		}
+	})
+	t.Run("the stored secret opens with the keyring to the printed one", func(t *testing.T) {
+		st, err := sqlite.Open(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		cs, err := st.ListClinics(context.Background())
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("clinics %v, %v", cs, err)
+		}
+		text, _ := os.ReadFile(filepath.Join(dir, "secret.keys"))
+		ring, err := keyring.Parse(string(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := ring.Open(cs[0].WebhookSecret, keyring.PurposeWebhookSecret); err != nil || got != secret {
+			t.Fatalf("opened %q, %v; want the printed secret", got, err)
+		}
+	})
 }

@@ -50,13 +50,15 @@ collector runs at GOGC=%d with a soft memory limit of %d MiB.
 
 // storeFlags are the flags that say where the data is, shared by serve and admin.
 type storeFlags struct {
-	data     string
-	database string
+	data       string
+	database   string
+	secretKeys string
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.data, "data", "./aftercare-data", "the directory of the embedded SQLite database")
 	fs.StringVar(&s.database, "database", "", "a postgres:// URL to use PostgreSQL instead of SQLite")
+	fs.StringVar(&s.secretKeys, "secret-keys", "", "the keyring file that seals secrets at rest, such as webhook secrets (default with SQLite: secret.keys in --data; keep it apart from backups)")
 }
 
 // envName is the environment variable of a flag: AFTERCARE_ and the flag's
@@ -145,6 +147,11 @@ func openStore(ctx context.Context, f storeFlags) (store, error) {
 	if err := os.MkdirAll(f.data, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data directory: %w", err)
 	}
+	// The directory holds clients' health answers and its backups: an
+	// existing one made with a looser mode is kept to its owner too.
+	if err := os.Chmod(f.data, 0o700); err != nil {
+		return nil, fmt.Errorf("keeping the data directory to its owner (mode 0700): %w", err)
+	}
 	st, err := sqlite.Open(ctx, f.data)
 	if err != nil {
 		return nil, fmt.Errorf("opening SQLite in %s: %w", f.data, err)
@@ -175,6 +182,8 @@ type serveConfig struct {
 	proxies []netip.Prefix
 	// debugAddr, when set, serves Go's profiler (net/http/pprof) on its own listener.
 	debugAddr string
+	// metricsToken lets a scraper on a public address read /metrics.
+	metricsToken string
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -201,6 +210,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key file of --tls-cert")
 	fs.StringVar(&c.trustedProxy, "trusted-proxy", "", "addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated")
 	fs.IntVar(&c.assessRate, "assess-rate", httpapi.DefaultAssessRate, "requests a minute one address may make to the public assessment doors (POST /api/v1/assessments, POST /check)")
+	fs.StringVar(&c.metricsToken, "metrics-token", "", "a secret that lets a scraper on a public address read /metrics as a bearer token (loopback and private addresses need none)")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "an address (keep it private, e.g. 127.0.0.1:6060) on which to serve Go's profiler at /debug/pprof/; off when empty")
 	if err := parseFlags(fs, args, e.getenv); err != nil {
 		if errors.Is(err, errHelp) {
@@ -301,7 +311,12 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 	// The workers outlive ctx: they are stopped after the last request is answered.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	ring, err := c.keyring(false)
+	if err != nil {
+		return err
+	}
 	workers := followup.Workers(followup.Deps{
+		Keyring:  ring,
 		Store:    st,
 		Mailer:   mailer,
 		Webhooks: followup.NewWebhookSender(nil),
@@ -328,6 +343,7 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		// link carries its token in one), headers, bodies or emails.
 		TrustedProxies: c.proxies,
 		AssessRate:     c.assessRate,
+		MetricsToken:   c.metricsToken,
 		Web: web.New(web.Deps{
 			Assessor:        assessor,
 			Store:           st,
