@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
 	"aftercare/suggest"
+	"aftercare/usecase"
 )
 
 // clientView is a client's page in the therapist's workspace.
@@ -167,7 +167,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		for j := range sv.Session.CheckIns {
 			ci := &sv.Session.CheckIns[j]
 			cv := checkInView{C: ci}
-			if p, ok := checkin.WorstPain(ci); ok {
+			if p, ok := usecase.WorstPain(ci); ok {
 				cv.Pain = fmt.Sprint(p)
 			}
 			var sore []string

@@ -1,13 +1,8 @@
-// Package checkin records a client's check-in against a session. Both doors
-// that take check-ins (the JSON API and the client's pages) use it, so that a
-// check-in is completed from its session, assessed and stored the same way.
-package checkin
+package usecase
 
 import (
 	"context"
 	"errors"
-	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,126 +10,95 @@ import (
 	"aftercare"
 )
 
-// Prepare completes a check-in request from its session: hours_since from the
-// session's end when the request leaves it out, the session's style, pressure
-// and areas when the request gives none, and the history from the session's
-// earlier check-ins when the request gives none. The result is validated.
-func Prepare(s *aftercare.Session, req aftercare.Request, now time.Time) (aftercare.Request, error) {
-	if req.HoursSince == nil {
-		h := HoursSince(s, now)
-		req.HoursSince = &h
-	}
-	if req.Style == "" {
-		req.Style = s.Style
-	}
-	if req.Pressure == "" {
-		req.Pressure = s.Pressure
-	}
-	if len(req.AreasWorked) == 0 && len(s.AreasWorked) > 0 {
-		req.AreasWorked = slices.Clone(s.AreasWorked)
-	}
-	if len(req.History) == 0 {
-		req.History = History(s.CheckIns, *req.HoursSince)
-	}
-	if err := req.Validate(); err != nil {
-		return aftercare.Request{}, err
-	}
-	return req, nil
-}
-
-// HoursSince returns the hours from the session's end to now, rounded to a
-// tenth of an hour, and kept within 0 and aftercare.MaxHours.
-func HoursSince(s *aftercare.Session, now time.Time) float64 {
-	h := now.Sub(s.EndedAt).Hours()
-	h = math.Round(h*10) / 10
-	return min(max(h, 0), aftercare.MaxHours)
-}
-
-// History returns the earlier check-ins that carry a pain rating, as history
-// points oldest first, keeping only those no later than hoursSince.
-func History(checkIns []aftercare.CheckIn, hoursSince float64) []aftercare.HistoryPoint {
-	var out []aftercare.HistoryPoint
-	for _, c := range checkIns {
-		pain, ok := WorstPain(&c)
-		if !ok || c.HoursSince > hoursSince {
-			continue
-		}
-		h := c.HoursSince
-		out = append(out, aftercare.HistoryPoint{HoursSince: &h, Pain: pain})
-	}
-	slices.SortStableFunc(out, func(a, b aftercare.HistoryPoint) int {
-		switch {
-		case *a.HoursSince < *b.HoursSince:
-			return -1
-		case *a.HoursSince > *b.HoursSince:
-			return 1
-		}
-		return 0
-	})
-	if len(out) > aftercare.MaxHistory {
-		out = out[len(out)-aftercare.MaxHistory:]
-	}
-	return out
-}
-
-// WorstPain returns the highest pain a check-in reported, from its soreness
-// ratings or from a pain score read from its text; ok is false when it gave none.
-func WorstPain(c *aftercare.CheckIn) (pain int, ok bool) {
-	for _, s := range c.Request.Soreness {
-		if !ok || s.Pain > pain {
-			pain, ok = s.Pain, true
-		}
-	}
-	for _, f := range c.Assessment.Findings {
-		if f.Type != "pain" || f.Negated || f.Value == nil {
-			continue
-		}
-		v := int(math.Round(*f.Value))
-		if v < 0 || v > 10 {
-			continue
-		}
-		if !ok || v > pain {
-			pain, ok = v, true
-		}
-	}
-	return pain, ok
-}
-
-// Door is what a check-in is stored through: an *aftercare.Access on the
-// clinic side (scoped to the caller's clinic and audited), or the *Link a
-// client opened (audited as the link's holder).
-type Door interface {
-	CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error)
-}
-
-// Record completes req from the session, assesses it at now and stores the
-// check-in through door; the flag is non-nil when the check-in was flagged for the clinic.
-func Record(ctx context.Context, door Door, assessor aftercare.Assessor, s *aftercare.Session, req aftercare.Request, now time.Time) (*aftercare.CheckIn, *aftercare.Flag, error) {
-	req, err := Prepare(s, req, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	resp, err := assessor.Assess(req, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	c := &aftercare.CheckIn{
-		ClinicID:   s.ClinicID,
-		SessionID:  s.ID,
-		HoursSince: *req.HoursSince,
-		Request:    req,
-		Assessment: *resp,
-		CreatedAt:  now,
-	}
-	flag, err := door.CreateCheckIn(ctx, c)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, flag, nil
-}
+// A client's link is BaseURL + "/c/" + token, where the token is TokenPrefix
+// and 256 random bits; the store keeps only the token's hash. This file is
+// the one place that spells that format: the pages, the API and the
+// follow-up jobs make and read links through it.
 
 // TokenPrefix begins every client link token.
 const TokenPrefix = "c_"
+
+// DefaultLinkTTL is how long a client's check-in link works after the session ends.
+const DefaultLinkTTL = 14 * 24 * time.Hour
+
+// LinkPath is the path of the client's check-in page for a link token.
+func LinkPath(token string) string { return "/c/" + token }
+
+// LinkURL is the client's link for a token: base, the public address of the
+// service such as https://aftercare.example, and LinkPath.
+func LinkURL(base, token string) string { return strings.TrimRight(base, "/") + LinkPath(token) }
+
+// NewLinkToken returns a fresh link token, to be shown once, and the hash to store.
+func NewLinkToken() (token string, hash []byte) { return aftercare.NewSecret(TokenPrefix) }
+
+// LinkExpiry is when a fresh link of a session should expire at now: ttl after
+// the session ends, or ttl from now when that time has already passed.
+func LinkExpiry(s *aftercare.Session, ttl time.Duration, now time.Time) time.Time {
+	if at := s.EndedAt.Add(ttl); at.After(now) {
+		return at
+	}
+	return now.Add(ttl)
+}
+
+// Links says where the client links of one request point and how long they work.
+type Links struct {
+	// BaseURL is the public address of the service, such as https://aftercare.example.
+	BaseURL string
+	// TTL is how long a link works after its session ends; zero means DefaultLinkTTL.
+	TTL time.Duration
+}
+
+func (l Links) ttl() time.Duration {
+	if l.TTL <= 0 {
+		return DefaultLinkTTL
+	}
+	return l.TTL
+}
+
+// LinkDoor is what a client link is stored through: an *aftercare.Access, or
+// a ClinicStore for the follow-up jobs, which act for no principal.
+type LinkDoor interface {
+	CreateLink(ctx context.Context, sessionID int64, linkHash []byte, expiresAt time.Time) error
+}
+
+// ClinicStore is the store itself, for one clinic: the LinkDoor of the
+// follow-up jobs.
+type ClinicStore struct {
+	Store    aftercare.Store
+	ClinicID int64
+}
+
+// CreateLink adds a client link to a session of the clinic.
+func (c ClinicStore) CreateLink(ctx context.Context, sessionID int64, linkHash []byte, expiresAt time.Time) error {
+	return c.Store.CreateLink(ctx, c.ClinicID, sessionID, linkHash, expiresAt)
+}
+
+// AddLink makes another client link of session s, working until expires,
+// stores its hash through door and returns its URL under base. A session of
+// another clinic, or none, is ENOTFOUND.
+func AddLink(ctx context.Context, door LinkDoor, s *aftercare.Session, base string, expires time.Time) (string, error) {
+	token, hash := NewLinkToken()
+	if err := door.CreateLink(ctx, s.ID, hash, expires); err != nil {
+		return "", err
+	}
+	return LinkURL(base, token), nil
+}
+
+// NewLink gives session s a fresh client link at now (after its earlier ones
+// were revoked or lost): it works until links' TTL after the session ended,
+// or after now when that has passed. It returns the link's URL and expiry; a
+// session the door cannot reach is ENOTFOUND naming "id".
+func NewLink(ctx context.Context, door LinkDoor, s *aftercare.Session, links Links, now time.Time) (string, time.Time, error) {
+	expires := aftercare.StoredTime(LinkExpiry(s, links.ttl(), now))
+	u, err := AddLink(ctx, door, s, links.BaseURL, expires)
+	if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
+		return "", time.Time{}, aftercare.Errorf(aftercare.ENOTFOUND, "id", "no session %d", s.ID)
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return u, expires, nil
+}
 
 // tokenChars is the length of the random part of a link token: 256 bits in
 // unpadded base64url.
@@ -174,12 +138,12 @@ func (l *Link) Actor() string { return LinkActor(l.Session.ID) }
 // LinkActor names the holder of a session's link in the audit log.
 func LinkActor(sessionID int64) string { return "link:session/" + strconv.FormatInt(sessionID, 10) }
 
-// Open finds the live session of a client link token at now. A link that is
+// OpenLink finds the live session of a client link token at now. A link that is
 // malformed, unknown, expired or revoked is ENOTFOUND, with nothing told about
 // which. Every opening is written to the audit log with the request's
 // aftercare.RequestMeta from ctx: a refused one under no clinic (ClinicID 0)
 // as "anonymous", an admitted one as a read of the session by the link's holder.
-func Open(ctx context.Context, store aftercare.Store, token string, now time.Time) (*Link, error) {
+func OpenLink(ctx context.Context, store aftercare.Store, token string, now time.Time) (*Link, error) {
 	meta := aftercare.RequestMetaFrom(ctx)
 	deny := func(err error) (*Link, error) {
 		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
@@ -250,7 +214,7 @@ func (l *Link) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*afterc
 // Record completes req from the link's session, assesses it at now and stores
 // it as a check-in of that session, audited as the link's holder.
 func (l *Link) Record(ctx context.Context, assessor aftercare.Assessor, req aftercare.Request, now time.Time) (*aftercare.CheckIn, *aftercare.Flag, error) {
-	return Record(ctx, l, assessor, l.Session, req, now)
+	return RecordCheckIn(ctx, l, assessor, l.Session, req, now)
 }
 
 func notFound() error {
