@@ -114,7 +114,7 @@ func (c *Clinic) Validate() error {
 	}
 	for i, h := range c.FollowUpHours {
 		if h < 1 || h > MaxHours {
-			return Errorf(EINVALID, entry("follow_up_hours", i), "a follow-up time must be a whole number of hours from 1 to %d, not %d", MaxHours, h)
+			return Errorf(EINVALID, entry("follow_up_hours", i), "follow_up_hours must be whole numbers of hours from 1 to %d, not %d", MaxHours, h)
 		}
 	}
 	return nil
