@@ -211,12 +211,6 @@ func (l *Link) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*afterc
 	return f, nil
 }
 
-// Record completes req from the link's session, assesses it at now and stores
-// it as a check-in of that session, audited as the link's holder.
-func (l *Link) Record(ctx context.Context, assessor aftercare.Assessor, req aftercare.Request, now time.Time) (*aftercare.CheckIn, *aftercare.Flag, error) {
-	return RecordCheckIn(ctx, l, assessor, l.Session, req, now)
-}
-
 func notFound() error {
 	return aftercare.Errorf(aftercare.ENOTFOUND, "token", "this check-in link is not valid: it may have expired or been replaced; ask your therapist for a new one")
 }
