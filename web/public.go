@@ -169,7 +169,7 @@ func (h *handler) clientPage(r *http.Request, l *usecase.Link, f *form) *page {
 	f.HoursHint = hoursText(usecase.HoursSince(s, now))
 	p := h.basePage("Your check-in", "check")
 	p.EmergencyNumber, p.Tel = number, telURL(number)
-	p.Action = "/c/" + r.PathValue("token")
+	p.Action = usecase.LinkPath(r.PathValue("token"))
 	p.Form = f
 	p.Link = info
 	return p
