@@ -13,10 +13,8 @@ import (
 
 	"aftercare"
 	"aftercare/keyring"
+	"aftercare/usecase"
 )
-
-// DefaultLinkTTL is how long after a session ended a client's check-in link works.
-const DefaultLinkTTL = 14 * 24 * time.Hour
 
 // Follow-up statuses, as kept in aftercare.FollowUp.Status.
 const (
@@ -38,7 +36,7 @@ type Deps struct {
 	Webhooks *WebhookSender
 	// BaseURL is where the server is reached from outside, such as "http://127.0.0.1:8080".
 	BaseURL string
-	// LinkTTL is how long after the session ended a mailed link works; 0 means DefaultLinkTTL.
+	// LinkTTL is how long after the session ended a mailed link works; 0 means usecase.DefaultLinkTTL.
 	LinkTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -67,7 +65,7 @@ func AddWorkers(ws *river.Workers, d Deps) {
 		d.Webhooks = NewWebhookSender(nil)
 	}
 	if d.LinkTTL <= 0 {
-		d.LinkTTL = DefaultLinkTTL
+		d.LinkTTL = usecase.DefaultLinkTTL
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -234,11 +232,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 
 // newLink mints a fresh client link for the session and returns its URL.
 func (w *reminderWorker) newLink(ctx context.Context, s *aftercare.Session, expires time.Time) (string, error) {
-	token, hash := aftercare.NewSecret("c_")
-	if err := w.d.Store.CreateLink(ctx, s.ClinicID, s.ID, hash, expires); err != nil {
-		return "", err
-	}
-	return w.d.BaseURL + "/c/" + token, nil
+	return usecase.AddLink(ctx, usecase.ClinicStore{Store: w.d.Store, ClinicID: s.ClinicID}, s, w.d.BaseURL, expires)
 }
 
 // reminderEvent is the data of a checkin.reminder webhook.

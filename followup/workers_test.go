@@ -23,6 +23,7 @@ import (
 	"aftercare"
 	"aftercare/followup"
 	"aftercare/sqlite"
+	"aftercare/usecase"
 )
 
 const baseURL = "http://127.0.0.1:8080"
@@ -134,14 +135,14 @@ func (e *env) newSession(t *testing.T, c *aftercare.Client, endedAgo time.Durati
 	s := &aftercare.Session{
 		ClinicID: e.clinic.ID, ClientID: c.ID,
 		Style: "deep_tissue", Pressure: "firm", AreasWorked: []string{"lower_back", "calves"},
-		EndedAt: ended, LinkExpiresAt: ended.Add(followup.DefaultLinkTTL),
+		EndedAt: ended, LinkExpiresAt: ended.Add(usecase.DefaultLinkTTL),
 	}
 	for _, h := range e.clinic.FollowUpHours {
 		s.FollowUps = append(s.FollowUps, aftercare.FollowUp{
 			Hours: h, DueAt: ended.Add(time.Duration(h) * time.Hour), Status: followup.StatusScheduled,
 		})
 	}
-	_, hash := aftercare.NewSecret("c_")
+	_, hash := usecase.NewLinkToken()
 	if err := e.store.CreateSession(e.ctx, s, hash); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestReminder(t *testing.T) {
 		if found.ID != s.ID {
 			t.Errorf("the mailed link opens session %d, want %d", found.ID, s.ID)
 		}
-		if want := s.EndedAt.Add(followup.DefaultLinkTTL); !found.LinkExpiresAt.Equal(want.Truncate(time.Microsecond)) {
+		if want := s.EndedAt.Add(usecase.DefaultLinkTTL); !found.LinkExpiresAt.Equal(want.Truncate(time.Microsecond)) {
 			t.Errorf("the link expires at %s, want %s (14 days after the session)", found.LinkExpiresAt, want)
 		}
 

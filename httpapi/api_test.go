@@ -11,6 +11,7 @@ import (
 
 	"aftercare"
 	"aftercare/httpapi"
+	"aftercare/usecase"
 )
 
 // goodRequest is a plain, expected soreness check-in.
@@ -356,7 +357,7 @@ func TestSessions(t *testing.T) {
 			if !strings.HasPrefix(sess.CheckInURL, baseURL+"/c/c_") {
 				t.Errorf("check_in_url %q", sess.CheckInURL)
 			}
-			if want := ended.Add(httpapi.DefaultLinkTTL); !sess.LinkExpiresAt.Equal(want) {
+			if want := ended.Add(usecase.DefaultLinkTTL); !sess.LinkExpiresAt.Equal(want) {
 				t.Errorf("link expires %v, want %v", sess.LinkExpiresAt, want)
 			}
 		})
@@ -625,8 +626,8 @@ func TestClientLink(t *testing.T) {
 			})
 		}
 		t.Run("an expired link is not found", func(t *testing.T) {
-			h.clock.Advance(httpapi.DefaultLinkTTL)
-			defer h.clock.Advance(-httpapi.DefaultLinkTTL)
+			h.clock.Advance(usecase.DefaultLinkTTL)
+			defer h.clock.Advance(-usecase.DefaultLinkTTL)
 			h.do("GET", link, nil).wantError(t, 404, "not_found", "token")
 			h.do("POST", link, goodRequest).wantError(t, 404, "not_found", "token")
 			if after := h.api("GET", sessPath, nil).want(t, 200).body; !bytes.Equal(before, after) {

@@ -13,7 +13,7 @@ import (
 // storeUsers are the only functions of the package that may reach the store
 // without an aftercare.Access: they resolve credentials, sign staff in and
 // out, write audit entries of callers tied to no clinic, open client links
-// (checkin.Open audits them), check readiness, and make the Access itself.
+// (usecase.OpenLink audits them), check readiness, and make the Access itself.
 var storeUsers = []string{
 	"audit", "clinic", "login", "loginFailed", "logout", "openLink", "readyz", "sessionPrincipal", "tokenPrincipal",
 }

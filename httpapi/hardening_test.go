@@ -42,7 +42,7 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Run(tt.name+" carries the security headers", func(t *testing.T) {
 			r := h.do(tt.method, tt.path, tt.body, tt.opts...)
 			want := map[string]string{
-				"Content-Security-Policy": httpapi.ContentSecurityPolicy,
+				"Content-Security-Policy": aftercare.ContentSecurityPolicy,
 				"X-Content-Type-Options":  "nosniff",
 				"X-Frame-Options":         "DENY",
 				"Referrer-Policy":         "same-origin",
@@ -61,8 +61,8 @@ func TestSecurityHeaders(t *testing.T) {
 		})
 	}
 	t.Run("the policy allows no inline script", func(t *testing.T) {
-		if strings.Contains(httpapi.ContentSecurityPolicy, "unsafe-inline") || !strings.Contains(httpapi.ContentSecurityPolicy, "script-src 'self'") {
-			t.Errorf("policy %q", httpapi.ContentSecurityPolicy)
+		if strings.Contains(aftercare.ContentSecurityPolicy, "unsafe-inline") || !strings.Contains(aftercare.ContentSecurityPolicy, "script-src 'self'") {
+			t.Errorf("policy %q", aftercare.ContentSecurityPolicy)
 		}
 	})
 	t.Run("the style sheet may be cached", func(t *testing.T) {

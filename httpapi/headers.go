@@ -3,40 +3,12 @@ package httpapi
 import (
 	"net/http"
 	"strings"
-)
 
-// ContentSecurityPolicy is the policy of every response: the service's own
-// scripts, styles and images only (no inline script), forms posted only to
-// itself, never framed.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	"aftercare"
+)
 
 // StrictTransportSecurity is sent on every response served over TLS.
 const StrictTransportSecurity = "max-age=63072000; includeSubDomains"
-
-// SetSecurityHeaders sets the headers every response carries, whoever serves
-// it: the Content-Security-Policy, nosniff, no framing, the referrer and
-// opener policies.
-func SetSecurityHeaders(h http.Header) {
-	for _, kv := range securityHeaders {
-		h[kv.key] = kv.value
-	}
-}
-
-// securityHeaders are SetSecurityHeaders' headers, their keys in canonical
-// form and their values built once: every response shares these slices
-// (http.Header.Set would build a new one per header per response), so they
-// are never modified in place; Set or Add on such a header replaces or copies it.
-var securityHeaders = []struct {
-	key   string
-	value []string
-}{
-	{"Content-Security-Policy", []string{ContentSecurityPolicy}},
-	{"X-Content-Type-Options", []string{"nosniff"}},
-	{"X-Frame-Options", []string{"DENY"}},
-	{"Referrer-Policy", []string{"same-origin"}},
-	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
-}
 
 // secure sets the security headers of every response, API and pages alike,
 // as the response starts, so that no handler can leave them out or weaken
@@ -72,7 +44,7 @@ func (sw *secureWriter) WriteHeader(code int) {
 	if !sw.started {
 		sw.started = true
 		h := sw.ResponseWriter.Header()
-		SetSecurityHeaders(h)
+		aftercare.SetSecurityHeaders(h)
 		if sw.tls {
 			h.Set("Strict-Transport-Security", StrictTransportSecurity)
 		}

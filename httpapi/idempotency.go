@@ -8,7 +8,7 @@ import (
 	"net/http"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
+	"aftercare/usecase"
 )
 
 // Header names of idempotent check-ins: a client that got no answer (a
@@ -48,7 +48,7 @@ func printableASCII(s string) bool {
 // idempotentDoor returns door, made to store check-ins under the request's
 // Idempotency-Key when it carries one; req is the check-in's request as its
 // caller sent it.
-func idempotentDoor(r *http.Request, door checkin.Door, req *aftercare.Request) (checkin.Door, error) {
+func idempotentDoor(r *http.Request, door usecase.CheckInDoor, req *aftercare.Request) (usecase.CheckInDoor, error) {
 	key, err := idempotencyKey(r)
 	if err != nil || key == "" {
 		return door, err
@@ -74,7 +74,7 @@ func requestHash(req *aftercare.Request) ([]byte, error) {
 
 // keyedDoor stores each check-in under one idempotency key.
 type keyedDoor struct {
-	door checkin.Door
+	door usecase.CheckInDoor
 	key  string
 	hash []byte // of the request sent under the key
 }

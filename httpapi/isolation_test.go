@@ -15,6 +15,7 @@ import (
 
 	"aftercare"
 	"aftercare/httpapi"
+	"aftercare/usecase"
 )
 
 // randomSecret is text in the shape of a secret of the service, known to no one.
@@ -88,7 +89,7 @@ func newIsolation(t *testing.T, h *harness) *isolation {
 	f.markers = []string{f.client.Name, "note-" + tag, "text-" + tag}
 
 	expired := h.createSession(t, map[string]any{"client_id": f.client.ID,
-		"ended_at": h.clock.Now().Add(-httpapi.DefaultLinkTTL - time.Hour).Format(time.RFC3339)})
+		"ended_at": h.clock.Now().Add(-usecase.DefaultLinkTTL - time.Hour).Format(time.RFC3339)})
 	f.expiredLink = linkToken(expired.CheckInURL)
 	revoked := h.createSession(t, map[string]any{"client_id": f.client.ID})
 	f.revokedLink = linkToken(revoked.CheckInURL)

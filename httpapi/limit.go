@@ -80,7 +80,7 @@ func (s *server) limit(next http.Handler) http.Handler {
 			addr := addressKey(aftercare.RequestMetaFrom(r.Context()).Address)
 			token := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 			key := string(aftercare.HashSecret(token))
-			if wait, who, ok := s.links.take(key, addr, s.now()); !ok {
+			if wait, who, ok := s.linkLimits.take(key, addr, s.now()); !ok {
 				secs := max(int(math.Ceil(wait.Seconds())), 1)
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
 				s.writeError(w, r, aftercare.Errorf(aftercare.ERATELIMIT, "",
@@ -92,7 +92,7 @@ func (s *server) limit(next http.Handler) http.Handler {
 			sw := &recorder{ResponseWriter: w, status: http.StatusOK}
 			next.ServeHTTP(sw, r)
 			if sw.status >= 400 {
-				s.links.give(key, addr)
+				s.linkLimits.give(key, addr)
 			}
 			return
 		}

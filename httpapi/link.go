@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
+	"aftercare/usecase"
 )
 
 // linkView is what a client's link shows: the session as the client knows it
@@ -31,9 +31,9 @@ type linkCheckIn struct {
 	CreatedAt  time.Time       `json:"created_at"`
 }
 
-// openLink opens the client link of the path; checkin.Open audits the attempt.
-func (s *server) openLink(r *http.Request) (*checkin.Link, error) {
-	return checkin.Open(r.Context(), s.store, r.PathValue("token"), s.now().UTC())
+// openLink opens the client link of the path; usecase.OpenLink audits the attempt.
+func (s *server) openLink(r *http.Request) (*usecase.Link, error) {
+	return usecase.OpenLink(r.Context(), s.store, r.PathValue("token"), s.now().UTC())
 }
 
 func (s *server) linkView(w http.ResponseWriter, r *http.Request) error {
@@ -49,13 +49,13 @@ func (s *server) linkView(w http.ResponseWriter, r *http.Request) error {
 		Pressure:        sess.Pressure,
 		AreasWorked:     nonNil(sess.AreasWorked),
 		EndedAt:         sess.EndedAt,
-		HoursSince:      checkin.HoursSince(sess, s.now()),
+		HoursSince:      usecase.HoursSince(sess, s.now()),
 		LinkExpiresAt:   sess.LinkExpiresAt,
 		CheckIns:        []linkCheckIn{},
 	}
 	for _, c := range sess.CheckIns {
 		lc := linkCheckIn{HoursSince: c.HoursSince, Level: c.Assessment.Level, Headline: c.Assessment.Headline, CreatedAt: c.CreatedAt}
-		if p, ok := checkin.WorstPain(&c); ok {
+		if p, ok := usecase.WorstPain(&c); ok {
 			lc.Pain = &p
 		}
 		v.CheckIns = append(v.CheckIns, lc)

@@ -69,8 +69,8 @@ func readLoginForm(w http.ResponseWriter, r *http.Request) (loginInput, error) {
 	if in.email == "" {
 		return in, aftercare.Errorf(aftercare.EINVALID, "email", "email is required: the address you sign in with")
 	}
-	if err := checkEmail(in.email); err != nil {
-		return in, aftercare.Errorf(aftercare.EINVALID, "email", "%s", err)
+	if err := aftercare.ValidateEmail("email", in.email); err != nil {
+		return in, err
 	}
 	if in.password == "" {
 		return in, aftercare.Errorf(aftercare.EINVALID, "password", "password is required")

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
+	"aftercare/usecase"
 )
 
 // eraseClient answers DELETE /api/v1/clients/{id}, the client's right to
@@ -59,16 +59,11 @@ func (s *server) createLink(w http.ResponseWriter, r *http.Request, a *aftercare
 	if err != nil {
 		return err
 	}
-	now := s.now().UTC()
-	expires := aftercare.StoredTime(checkin.LinkExpiry(sess, s.linkTTL, now))
-	token, hash := aftercare.NewSecret(checkin.TokenPrefix)
-	if err := a.CreateLink(r.Context(), sess.ID, hash, expires); err != nil {
-		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
-			return aftercare.Errorf(aftercare.ENOTFOUND, "id", "no session %d", sess.ID)
-		}
+	url, expires, err := usecase.NewLink(r.Context(), a, sess, s.links(r), s.now().UTC())
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, newLink{SessionID: sess.ID, CheckInURL: s.base(r) + checkin.LinkPath(token), LinkExpiresAt: expires})
+	writeJSON(w, http.StatusCreated, newLink{SessionID: sess.ID, CheckInURL: url, LinkExpiresAt: expires})
 	return nil
 }
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"aftercare"
-	"aftercare/httpapi"
+	"aftercare/usecase"
 )
 
 func TestTheClientsRights(t *testing.T) {
@@ -67,7 +67,7 @@ func TestTheClientsRights(t *testing.T) {
 				CheckInURL    string    `json:"check_in_url"`
 				LinkExpiresAt time.Time `json:"link_expires_at"`
 			}](t, r)
-			if got.SessionID != sess.ID || !strings.HasPrefix(got.CheckInURL, baseURL+"/c/c_") || !got.LinkExpiresAt.Equal(sess.EndedAt.Add(httpapi.DefaultLinkTTL)) {
+			if got.SessionID != sess.ID || !strings.HasPrefix(got.CheckInURL, baseURL+"/c/c_") || !got.LinkExpiresAt.Equal(sess.EndedAt.Add(usecase.DefaultLinkTTL)) {
 				t.Errorf("link %s", r.body)
 			}
 			fresh = linkToken(got.CheckInURL)
@@ -75,14 +75,14 @@ func TestTheClientsRights(t *testing.T) {
 		})
 		t.Run("a link made after the lifetime has passed works from now", func(t *testing.T) {
 			old := h.createSession(t, map[string]any{"client_id": keep.ID,
-				"ended_at": h.clock.Now().Add(-httpapi.DefaultLinkTTL - 24*time.Hour).Format(time.RFC3339)})
+				"ended_at": h.clock.Now().Add(-usecase.DefaultLinkTTL - 24*time.Hour).Format(time.RFC3339)})
 			h.do("GET", "/api/v1/checkin/"+linkToken(old.CheckInURL), nil).want(t, 404)
 			r := h.api("POST", fmt.Sprintf("/api/v1/sessions/%d/links", old.ID), nil).want(t, 201)
 			got := decode[struct {
 				CheckInURL    string    `json:"check_in_url"`
 				LinkExpiresAt time.Time `json:"link_expires_at"`
 			}](t, r)
-			if !got.LinkExpiresAt.Equal(h.clock.Now().Add(httpapi.DefaultLinkTTL)) {
+			if !got.LinkExpiresAt.Equal(h.clock.Now().Add(usecase.DefaultLinkTTL)) {
 				t.Errorf("expires %v", got.LinkExpiresAt)
 			}
 			h.do("GET", "/api/v1/checkin/"+linkToken(got.CheckInURL), nil).want(t, 200)

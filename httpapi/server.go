@@ -24,10 +24,8 @@ import (
 
 	"aftercare"
 	"aftercare/password"
+	"aftercare/usecase"
 )
-
-// DefaultLinkTTL is how long a client's check-in link works after the session ends.
-const DefaultLinkTTL = 14 * 24 * time.Hour
 
 // Deps is what the HTTP server needs from the rest of the program.
 type Deps struct {
@@ -44,7 +42,7 @@ type Deps struct {
 	// BaseURL is the public address the client links point at, such as
 	// https://aftercare.example; empty derives it from each request.
 	BaseURL string
-	// LinkTTL is how long a client link works after the session ends; zero means DefaultLinkTTL.
+	// LinkTTL is how long a client link works after the session ends; zero means usecase.DefaultLinkTTL.
 	LinkTTL time.Duration
 	// Web serves the pages (GET /, POST /check, GET and POST /c/{token},
 	// GET /static/, GET /login and the /staff pages); nil serves none.
@@ -82,7 +80,7 @@ type server struct {
 	checks       *gate
 	metricsToken string
 	limiter      *limiter
-	links        *linkLimits
+	linkLimits   *linkLimits
 
 	mux      *http.ServeMux
 	patterns map[string]bool
@@ -111,7 +109,7 @@ func NewServer(d Deps) http.Handler {
 		d.PasswordChecks = DefaultPasswordChecks()
 	}
 	s.checks = newGate(d.PasswordChecks)
-	s.links = newLinkLimits()
+	s.linkLimits = newLinkLimits()
 	// Make the dummy hash now, so that the first sign-in for an unknown
 	// email takes no longer than any other.
 	go password.Dummy()
@@ -129,7 +127,7 @@ func NewServer(d Deps) http.Handler {
 		s.now = time.Now
 	}
 	if s.linkTTL <= 0 {
-		s.linkTTL = DefaultLinkTTL
+		s.linkTTL = usecase.DefaultLinkTTL
 	}
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
+	"aftercare/usecase"
 )
 
 // answerView is an answer as the pages show it.
@@ -101,14 +101,14 @@ type nextCheckIn struct {
 	Hours float64
 }
 
-func (h *handler) openLink(w http.ResponseWriter, r *http.Request) (*checkin.Link, bool) {
+func (h *handler) openLink(w http.ResponseWriter, r *http.Request) (*usecase.Link, bool) {
 	if h.d.Store == nil {
 		h.linkNotFound(w)
 		return nil, false
 	}
-	l, err := checkin.Open(r.Context(), h.d.Store, r.PathValue("token"), h.d.Now().UTC())
+	l, err := usecase.OpenLink(r.Context(), h.d.Store, r.PathValue("token"), h.d.Now().UTC())
 	if err != nil {
-		if checkin.IsNotFound(err) {
+		if usecase.IsNotFound(err) {
 			h.linkNotFound(w)
 		} else {
 			h.fault(w, r, err, nil)
@@ -137,7 +137,7 @@ func (h *handler) linkPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, http.StatusOK, "check.html", h.clientPage(r, l, f))
 }
 
-func (h *handler) clientPage(r *http.Request, l *checkin.Link, f *form) *page {
+func (h *handler) clientPage(r *http.Request, l *usecase.Link, f *form) *page {
 	number := l.Clinic.EmergencyNumber
 	if number == "" {
 		number = h.d.EmergencyNumber
@@ -149,14 +149,14 @@ func (h *handler) clientPage(r *http.Request, l *checkin.Link, f *form) *page {
 		Style:      s.Style,
 		Pressure:   s.Pressure,
 		Areas:      s.AreasWorked,
-		HoursAgo:   int(checkin.HoursSince(s, now)),
+		HoursAgo:   int(usecase.HoursSince(s, now)),
 		Next:       nextTime(s, now),
 	}
 	var points []painPoint
 	for i := range s.CheckIns {
 		c := &s.CheckIns[i]
 		pc := pastCheckIn{HoursSince: c.HoursSince, Level: c.Assessment.Level, When: c.CreatedAt}
-		if p, ok := checkin.WorstPain(c); ok {
+		if p, ok := usecase.WorstPain(c); ok {
 			pc.Pain = &p
 			points = append(points, painPoint{Hours: c.HoursSince, Pain: p, Level: c.Assessment.Level})
 		}
@@ -166,10 +166,10 @@ func (h *handler) clientPage(r *http.Request, l *checkin.Link, f *form) *page {
 	if len(points) > 0 {
 		info.Curve = newCurve(points, h.window(s, info.Last))
 	}
-	f.HoursHint = hoursText(checkin.HoursSince(s, now))
+	f.HoursHint = hoursText(usecase.HoursSince(s, now))
 	p := h.basePage("Your check-in", "check")
 	p.EmergencyNumber, p.Tel = number, telURL(number)
-	p.Action = "/c/" + r.PathValue("token")
+	p.Action = usecase.LinkPath(r.PathValue("token"))
 	p.Form = f
 	p.Link = info
 	return p
@@ -233,7 +233,7 @@ func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.d.Now().UTC()
-	c, _, err := l.Record(r.Context(), h.d.Assessor, req, now)
+	c, _, err := usecase.RecordCheckIn(r.Context(), l, h.d.Assessor, l.Session, req, now)
 	if err != nil {
 		var e *aftercare.Error
 		if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {

@@ -1,19 +1,17 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
+	"aftercare/usecase"
 )
 
 // The therapist's workspace. Every page reaches the clinic's data only
@@ -77,6 +75,16 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *p
 	default:
 		h.fault(w, r, err, p)
 	}
+}
+
+// invalid returns err as the application error to show beside a form when it
+// is bad input (EINVALID), or nil.
+func invalid(err error) *aftercare.Error {
+	var e *aftercare.Error
+	if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
+		return e
+	}
+	return nil
 }
 
 // loginView is the sign-in page.
@@ -179,35 +187,6 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 	h.render(w, status, "staff.html", s.p)
 }
 
-// Limits of the staff forms.
-const maxNameChars = 200
-
-func checkName(name string) error {
-	if name == "" {
-		return aftercare.Errorf(aftercare.EINVALID, "name", "Enter the client's name.")
-	}
-	if n := utf8.RuneCountInString(name); n > maxNameChars {
-		return aftercare.Errorf(aftercare.EINVALID, "name", "The name is %d characters long; at most %d are allowed.", n, maxNameChars)
-	}
-	for _, c := range name {
-		if unicode.IsControl(c) {
-			return aftercare.Errorf(aftercare.EINVALID, "name", "The name must be plain text.")
-		}
-	}
-	return nil
-}
-
-func checkEmail(e string) error {
-	if e == "" {
-		return nil
-	}
-	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e || len(e) > 254 || !strings.Contains(e[strings.LastIndexByte(e, '@')+1:], ".") {
-		return aftercare.Errorf(aftercare.EINVALID, "email", "Enter one email address, such as ana@example.com, or leave it empty.")
-	}
-	return nil
-}
-
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
@@ -222,17 +201,13 @@ func (h *handler) createClient(w http.ResponseWriter, r *http.Request, s *staffR
 		return
 	}
 	d := &dashboard{Name: strings.TrimSpace(r.PostForm.Get("name")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
-	err := checkName(d.Name)
-	if err == nil {
-		err = checkEmail(d.Email)
-	}
-	if err != nil {
-		d.FormError = err.(*aftercare.Error)
-		h.showDashboard(w, r, s, d, http.StatusBadRequest)
-		return
-	}
-	c := &aftercare.Client{Name: d.Name, Email: d.Email, CreatedAt: aftercare.StoredTime(h.d.Now())}
-	if err := s.acc.CreateClient(r.Context(), c); err != nil {
+	c := &aftercare.Client{Name: d.Name, Email: d.Email}
+	if err := usecase.CreateClient(r.Context(), s.acc, c, h.d.Now()); err != nil {
+		if e := invalid(err); e != nil {
+			d.FormError = e
+			h.showDashboard(w, r, s, d, http.StatusBadRequest)
+			return
+		}
 		h.refuse(w, r, err, s.p)
 		return
 	}
@@ -253,7 +228,7 @@ func (h *handler) ackFlag(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		err = parseForm(w, r)
 	}
 	if err == nil {
-		_, err = s.acc.AckFlag(r.Context(), id)
+		_, err = usecase.AckFlag(r.Context(), s.acc, id)
 	}
 	if err != nil {
 		h.refuse(w, r, err, s.p)
@@ -278,26 +253,8 @@ func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *sta
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	var health []string
-	for _, c := range r.PostForm["health"] {
-		if !aftercare.Health.Has(c) {
-			h.refuse(w, r, aftercare.Errorf(aftercare.EINVALID, "health", "Unknown screening answer %q.", c), s.p)
-			return
-		}
-		if !slices.Contains(health, c) {
-			health = append(health, c)
-		}
-	}
-	notes := strings.TrimSpace(r.PostForm.Get("notes"))
-	if len(notes) > aftercare.MaxTextBytes {
-		h.refuse(w, r, aftercare.Errorf(aftercare.EINVALID, "notes", "The notes are too long: at most %d bytes.", aftercare.MaxTextBytes), s.p)
-		return
-	}
-	sc := &aftercare.Screening{ClientID: id, Health: health, Notes: notes, Cautions: h.d.Assessor.Cautions(health), CreatedAt: aftercare.StoredTime(h.d.Now())}
-	if sc.Health == nil {
-		sc.Health = []string{}
-	}
-	if err := s.acc.CreateScreening(r.Context(), sc); err != nil {
+	sc := &aftercare.Screening{ClientID: id, Health: r.PostForm["health"], Notes: r.PostForm.Get("notes")}
+	if err := usecase.CreateScreening(r.Context(), s.acc, h.d.Assessor, sc, h.d.Now()); err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
@@ -348,10 +305,12 @@ func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staff
 		h.showClient(w, r, s, client, sf, http.StatusBadRequest)
 		return
 	}
-	token, hash := checkin.Schedule(sess, s.clinic, h.d.LinkTTL)
-	sess.CheckInURL = h.base(r) + checkin.LinkPath(token)
-	sess.CreatedAt = aftercare.StoredTime(h.d.Now())
-	if err := s.acc.CreateSession(ctx, sess, hash); err != nil {
+	if err := usecase.CreateSession(ctx, s.acc, sess, h.links(r), h.d.Now()); err != nil {
+		if e := invalid(err); e != nil {
+			sf.Error = e
+			h.showClient(w, r, s, client, sf, http.StatusBadRequest)
+			return
+		}
 		h.refuse(w, r, err, s.p)
 		return
 	}
@@ -375,14 +334,13 @@ func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	token, hash := aftercare.NewSecret(checkin.TokenPrefix)
-	expires := aftercare.StoredTime(checkin.LinkExpiry(sess, h.d.LinkTTL, h.d.Now()))
-	if err := s.acc.CreateLink(ctx, id, hash, expires); err != nil {
+	link, expires, err := usecase.NewLink(ctx, s.acc, sess, h.links(r), h.d.Now())
+	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
 	s.p.Title = "A new check-in link"
-	s.p.Created = &createdSession{Session: sess, Client: client, URL: h.base(r) + checkin.LinkPath(token), Expires: expires, Fresh: true}
+	s.p.Created = &createdSession{Session: sess, Client: client, URL: link, Expires: expires, Fresh: true}
 	h.render(w, http.StatusOK, "session.html", s.p)
 }
 
@@ -446,19 +404,7 @@ func sessionFormOf(v url.Values) *sessionForm {
 
 func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Session, *aftercare.Error) {
 	v := sf.raw
-	s := &aftercare.Session{ClientID: clientID, Notes: strings.TrimSpace(v.Get("notes"))}
-	if st := v.Get("style"); st != "" {
-		if !aftercare.Styles.Has(st) {
-			return nil, aftercare.Errorf(aftercare.EINVALID, "style", "Choose a style from the list.")
-		}
-		s.Style = st
-	}
-	if p := v.Get("pressure"); p != "" {
-		if !aftercare.Pressures.Has(p) {
-			return nil, aftercare.Errorf(aftercare.EINVALID, "pressure", "Choose a pressure from the list.")
-		}
-		s.Pressure = p
-	}
+	s := &aftercare.Session{ClientID: clientID, Style: v.Get("style"), Pressure: v.Get("pressure"), Notes: v.Get("notes")}
 	for _, a := range aftercare.Areas.Codes() {
 		p := v.Get("pressure_" + a.Code)
 		if p == "" {
@@ -481,9 +427,6 @@ func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Sessio
 	}
 	if err != nil || minutes < 0 || minutes > 7*24*60 {
 		return nil, aftercare.Errorf(aftercare.EINVALID, "ended", "Choose when the session ended.")
-	}
-	if len(s.Notes) > aftercare.MaxTextBytes {
-		return nil, aftercare.Errorf(aftercare.EINVALID, "notes", "The notes are too long: at most %d bytes.", aftercare.MaxTextBytes)
 	}
 	s.EndedAt = aftercare.StoredTime(now.Add(-time.Duration(minutes) * time.Minute))
 	return s, nil

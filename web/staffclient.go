@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"aftercare"
-	"aftercare/httpapi/checkin"
 	"aftercare/knowledge"
 	"aftercare/suggest"
+	"aftercare/usecase"
 )
 
 // clientView is a client's page in the therapist's workspace.
@@ -176,7 +176,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		for j := range sv.Session.CheckIns {
 			ci := &sv.Session.CheckIns[j]
 			cv := checkInView{C: ci}
-			if p, ok := checkin.WorstPain(ci); ok {
+			if p, ok := usecase.WorstPain(ci); ok {
 				cv.Pain = fmt.Sprint(p)
 			}
 			var sore []string

@@ -24,8 +24,8 @@ import (
 	"time"
 
 	"aftercare"
-	"aftercare/httpapi"
 	"aftercare/knowledge"
+	"aftercare/usecase"
 )
 
 //go:embed templates/*.html
@@ -60,7 +60,7 @@ type Deps struct {
 	// BaseURL is the public address the client links point at, such as
 	// https://aftercare.example; empty derives it from each request.
 	BaseURL string
-	// LinkTTL is how long a client link works after the session ends; zero means httpapi.DefaultLinkTTL.
+	// LinkTTL is how long a client link works after the session ends; zero means usecase.DefaultLinkTTL.
 	LinkTTL time.Duration
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
@@ -87,7 +87,7 @@ func New(d Deps) http.Handler {
 		d.EmergencyNumber = DefaultEmergencyNumber
 	}
 	if d.LinkTTL <= 0 {
-		d.LinkTTL = httpapi.DefaultLinkTTL
+		d.LinkTTL = usecase.DefaultLinkTTL
 	}
 	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
 	if d.Logger == nil {
@@ -122,10 +122,10 @@ func New(d Deps) http.Handler {
 }
 
 // securityHeaders sets the headers every page carries, the service's own
-// (httpapi.SetSecurityHeaders), when the pages are served on their own.
+// (aftercare.SetSecurityHeaders), when the pages are served on their own.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpapi.SetSecurityHeaders(w.Header())
+		aftercare.SetSecurityHeaders(w.Header())
 		next.ServeHTTP(w, r)
 	})
 }
@@ -252,6 +252,11 @@ func safeNext(next string) string {
 		return ""
 	}
 	return next
+}
+
+// links says where the client links made for r point and how long they work.
+func (h *handler) links(r *http.Request) usecase.Links {
+	return usecase.Links{BaseURL: h.base(r), TTL: h.d.LinkTTL}
 }
 
 // base is the public address for links: Deps.BaseURL, or the request's own.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,6 +95,9 @@ func withStore(ctx context.Context, e *env, name string, args []string, declare 
 	}
 	for _, check := range af.checks {
 		if err := check(); err != nil {
+			if ae := (*aftercare.Error)(nil); errors.As(err, &ae) && ae.Field != "" {
+				err = fmt.Errorf("%s: %s", ae.Field, ae.Message)
+			}
 			fmt.Fprintf(e.stderr, "aftercare: admin %s: %v\n", name, err)
 			return errUsage
 		}
@@ -160,6 +162,16 @@ func (a *adminFlags) id(p *int64, name, usage string) {
 
 func (a *adminFlags) check(fn func() error) { a.checks = append(a.checks, fn) }
 
+// flagError names the flag of an entity's validation error: the field
+// "notify_email" is the flag --notify-email.
+func flagError(err error) error {
+	var ae *aftercare.Error
+	if !errors.As(err, &ae) || ae.Field == "" {
+		return err
+	}
+	return aftercare.Errorf(ae.Code, "--"+strings.ReplaceAll(ae.Field, "_", "-"), "%s", ae.Message)
+}
+
 func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 	var name, emergency, notify, webhook, hours string
 	var flags *adminFlags
@@ -171,22 +183,8 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 		a.fs.StringVar(&webhook, "webhook-url", "", "an http(s) URL that receives signed follow-up events")
 		a.fs.StringVar(&hours, "follow-up-hours", "24,48,72", "the check-in times after each session, in hours")
 		a.check(func() error {
-			if notify == "" {
-				return nil
-			}
-			if addr, err := mail.ParseAddress(notify); err != nil || addr.Address != notify {
-				return fmt.Errorf("--notify-email %q is not one email address", notify)
-			}
-			return nil
-		})
-		a.check(func() error {
-			if webhook == "" {
-				return nil
-			}
-			if err := aftercare.CheckWebhookURL(webhook); err != nil {
-				return fmt.Errorf("--webhook-url %q: %s", webhook, aftercare.ErrorMessage(err))
-			}
-			return nil
+			c := &aftercare.Clinic{Name: name, NotifyEmail: notify, WebhookURL: webhook}
+			return flagError(c.Validate())
 		})
 	}, func(st aftercare.Store) error {
 		fh, err := parseHours(hours)
@@ -194,6 +192,9 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 			return aftercare.Errorf(aftercare.EINVALID, "--follow-up-hours", "%v", err)
 		}
 		c := &aftercare.Clinic{Name: name, EmergencyNumber: emergency, FollowUpHours: fh, NotifyEmail: notify, WebhookURL: webhook}
+		if err := c.Validate(); err != nil {
+			return flagError(err)
+		}
 		var secret string
 		if webhook != "" {
 			ring, err := flags.store.keyring(true)
@@ -279,16 +280,8 @@ func adminCreateUser(ctx context.Context, e *env, args []string) error {
 		a.required(&email, "email", "the user's email address")
 		a.required(&role, "role", "owner or therapist")
 		a.check(func() error {
-			if role != aftercare.RoleOwner && role != aftercare.RoleTherapist {
-				return fmt.Errorf("--role %q; allowed: %s, %s", role, aftercare.RoleOwner, aftercare.RoleTherapist)
-			}
-			return nil
-		})
-		a.check(func() error {
-			if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-				return fmt.Errorf("--email %q is not one email address", email)
-			}
-			return nil
+			u := &aftercare.User{Email: email, Role: role}
+			return flagError(u.Validate())
 		})
 	}, func(st aftercare.Store) error {
 		if err := findClinic(ctx, st, clinic); err != nil {

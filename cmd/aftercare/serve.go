@@ -27,6 +27,7 @@ import (
 	"aftercare/postgres"
 	"aftercare/sqlite"
 	"aftercare/triage"
+	"aftercare/usecase"
 	"aftercare/web"
 )
 
@@ -194,7 +195,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.knowledge, "knowledge", "", "a clinic's own knowledge file, laid over the built-in one")
 	fs.StringVar(&c.baseURL, "base-url", "", "the public address of the server, for the links sent to clients (default http://ADDR)")
 	fs.StringVar(&c.emergencyNumber, "emergency-number", web.DefaultEmergencyNumber, "the emergency number shown with an emergency answer")
-	fs.DurationVar(&c.linkTTL, "link-ttl", httpapi.DefaultLinkTTL, "how long a client's check-in link works after the session")
+	fs.DurationVar(&c.linkTTL, "link-ttl", usecase.DefaultLinkTTL, "how long a client's check-in link works after the session")
 	fs.StringVar(&c.smtp.Host, "smtp-host", "", "the SMTP server for follow-up mail (none: no mail is sent)")
 	fs.IntVar(&c.smtp.Port, "smtp-port", 0, "the SMTP port (default 587 for starttls, 465 for tls, 25 for none)")
 	fs.StringVar(&c.smtp.From, "smtp-from", "", "the sender address of follow-up mail")

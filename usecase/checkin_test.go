@@ -1,4 +1,4 @@
-package checkin
+package usecase
 
 import (
 	"strings"
