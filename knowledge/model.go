@@ -53,13 +53,6 @@ type Base struct {
 	intensities map[string]*Intensity
 	levels      map[string]*LevelInfo
 	cautions    map[string]*Caution
-	ruleSet     *CondSet
-	// aot evaluates the rules when they are the built-in ones, compiled ahead of time (rules_aot.go).
-	aot func(f *Facts, fired []uint64)
-	// reliefWhen, reliefUnless and watchSet evaluate the relief measures'
-	// conditions and the signs' together, in the order of Relief and WatchFor.
-	reliefWhen, reliefUnless, watchSet *CondSet
-	onVM                               []string
 }
 
 // Source is a work cited by the knowledge base.
