@@ -285,7 +285,6 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		return fmt.Errorf("listening on %s: %w", c.addr, err)
 	}
 	defer ln.Close()
-	ln = httpapi.Listener(ln)
 	addr := ln.Addr().String()
 	baseURL := strings.TrimRight(c.baseURL, "/")
 	if baseURL == "" {
@@ -346,7 +345,6 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		WriteTimeout:      c.writeTimeout,
 		IdleTimeout:       c.idleTimeout,
 		MaxHeaderBytes:    64 << 10,
-		ConnContext:       httpapi.ConnContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}
