@@ -16,7 +16,7 @@ import (
 // A check-in at consult or above writes its flag and a row in flag_outbox in
 // its own transaction, not River's job: River's insert is one long statement
 // that SQLite prepares anew on every call, a third of a flagged check-in's
-// CPU when it ran per flag (BENCHMARKS.md, section 3). The sweeper hands the
+// CPU when it ran per flag (bench/BENCHMARKS.md, section 3). The sweeper hands the
 // waiting notices to River in one InsertManyTx and deletes their rows in the
 // same transaction, so every flag gets exactly one notice job, and until then
 // the committed outbox row is the durable promise of it.
