@@ -407,9 +407,9 @@ func serveDebug(addr string, stderr io.Writer) (func(), error) {
 // The garbage collector's settings for serve, unless GOGC or GOMEMLIMIT says
 // otherwise. A server's live heap is small (tens of MiB) and nearly all it
 // allocates lives for one request, so collecting when the heap has grown
-// fivefold rather than twofold spends much less CPU on collection (about 7% of
-// a request in the door's benchmark) for a few MiB more; the soft limit keeps
-// the process well under the 200 MiB it is held to however the heap grows.
+// fivefold rather than twofold spends much less CPU on collection for a few
+// MiB more; the soft limit keeps the process well under the 200 MiB it is
+// held to however the heap grows.
 const (
 	serveGCPercent     = 400
 	serveMemoryLimitMB = 160
