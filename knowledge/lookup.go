@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"fmt"
-	"iter"
 	"strings"
 )
 
@@ -48,9 +47,6 @@ func (r *Relief) Citation() string { return r.cite }
 
 // LevelValue is the rule's level (1 self_care … 5 emergency).
 func (r *Rule) LevelValue() int { return r.level }
-
-// Cond returns the rule's condition.
-func (r *Rule) Cond() *Cond { return r.cond }
 
 // Holds reports whether the rule's condition holds for the facts. An error
 // means the rule could not be judged; the engine refuses to answer rather
@@ -113,45 +109,6 @@ func (b *Base) AdviceWords() (relief, watch int) { return words(len(b.Relief)), 
 
 // RuleWords is the number of uint64 words a bitset of the rules needs.
 func (b *Base) RuleWords() int { return words(len(b.Rules)) }
-
-// Conds yields every condition of the knowledge base with where it is
-// ("rules[3] (fainting) when", "relief[0] (water) unless", …), in the order
-// of the file: the rules, the fallback, the relief measures, the signs.
-func (b *Base) Conds() iter.Seq2[string, *Cond] {
-	return func(yield func(string, *Cond) bool) {
-		for i := range b.Rules {
-			if !yield(entry("rules", i, b.Rules[i].ID)+" when", b.Rules[i].cond) {
-				return
-			}
-		}
-		if !yield("fallback when", b.Fallback.cond) {
-			return
-		}
-		for i := range b.Relief {
-			r := &b.Relief[i]
-			if !yield(entry("relief", i, r.ID)+" when", r.when) {
-				return
-			}
-			if r.unless != nil && !yield(entry("relief", i, r.ID)+" unless", r.unless) {
-				return
-			}
-		}
-		for i := range b.WatchFor {
-			if !yield(entry("watch_for", i, b.WatchFor[i].ID)+" when", b.WatchFor[i].cond) {
-				return
-			}
-		}
-	}
-}
-
-// WhenCond returns the relief measure's when condition.
-func (r *Relief) WhenCond() *Cond { return r.when }
-
-// UnlessCond returns the relief measure's unless condition, or nil when it has none.
-func (r *Relief) UnlessCond() *Cond { return r.unless }
-
-// Cond returns the sign's condition.
-func (w *Watch) Cond() *Cond { return w.cond }
 
 // Fits reports whether the relief measure is to be offered for the facts.
 // A condition that cannot be judged counts as not holding.
