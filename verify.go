@@ -102,8 +102,7 @@ func (t *ReminderTally) Report(r *VerifyReport) {
 // River's scheduler query an index of its own, run after River's migrations.
 // That query (scheduled and retryable jobs due by now, to make available) has
 // no index that fits among River's: with a clinic's reminders scheduled days
-// ahead, most of river_job is scheduled, and at 10,000 clinics (82,000 jobs)
-// it read the whole table, 22 ms on PostgreSQL against 0.3 ms with this index
-// (BENCHMARKS.md, section 4).
+// ahead, most of river_job is scheduled, and at scale it read the whole table
+// (bench/BENCHMARKS.md, section 4).
 const RiverDueIndex = `CREATE INDEX IF NOT EXISTS aftercare_river_job_due_idx ON river_job (scheduled_at)
 	WHERE state IN ('retryable', 'scheduled')`

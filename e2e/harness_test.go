@@ -201,9 +201,9 @@ func startApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, ConnContext: httpapi.ConnContext,
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	go srv.Serve(httpapi.Listener(ln))
+	go srv.Serve(ln)
 	t.Cleanup(func() {
 		srv.Close()
 		st.Close()

@@ -226,11 +226,7 @@ func newHarness(t testing.TB, kind string, opts ...func(*httpapi.Deps)) *harness
 		o(&d)
 	}
 	h.handler = httpapi.NewServer(d)
-	// Served as aftercare serve serves it: large answers leave in one write.
-	h.srv = httptest.NewUnstartedServer(h.handler)
-	h.srv.Listener = httpapi.Listener(h.srv.Listener)
-	h.srv.Config.ConnContext = httpapi.ConnContext
-	h.srv.Start()
+	h.srv = httptest.NewServer(h.handler)
 	t.Cleanup(h.srv.Close)
 	h.clinic, h.token, h.tokenID = h.newClinic("Clinic " + t.Name())
 	h.otherClinic, h.other, h.otherTokenID = h.newClinic("Other clinic " + t.Name())

@@ -72,7 +72,8 @@ func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	writeOnce(w, heldConnOfWriter(w), status, b)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 // appendJSON appends v's JSON to b as encoding/json writes it with HTML

@@ -276,7 +276,7 @@ func (s *server) observe(next http.Handler) http.Handler {
 			info.id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", info.id)
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK, conn: heldConnOf(r)}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 		next.ServeHTTP(rec, r)
 		elapsed := time.Since(start)
@@ -321,7 +321,6 @@ type recorder struct {
 	status  int
 	bytes   int64
 	written bool
-	conn    *heldConn // the connection, when it can send an answer in one write
 }
 
 func (r *recorder) WriteHeader(code int) {

@@ -43,48 +43,42 @@ func TestSetsMatchVocabularies(t *testing.T) {
 	}
 }
 
-func TestEnvMirrorsFacts(t *testing.T) {
-	facts, env := reflect.TypeFor[Facts](), reflect.TypeFor[Env]()
-	if facts.NumField() != env.NumField() {
-		t.Fatalf("Facts has %d fields, Env %d", facts.NumField(), env.NumField())
-	}
-	for i := range facts.NumField() {
-		f, e := facts.Field(i), env.Field(i)
-		t.Run("field "+f.Name+" has its twin at the same place", func(t *testing.T) {
-			if f.Name != e.Name || f.Tag.Get("expr") != e.Tag.Get("expr") {
-				t.Fatalf("Facts.%s (%s) vs Env.%s (%s)", f.Name, f.Tag, e.Name, e.Tag)
-			}
-			if f.Type.Kind() != reflect.Struct {
-				if e.Type.Kind() != reflect.Interface {
-					t.Fatalf("Env.%s is %s, want an interface", e.Name, e.Type)
-				}
-				return
-			}
-			if f.Type.NumField() != e.Type.NumField() {
-				t.Fatalf("%s has %d fields, %s %d", f.Type, f.Type.NumField(), e.Type, e.Type.NumField())
-			}
-			for j := range f.Type.NumField() {
-				if f.Type.Field(j).Tag != e.Type.Field(j).Tag || e.Type.Field(j).Type.Kind() != reflect.Interface {
-					t.Errorf("%s.%s vs %s.%s", f.Type, f.Type.Field(j).Name, e.Type, e.Type.Field(j).Name)
+// TestSetsMarkTheFieldOfTheirCode checks Set, Has and Raise, which find a
+// code's field by its place in the vocabulary: each reaches the field whose
+// name in conditions is the code, and no other.
+func TestSetsMarkTheFieldOfTheirCode(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		vocab *aftercare.Vocabulary
+		mark  func(f *Facts, code string) any
+	}{
+		{"a symptom", aftercare.Symptoms, func(f *Facts, c string) any { f.Symptom.Set(c); return &f.Symptom }},
+		{"a screening answer", aftercare.Health, func(f *Facts, c string) any { f.Health.Set(c); return &f.Health }},
+		{"an area worked", aftercare.Areas, func(f *Facts, c string) any { f.Worked.Set(c); return &f.Worked }},
+		{"an area's pain", aftercare.Areas, func(f *Facts, c string) any { f.AreaPain.Raise(c, 6); return &f.AreaPain }},
+	} {
+		t.Run(tc.name+" sets the field named by its code and no other", func(t *testing.T) {
+			for _, c := range tc.vocab.Codes() {
+				var f Facts
+				v := reflect.ValueOf(tc.mark(&f, c.Code)).Elem()
+				for i := range v.NumField() {
+					got := v.Field(i)
+					on := got.Kind() == reflect.Bool && got.Bool() || got.Kind() == reflect.Int && got.Int() != 0
+					if tag := v.Type().Field(i).Tag.Get("expr"); on != (tag == c.Code) {
+						t.Errorf("marking %s: field %s is %v", c.Code, tag, got)
+					}
 				}
 			}
 		})
 	}
-}
-
-func TestEnvLoadCopiesEveryFact(t *testing.T) {
-	var f Facts
-	f.Style, f.Band, f.Pain, f.Hours, f.Level = "sports", "moderate", 5, 30, 2
-	f.Symptom.Set("numbness")
-	f.Health.Set("pregnant")
-	f.Worked.Set("neck")
-	f.SoreIn.Set("calves")
-	f.AreaPain.Raise("calves", 6)
-	var e Env
-	e.Load(&f)
-	if e.Style != "sports" || e.Band != "moderate" || e.Pain != 5 || e.Hours != 30.0 || e.Level != 2 ||
-		e.Symptom.Numbness != true || e.Symptom.Tingling != false || e.Health.Pregnant != true ||
-		e.Worked.Neck != true || e.SoreIn.Calves != true || e.AreaPain.Calves != 6 || e.AreaPain.Neck != 0 {
-		t.Errorf("loaded %+v", e)
-	}
+	t.Run("an unknown code marks nothing and a lower pain does not lower an area's", func(t *testing.T) {
+		var f Facts
+		f.Symptom.Set("no_such_code")
+		f.AreaPain.Raise("no_such_area", 4)
+		f.AreaPain.Raise("calves", 6)
+		f.AreaPain.Raise("calves", 3)
+		if f != (Facts{AreaPain: AreaPain{Calves: 6}}) || f.Symptom.Has("no_such_code") {
+			t.Errorf("facts are %+v", f)
+		}
+	})
 }

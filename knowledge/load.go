@@ -452,31 +452,6 @@ func (b *Base) prepare(name string, files ...[]byte) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	conds := make([]*Cond, len(b.Rules))
-	for i := range b.Rules {
-		conds[i] = b.Rules[i].cond
-	}
-	b.ruleSet = NewCondSet(conds)
-	if aotKey(b.Rules) == aotRulesKey {
-		b.aot = evalAOTRules
-	}
-	never, err := newCond("false")
-	if err != nil {
-		return err
-	}
-	when, unless := make([]*Cond, len(b.Relief)), make([]*Cond, len(b.Relief))
-	for i := range b.Relief {
-		when[i], unless[i] = b.Relief[i].when, b.Relief[i].unless
-		if unless[i] == nil {
-			unless[i] = never
-		}
-	}
-	b.reliefWhen, b.reliefUnless = NewCondSet(when), NewCondSet(unless)
-	watch := make([]*Cond, len(b.WatchFor))
-	for i := range b.WatchFor {
-		watch[i] = b.WatchFor[i].cond
-	}
-	b.watchSet = NewCondSet(watch)
 	return nil
 }
 
@@ -495,8 +470,7 @@ func (b *Base) prepareRule(p *problems, where string, r *Rule) {
 	r.cond = b.compile(p, where+" when", r.When)
 }
 
-// compile compiles one condition; one that must run on the expr VM is noted
-// (see VMConditions).
+// compile compiles one condition, type-checked against Facts.
 func (b *Base) compile(p *problems, where, src string) *Cond {
 	if strings.TrimSpace(src) == "" {
 		p.add(where, "a condition is required (write true for always)")
@@ -506,9 +480,6 @@ func (b *Base) compile(p *problems, where, src string) *Cond {
 	if err != nil {
 		p.add(where, "the condition does not compile: %v", oneLine(err.Error()))
 		return nil
-	}
-	if !c.Compiled() {
-		b.onVM = append(b.onVM, where+": "+c.VMReason())
 	}
 	return c
 }

@@ -1,9 +1,7 @@
 package knowledge
 
 import (
-	"errors"
 	"fmt"
-	"iter"
 	"slices"
 	"strings"
 
@@ -53,12 +51,9 @@ func (r *Relief) Citation() string { return r.cite }
 // LevelValue is the rule's level (1 self_care … 5 emergency).
 func (r *Rule) LevelValue() int { return r.level }
 
-// Cond returns the rule's compiled condition.
-func (r *Rule) Cond() *Cond { return r.cond }
-
 // Holds reports whether the rule's condition holds for the facts. An error
-// means the rule could not be judged (only a condition run on the expr VM can
-// fail); the engine refuses to answer rather than drop a rule silently.
+// means the rule could not be judged; the engine refuses to answer rather
+// than drop a rule silently.
 func (r *Rule) Holds(f *Facts) (bool, error) {
 	ok, err := r.cond.Test(f)
 	if err != nil {
@@ -69,21 +64,17 @@ func (r *Rule) Holds(f *Facts) (bool, error) {
 
 // EvalRules sets bit i of fired (fired[i/64] & (1 << (i%64))) when rule
 // b.Rules[i] holds for the facts, and clears it otherwise; fired must have
-// RuleWords() words. It evaluates all the rules together: as Go compiled
-// ahead of time when they are the built-in rules (see AOT), else with a
-// CondSet of their compiled conditions.
+// RuleWords() words. It fails, naming the rule, when a rule cannot be judged.
 func (b *Base) EvalRules(f *Facts, fired []uint64) error {
-	if b.aot != nil {
-		clear(fired)
-		b.aot(f, fired)
-		return nil
-	}
-	if err := b.ruleSet.Eval(f, fired); err != nil {
-		var ce *CondError
-		if errors.As(err, &ce) {
-			return fmt.Errorf("knowledge: rule %s: %w", b.Rules[ce.Index].ID, ce.Err)
+	r := newRun(f)
+	defer r.done()
+	clear(fired)
+	for i := range b.Rules {
+		ok, err := b.Rules[i].cond.run(r)
+		if err != nil {
+			return fmt.Errorf("knowledge: rule %s: %w", b.Rules[i].ID, err)
 		}
-		return err
+		setBit(fired, i, ok)
 	}
 	return nil
 }
@@ -94,97 +85,52 @@ func (b *Base) EvalRules(f *Facts, fired []uint64) error {
 // must have AdviceWords() words. As with Fits and Holds, a condition that
 // cannot be judged counts as not holding.
 func (b *Base) EvalAdvice(f *Facts, relief, watch []uint64) {
-	var buf [4]uint64
-	unless := buf[:0]
-	if nr := b.reliefUnless.Words(); nr <= len(buf) {
-		unless = buf[:nr]
-	} else {
-		unless = make([]uint64, nr)
+	r := newRun(f)
+	defer r.done()
+	clear(relief)
+	for i := range b.Relief {
+		m := &b.Relief[i]
+		setBit(relief, i, holds(m.when, r) && (m.unless == nil || !holds(m.unless, r)))
 	}
-	if b.reliefWhen.Eval(f, relief) != nil || b.reliefUnless.Eval(f, unless) != nil {
-		// A condition on the VM failed: judge each measure on its own.
-		clear(relief)
-		for i := range b.Relief {
-			if b.Relief[i].Fits(f) {
-				relief[i/64] |= 1 << (i % 64)
-			}
-		}
-	} else {
-		for k := range relief {
-			relief[k] &^= unless[k]
-		}
-	}
-	if b.watchSet.Eval(f, watch) != nil {
-		clear(watch)
-		for i := range b.WatchFor {
-			if b.WatchFor[i].Holds(f) {
-				watch[i/64] |= 1 << (i % 64)
-			}
-		}
+	clear(watch)
+	for i := range b.WatchFor {
+		setBit(watch, i, holds(b.WatchFor[i].cond, r))
 	}
 }
+
+func setBit(bits []uint64, i int, on bool) {
+	if on {
+		bits[i/64] |= 1 << (i % 64)
+	}
+}
+
+// words is the number of uint64 words a bitset of n entries needs.
+func words(n int) int { return (n + 63) / 64 }
 
 // AdviceWords is the number of uint64 words EvalAdvice's relief and watch bitsets need.
-func (b *Base) AdviceWords() (relief, watch int) { return b.reliefWhen.Words(), b.watchSet.Words() }
+func (b *Base) AdviceWords() (relief, watch int) { return words(len(b.Relief)), words(len(b.WatchFor)) }
 
 // RuleWords is the number of uint64 words a bitset of the rules needs.
-func (b *Base) RuleWords() int { return b.ruleSet.Words() }
-
-// VMConditions lists the conditions that run on the expr VM because the
-// closure compiler does not support something in them, each as
-// "entry: reason"; it is empty when every condition is compiled.
-func (b *Base) VMConditions() []string { return slices.Clone(b.onVM) }
-
-// Conds yields every condition of the knowledge base with where it is
-// ("rules[3] (fainting) when", "relief[0] (water) unless", …), in the order
-// of the file: the rules, the fallback, the relief measures, the signs.
-func (b *Base) Conds() iter.Seq2[string, *Cond] {
-	return func(yield func(string, *Cond) bool) {
-		for i := range b.Rules {
-			if !yield(entry("rules", i, b.Rules[i].ID)+" when", b.Rules[i].cond) {
-				return
-			}
-		}
-		if !yield("fallback when", b.Fallback.cond) {
-			return
-		}
-		for i := range b.Relief {
-			r := &b.Relief[i]
-			if !yield(entry("relief", i, r.ID)+" when", r.when) {
-				return
-			}
-			if r.unless != nil && !yield(entry("relief", i, r.ID)+" unless", r.unless) {
-				return
-			}
-		}
-		for i := range b.WatchFor {
-			if !yield(entry("watch_for", i, b.WatchFor[i].ID)+" when", b.WatchFor[i].cond) {
-				return
-			}
-		}
-	}
-}
-
-// WhenCond returns the relief measure's compiled when condition.
-func (r *Relief) WhenCond() *Cond { return r.when }
-
-// UnlessCond returns the relief measure's compiled unless condition, or nil when it has none.
-func (r *Relief) UnlessCond() *Cond { return r.unless }
-
-// Cond returns the sign's compiled condition.
-func (w *Watch) Cond() *Cond { return w.cond }
+func (b *Base) RuleWords() int { return words(len(b.Rules)) }
 
 // Fits reports whether the relief measure is to be offered for the facts.
 // A condition that cannot be judged counts as not holding.
 func (r *Relief) Fits(f *Facts) bool {
-	return holds(r.when, f) && (r.unless == nil || !holds(r.unless, f))
+	run := newRun(f)
+	defer run.done()
+	return holds(r.when, run) && (r.unless == nil || !holds(r.unless, run))
 }
 
 // Holds reports whether the sign is worth watching for, given the facts.
-func (w *Watch) Holds(f *Facts) bool { return holds(w.cond, f) }
+func (w *Watch) Holds(f *Facts) bool {
+	r := newRun(f)
+	defer r.done()
+	return holds(w.cond, r)
+}
 
-func holds(c *Cond, f *Facts) bool {
-	ok, err := c.Test(f)
+// holds reports whether the condition holds; one that cannot be judged does not.
+func holds(c *Cond, r *run) bool {
+	ok, err := c.run(r)
 	return err == nil && ok
 }
 

@@ -57,13 +57,6 @@ type Base struct {
 	levels      map[string]*LevelInfo
 	cautions    map[string]*Caution
 	rules       map[string]*Rule
-	ruleSet     *CondSet
-	// aot evaluates the rules when they are the built-in ones, compiled ahead of time (rules_aot.go).
-	aot func(f *Facts, fired []uint64)
-	// reliefWhen, reliefUnless and watchSet evaluate the relief measures'
-	// conditions and the signs' together, in the order of Relief and WatchFor.
-	reliefWhen, reliefUnless, watchSet *CondSet
-	onVM                               []string
 }
 
 // Source is a work cited by the knowledge base. Every source but the seed

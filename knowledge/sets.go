@@ -1,5 +1,11 @@
 package knowledge
 
+import (
+	"reflect"
+
+	"aftercare"
+)
+
 // The types below mirror the vocabularies of codes.go field by field, in the same
 // order; TestSetsMatchVocabularies keeps them in step.
 
@@ -103,80 +109,50 @@ type AreaPain struct {
 	Feet       int `expr:"feet"`
 }
 
-// symptomValues is the run-time twin of SymptomSet: the same fields, boxed.
-type symptomValues struct {
-	BruisingLight        any `expr:"bruising_light"`
-	BruisingDark         any `expr:"bruising_dark"`
-	Swelling             any `expr:"swelling"`
-	Tingling             any `expr:"tingling"`
-	Numbness             any `expr:"numbness"`
-	JointInstability     any `expr:"joint_instability"`
-	PainOnMovement       any `expr:"pain_on_movement"`
-	SharpPain            any `expr:"sharp_pain"`
-	Headache             any `expr:"headache"`
-	Nausea               any `expr:"nausea"`
-	Dizziness            any `expr:"dizziness"`
-	Fatigue              any `expr:"fatigue"`
-	Stiffness            any `expr:"stiffness"`
-	WarmthRedness        any `expr:"warmth_redness"`
-	Fever                any `expr:"fever"`
-	CalfSwelling         any `expr:"calf_swelling"`
-	DarkUrine            any `expr:"dark_urine"`
-	SevereWeakness       any `expr:"severe_weakness"`
-	ChestPain            any `expr:"chest_pain"`
-	ShortnessOfBreath    any `expr:"shortness_of_breath"`
-	CoughingBlood        any `expr:"coughing_blood"`
-	Fainting             any `expr:"fainting"`
-	SuddenSevereHeadache any `expr:"sudden_severe_headache"`
-	StiffNeck            any `expr:"stiff_neck"`
-	Confusion            any `expr:"confusion"`
-	Vomiting             any `expr:"vomiting"`
-	VisionChanges        any `expr:"vision_changes"`
-	SpeechDifficulty     any `expr:"speech_difficulty"`
-	FacialDroop          any `expr:"facial_droop"`
-	OneSidedWeakness     any `expr:"one_sided_weakness"`
-	Unsteadiness         any `expr:"unsteadiness"`
-	SaddleNumbness       any `expr:"saddle_numbness"`
-	BladderBowelChange   any `expr:"bladder_bowel_change"`
-	LegWeakness          any `expr:"leg_weakness"`
-	CalfPainOneSide      any `expr:"calf_pain_one_side"`
+// The sets are structs of fields of one type, in the order of their
+// vocabulary: field i is code i.
+
+// field returns the field of the set (a pointer to a set struct) for the
+// code of the vocabulary, and whether the code is known.
+func field(set any, v *aftercare.Vocabulary, code string) (reflect.Value, bool) {
+	i := v.Index(code)
+	if i < 0 {
+		return reflect.Value{}, false
+	}
+	return reflect.ValueOf(set).Elem().Field(i), true
 }
 
-// healthValues is the run-time twin of HealthSet: the same fields, boxed.
-type healthValues struct {
-	BloodThinners        any `expr:"blood_thinners"`
-	BleedingDisorder     any `expr:"bleeding_disorder"`
-	DvtHistory           any `expr:"dvt_history"`
-	CirculatoryCondition any `expr:"circulatory_condition"`
-	VaricoseVeins        any `expr:"varicose_veins"`
-	RecentInjury         any `expr:"recent_injury"`
-	RecentSurgery        any `expr:"recent_surgery"`
-	Pregnant             any `expr:"pregnant"`
-	Osteoporosis         any `expr:"osteoporosis"`
-	Diabetes             any `expr:"diabetes"`
-	Cancer               any `expr:"cancer"`
-	SkinCondition        any `expr:"skin_condition"`
-	FeverIllness         any `expr:"fever_illness"`
+// mark sets the bool field of the set for the code; unknown codes are ignored.
+func mark(set any, v *aftercare.Vocabulary, code string) {
+	if f, ok := field(set, v, code); ok {
+		f.SetBool(true)
+	}
 }
 
-// areaValues is the run-time twin of AreaSet and AreaPain: the same fields, boxed.
-type areaValues struct {
-	Head       any `expr:"head"`
-	Jaw        any `expr:"jaw"`
-	Neck       any `expr:"neck"`
-	Shoulders  any `expr:"shoulders"`
-	UpperBack  any `expr:"upper_back"`
-	LowerBack  any `expr:"lower_back"`
-	Chest      any `expr:"chest"`
-	Abdomen    any `expr:"abdomen"`
-	UpperArms  any `expr:"upper_arms"`
-	Forearms   any `expr:"forearms"`
-	Hands      any `expr:"hands"`
-	Glutes     any `expr:"glutes"`
-	Hips       any `expr:"hips"`
-	Quads      any `expr:"quads"`
-	Hamstrings any `expr:"hamstrings"`
-	Calves     any `expr:"calves"`
-	Shins      any `expr:"shins"`
-	Feet       any `expr:"feet"`
+// marked reports whether the bool field of the set for the code is set.
+func marked(set any, v *aftercare.Vocabulary, code string) bool {
+	f, ok := field(set, v, code)
+	return ok && f.Bool()
+}
+
+// Set marks the symptom with this code as present; unknown codes are ignored.
+func (s *SymptomSet) Set(code string) { mark(s, aftercare.Symptoms, code) }
+
+// Has reports whether the symptom with this code is present.
+func (s *SymptomSet) Has(code string) bool { return marked(s, aftercare.Symptoms, code) }
+
+// Set marks the screening answer with this code; unknown codes are ignored.
+func (h *HealthSet) Set(code string) { mark(h, aftercare.Health, code) }
+
+// Set marks the area with this code; unknown codes are ignored.
+func (a *AreaSet) Set(code string) { mark(a, aftercare.Areas, code) }
+
+// Has reports whether the area with this code is marked.
+func (a *AreaSet) Has(code string) bool { return marked(a, aftercare.Areas, code) }
+
+// Raise sets the pain of the area with this code to pain when that is higher.
+func (p *AreaPain) Raise(code string, pain int) {
+	if f, ok := field(p, aftercare.Areas, code); ok && int(f.Int()) < pain {
+		f.SetInt(int64(pain))
+	}
 }

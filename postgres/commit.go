@@ -47,7 +47,7 @@ const qInsertFlaggedCheckIn = `WITH check_in AS (` + qInsertCheckIn + `), flag A
 //
 // It returns once the check-in is committed, and spends as few round trips
 // on that as it can, since on a durable server each costs about as much as
-// the commit (BENCHMARKS.md, section 3): one statement in autocommit below
+// the commit (bench/BENCHMARKS.md, section 3): one statement in autocommit below
 // consult, three at consult and above.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
 	created, req, resp, err := c.StoredForm(s.now())

@@ -38,8 +38,8 @@ var migrations embed.FS
 // name, so that a database shared with another goose user stays apart.
 const migrationTable = "aftercare_migrations"
 
-// riverMigrationLock is the key of the transaction-level advisory lock taken
-// while River's schema is migrated (goose takes its own for the clinic schema).
+// riverMigrationLock is the key of the session advisory lock taken while
+// River's schema is migrated (goose takes its own for the clinic schema).
 const riverMigrationLock int64 = 0x61667465725f7276 // "after_rv"
 
 // Store is the PostgreSQL implementation of aftercare.Store.
@@ -82,9 +82,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 }
 
 // migrate brings the clinic schema (goose, under goose's session advisory
-// lock) and River's schema (each version under a transaction advisory lock)
-// up to date. The two never hold a connection at the same time, so a
-// pool of one connection is enough.
+// lock) and River's schema (under riverMigrationLock, held on a connection
+// of its own) up to date. The pool's connections are used one at a time, so
+// a pool of one connection is enough.
 func (s *Store) migrate(ctx context.Context) error {
 	db := stdlib.OpenDBFromPool(s.pool)
 	defer db.Close()
@@ -96,41 +96,30 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
 
+	// River applies each of its versions in a transaction of its own (a
+	// version may use an enum value the one before added, which PostgreSQL
+	// refuses within one transaction). A session advisory lock, on a
+	// connection outside the pool, keeps two servers starting at once from
+	// applying the same version twice.
+	lock, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig)
+	if err != nil {
+		return fmt.Errorf("postgres: river migration lock: %w", err)
+	}
+	defer lock.Close(context.WithoutCancel(ctx))
+	if _, err := lock.Exec(ctx, `SELECT pg_advisory_lock($1)`, riverMigrationLock); err != nil {
+		return fmt.Errorf("postgres: river migration lock: %w", err)
+	}
 	m, err := rivermigrate.New(riverpgxv5.New(s.pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return fmt.Errorf("postgres: river migrations: %w", err)
 	}
-	// One River version per transaction (a version may use an enum value the
-	// one before added, which PostgreSQL refuses within one transaction).
-	for {
-		var applied int
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, riverMigrationLock); err != nil {
-				return fmt.Errorf("postgres: river migration lock: %w", err)
-			}
-			res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
-			if err != nil {
-				return fmt.Errorf("postgres: river migrate: %w", err)
-			}
-			applied = len(res.Versions)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if applied == 0 {
-			break
-		}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("postgres: river migrate: %w", err)
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, riverMigrationLock); err != nil {
-			return fmt.Errorf("postgres: river migration lock: %w", err)
-		}
-		if _, err := tx.Exec(ctx, aftercare.RiverDueIndex); err != nil {
-			return fmt.Errorf("postgres: %w", err)
-		}
-		return nil
-	})
+	if _, err := s.pool.Exec(ctx, aftercare.RiverDueIndex); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	return nil
 }
 
 // migrationProvider returns the goose provider of the clinic schema on db,

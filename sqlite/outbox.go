@@ -15,8 +15,8 @@ import (
 //
 // A check-in at consult or above writes its flag and a row in flag_outbox in
 // its own transaction, not River's job: River's insert is one long statement
-// that SQLite prepares anew on every call, a third of a flagged check-in's
-// CPU when it ran per flag (BENCHMARKS.md, section 3). The sweeper hands the
+// that SQLite prepares anew on every call, much of a flagged check-in's CPU
+// when it ran per flag (bench/BENCHMARKS.md, section 3). The sweeper hands the
 // waiting notices to River in one InsertManyTx and deletes their rows in the
 // same transaction, so every flag gets exactly one notice job, and until then
 // the committed outbox row is the durable promise of it.
@@ -30,8 +30,8 @@ import (
 
 const (
 	// sweepDelay is how long after a flag is written its notice waits for
-	// others to join it. At 20 ms the sweeps of a lone writer were a fifth of
-	// the store's CPU in the ingest profile.
+	// others to join it. Much shorter, the sweeps of a lone writer took much
+	// of the store's CPU in the ingest profile.
 	sweepDelay = 200 * time.Millisecond
 	// sweepEvery is how often the sweeper looks for notices left waiting.
 	sweepEvery = 2 * time.Second

@@ -2,7 +2,7 @@
 // handler (httpapi.NewServer with the serve command's middleware, the
 // built-in knowledge base and a SQLite store), driven with httptest, so that
 // pprof shows where a request's time goes without the network or a second
-// process. scripts/bench runs it with -cpuprofile for BENCHMARKS.md.
+// process. scripts/bench runs it with -cpuprofile for bench/BENCHMARKS.md.
 package door
 
 import (

@@ -15,17 +15,17 @@ type HTTP struct {
 	// Bodies is how many distinct request bodies were sent; TextBodies how many carry free text.
 	Bodies     int `json:"bodies"`
 	TextBodies int `json:"text_bodies"` // bodies with free text
-	// Closed holds the closed-loop runs by server ("aftercare", "hello"), in round order.
+	// Closed holds the closed-loop runs by door ("assess", "healthz"), in round order.
 	Closed map[string][]loadgen.Result `json:"closed"`
-	// Open holds the open-loop runs by server.
+	// Open holds the open-loop runs by door.
 	Open map[string][]loadgen.Result `json:"open"`
-	// StartupMS is each server's time from exec to the first 200 from /readyz, in ms.
+	// StartupMS is the server's ("aftercare") time from exec to the first 200 from /readyz, in ms.
 	StartupMS map[string]float64 `json:"startup_ms"`
-	// Memory is each server's peak and current resident memory after the load.
+	// Memory is the server's ("aftercare") peak and current resident memory after the load.
 	Memory map[string]Memory `json:"memory"`
 	// Database says what aftercare served from.
 	Database string `json:"database"`
-	// CPUPerRequest holds, by server and in round order, the CPU time
+	// CPUPerRequest holds, by door and in round order, the CPU time
 	// (user and system, from /proc) the server process spent per request
 	// answered in the closed loop's measured time, in microseconds.
 	CPUPerRequest map[string][]float64 `json:"cpu_per_request_us,omitempty"`

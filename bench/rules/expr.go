@@ -2,10 +2,7 @@ package rules
 
 import (
 	"fmt"
-	"math/bits"
 	"slices"
-
-	"github.com/expr-lang/expr/vm"
 
 	"aftercare/knowledge"
 )
@@ -17,46 +14,12 @@ type Engine interface {
 	Eval(f *knowledge.Facts) (Result, error)
 }
 
-// Ours is our engine as package triage runs it: the knowledge base's
-// conditions, type-checked by expr and compiled into Go closures over
-// knowledge.Facts, evaluated together by a knowledge.CondSet (guards skip
-// the rules the facts cannot make true).
+// Ours is our engine as package triage runs it: every rule of the knowledge
+// base, an expr program type-checked at load, through
+// knowledge.Base.EvalRules. It evaluates all of the knowledge base's rules
+// (more than IDs) and reports those of IDs, gathering their bits and levels
+// with byte tables (no branch per rule).
 type Ours struct {
-	set *knowledge.CondSet
-	out [1]uint64
-}
-
-// NewOurs returns our engine over the knowledge base's rules named in IDs.
-func NewOurs(kb *knowledge.Base) (*Ours, error) {
-	sel, err := Selected(kb)
-	if err != nil {
-		return nil, err
-	}
-	conds := make([]*knowledge.Cond, len(sel))
-	for i, r := range sel {
-		conds[i] = r.Cond()
-	}
-	return &Ours{set: knowledge.NewCondSet(conds)}, nil
-}
-
-// Eval evaluates the rule set on the facts.
-func (e *Ours) Eval(f *knowledge.Facts) (Result, error) {
-	if err := e.set.Eval(f, e.out[:]); err != nil {
-		return Result{}, err
-	}
-	res := Result{Fired: e.out[0]}
-	for b := res.Fired; b != 0; b &= b - 1 {
-		res.Level = max(res.Level, Levels[bits.TrailingZeros64(b)])
-	}
-	return res, nil
-}
-
-// AOT is our engine as triage runs the built-in knowledge base: its rules
-// compiled ahead of time into Go from knowledge.yaml (knowledge/rules_aot.go,
-// kept current by a test), through knowledge.Base.EvalRules. It evaluates all
-// of the knowledge base's rules (more than IDs) and reports those of IDs,
-// gathering their bits and levels with byte tables (no branch per rule).
-type AOT struct {
 	kb    *knowledge.Base
 	fired []uint64
 	// gather[k][b][v]: for byte b of word k of the knowledge base's fired
@@ -65,17 +28,17 @@ type AOT struct {
 	gather [][8][256]uint64
 }
 
-// NewAOT returns the ahead-of-time engine; it fails when the knowledge base
-// does not run its rules ahead of time.
-func NewAOT(kb *knowledge.Base) (*AOT, error) {
-	if !kb.AOT() {
-		return nil, fmt.Errorf("rules: the knowledge base's rules are not compiled ahead of time")
+// NewOurs returns our engine over the knowledge base; it fails when a rule
+// of IDs is missing from it.
+func NewOurs(kb *knowledge.Base) (*Ours, error) {
+	if _, err := Selected(kb); err != nil {
+		return nil, err
 	}
-	nw := kb.RuleWords()
 	if len(IDs) > 56 {
 		return nil, fmt.Errorf("rules: more than 56 rules do not leave a byte for the level")
 	}
-	e := &AOT{kb: kb, fired: make([]uint64, nw), gather: make([][8][256]uint64, nw)}
+	nw := kb.RuleWords()
+	e := &Ours{kb: kb, fired: make([]uint64, nw), gather: make([][8][256]uint64, nw)}
 	for i, id := range IDs {
 		j := slices.IndexFunc(kb.Rules, func(r knowledge.Rule) bool { return r.ID == id })
 		k, b, bit := j/64, j%64/8, j%8
@@ -90,7 +53,7 @@ func NewAOT(kb *knowledge.Base) (*AOT, error) {
 }
 
 // Eval evaluates the knowledge base's rules and reports those of IDs.
-func (e *AOT) Eval(f *knowledge.Facts) (Result, error) {
+func (e *Ours) Eval(f *knowledge.Facts) (Result, error) {
 	if err := e.kb.EvalRules(f, e.fired); err != nil {
 		return Result{}, err
 	}
@@ -104,38 +67,4 @@ func (e *AOT) Eval(f *knowledge.Facts) (Result, error) {
 		}
 	}
 	return Result{Level: int(lv), Fired: fired & (1<<56 - 1)}, nil
-}
-
-// ExprVM is how our engine ran before its conditions were compiled to
-// closures: each rule's expr program run on the expr VM, against the facts
-// loaded into their boxed twin knowledge.Env (one reused VM, as triage did).
-type ExprVM struct {
-	rules []*knowledge.Rule
-	vm    vm.VM
-	env   knowledge.Env
-}
-
-// NewExprVM returns the expr-VM engine over the knowledge base's rules named in IDs.
-func NewExprVM(kb *knowledge.Base) (*ExprVM, error) {
-	sel, err := Selected(kb)
-	if err != nil {
-		return nil, err
-	}
-	return &ExprVM{rules: sel}, nil
-}
-
-// Eval loads the facts and runs every rule's expr program.
-func (e *ExprVM) Eval(f *knowledge.Facts) (Result, error) {
-	var res Result
-	e.env.Load(f)
-	for i, r := range e.rules {
-		ok, err := r.Cond().RunVM(&e.vm, &e.env)
-		if err != nil {
-			return Result{}, err
-		}
-		if ok {
-			res.fire(1<<i, r.LevelValue())
-		}
-	}
-	return res, nil
 }

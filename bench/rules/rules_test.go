@@ -2,10 +2,7 @@ package rules
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"math/bits"
-	"os"
 	"reflect"
 	"slices"
 	"sync"
@@ -65,16 +62,6 @@ func load(tb testing.TB) *fixture {
 			fixErr = err
 			return
 		}
-		aot, err := NewAOT(kb)
-		if err != nil {
-			fixErr = err
-			return
-		}
-		ex, err := NewExprVM(kb)
-		if err != nil {
-			fixErr = err
-			return
-		}
 		opa, err := NewOPA(context.Background())
 		if err != nil {
 			fixErr = err
@@ -90,7 +77,7 @@ func load(tb testing.TB) *fixture {
 			fixErr = err
 			return
 		}
-		fx.engines = []namedEngine{{"ours", ours}, {"aot", aot}, {"exprvm", ex}, {"opa", opa}, {"cel", cel}, {"grule", gr}, {"go", NewGo()}}
+		fx.engines = []namedEngine{{"ours", ours}, {"opa", opa}, {"cel", cel}, {"grule", gr}, {"go", NewGo()}}
 		fix = fx
 	})
 	if fixErr != nil {
@@ -134,7 +121,7 @@ func TestFactsMatchTriage(t *testing.T) {
 		level := 0
 		for j := range fx.kb.Rules {
 			r := &fx.kb.Rules[j]
-			ok, err := r.Cond().TestVM(&fx.facts[i])
+			ok, err := r.Holds(&fx.facts[i])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,57 +207,6 @@ func TestCELActivationCoversFacts(t *testing.T) {
 
 var sink Result
 
-var (
-	ratiosOut    = flag.String("ratios", "", "TestInterleavedRatios writes its timings (JSON) to this file")
-	ratiosRounds = flag.Int("ratios-rounds", 300, "TestInterleavedRatios' rounds")
-)
-
-// TestInterleavedRatios times the fast engines finely interleaved: each
-// round runs every one of them once over the 1,000 requests (a few hundred
-// microseconds each), rotating which goes first, so that the engines of a
-// round are measured within milliseconds of each other and the ratio of
-// their times in that round is nearly free of the machine's other load. It
-// writes each engine's ns/req per round to -ratios (and skips without it).
-// OPA and grule, too slow for fine rounds and far from the targets' edges,
-// are left to BenchmarkRules.
-func TestInterleavedRatios(t *testing.T) {
-	if *ratiosOut == "" {
-		t.Skip("no -ratios file")
-	}
-	fx := load(t)
-	var engines []namedEngine
-	for _, e := range fx.engines {
-		if e.name != "opa" && e.name != "grule" {
-			engines = append(engines, e)
-		}
-	}
-	const warmup = 5
-	times := map[string][]float64{}
-	for r := range *ratiosRounds + warmup {
-		for k := range engines {
-			e := engines[(k+r)%len(engines)]
-			start := time.Now()
-			for i := range fx.facts {
-				res, err := e.Eval(&fx.facts[i])
-				if err != nil {
-					t.Fatal(err)
-				}
-				sink = res
-			}
-			if r >= warmup {
-				times[e.name] = append(times[e.name], float64(time.Since(start).Nanoseconds())/float64(len(fx.facts)))
-			}
-		}
-	}
-	b, err := json.Marshal(times)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(*ratiosOut, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // BenchmarkRules evaluates the rule set on the same 1,000 requests' facts in
 // each engine; one op is all 1,000, and ns/req is the time per request. Each
 // engine turns the facts into its own input form inside the timed loop.
@@ -308,18 +244,4 @@ func BenchmarkAssess(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(fx.requests)), "ns/req")
-}
-
-// BenchmarkEnvLoad is the part of the expr line spent loading the facts into
-// a knowledge.Env, before any rule runs.
-func BenchmarkEnvLoad(b *testing.B) {
-	fx := load(b)
-	var env knowledge.Env
-	b.ReportAllocs()
-	for b.Loop() {
-		for i := range fx.facts {
-			env.Load(&fx.facts[i])
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(fx.facts)), "ns/req")
 }

@@ -296,7 +296,6 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		return fmt.Errorf("listening on %s: %w", c.addr, err)
 	}
 	defer ln.Close()
-	ln = httpapi.Listener(ln)
 	addr := ln.Addr().String()
 	baseURL := strings.TrimRight(c.baseURL, "/")
 	if baseURL == "" {
@@ -363,7 +362,6 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		WriteTimeout:      c.writeTimeout,
 		IdleTimeout:       c.idleTimeout,
 		MaxHeaderBytes:    64 << 10,
-		ConnContext:       httpapi.ConnContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}
@@ -426,9 +424,9 @@ func serveDebug(addr string, stderr io.Writer) (func(), error) {
 // The garbage collector's settings for serve, unless GOGC or GOMEMLIMIT says
 // otherwise. A server's live heap is small (tens of MiB) and nearly all it
 // allocates lives for one request, so collecting when the heap has grown
-// fivefold rather than twofold spends much less CPU on collection (about 7% of
-// a request in the door's benchmark) for a few MiB more; the soft limit keeps
-// the process well under the 200 MiB it is held to however the heap grows.
+// fivefold rather than twofold spends much less CPU on collection for a few
+// MiB more; the soft limit keeps the process well under the 200 MiB it is
+// held to however the heap grows.
 const (
 	serveGCPercent     = 400
 	serveMemoryLimitMB = 160

@@ -1,11 +1,12 @@
-// Command httpbench measures POST /api/v1/assessments of the real aftercare
-// serve binary against the ceiling, a hello-world net/http server (bench/cmd/hello)
-// started the same way, in one run: both are started as processes on
-// loopback, and each round runs the load generator (package loadgen) on
-// one then the other, alternating which goes first, so that a busy minute on
-// the machine hits both. It also records each server's start-up time (from
-// exec to the first 200 from /readyz) and, after the load, aftercare's
-// resident memory (VmHWM, VmRSS from /proc). It writes its results as JSON.
+// Command httpbench measures the assessment door (POST /api/v1/assessments)
+// of the real aftercare serve binary against the same server's own
+// GET /healthz under the same load, in one run: the server is started as a
+// process on loopback, and each round runs the load generator (package
+// loadgen) on one door then the other, alternating which goes first, so that
+// a busy minute on the machine hits both. It also records the server's
+// start-up time (from exec to the first 200 from /readyz) and, after the
+// load, its resident memory (VmHWM, VmRSS from /proc). It writes its results
+// as JSON.
 package main
 
 import (
@@ -35,19 +36,18 @@ import (
 
 func main() {
 	aftercareBin := flag.String("aftercare", "", "the aftercare binary")
-	helloBin := flag.String("hello", "", "the hello binary")
 	data := flag.String("data", "", "aftercare's --data directory, e.g. a database loaded by cmd/scale (default: a new, empty one)")
 	database := flag.String("database", "", "aftercare's --database URL (default: SQLite in --data)")
-	rounds := flag.Int("rounds", 3, "rounds; each runs the closed loop on both servers")
+	rounds := flag.Int("rounds", 3, "rounds; each runs the closed loop on both doors")
 	duration := flag.Duration("duration", 10*time.Second, "measured time of each run")
 	warmup := flag.Duration("warmup", 2*time.Second, "unmeasured warm-up before each run")
 	conns := flag.Int("conns", 64, "connections")
-	openRates := flag.String("open", "0.5,0.8", "open-loop rates, as fractions of aftercare's median closed-loop throughput")
+	openRates := flag.String("open", "0.5,0.8", "open-loop rates, as fractions of the door's median closed-loop throughput")
 	out := flag.String("out", "http.json", "where to write the results")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of aftercare serve, taken during its first closed-loop round, to this file")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of aftercare serve, taken during the door's first closed-loop round, to this file")
 	flag.Parse()
-	if *aftercareBin == "" || *helloBin == "" {
-		log.Fatal("httpbench: --aftercare and --hello are required")
+	if *aftercareBin == "" {
+		log.Fatal("httpbench: --aftercare is required")
 	}
 	ctx := context.Background()
 
@@ -76,48 +76,40 @@ func main() {
 	} else if *data != "" {
 		res.Database = "SQLite, the database the scale benchmark loaded"
 	}
-	servers := map[string]*server{}
-	for _, s := range []struct {
-		name, bin string
-		args      []string
-	}{
-		{"hello", *helloBin, nil},
-		{"aftercare", *aftercareBin, args},
-	} {
-		srv, err := start(ctx, s.name, s.bin, s.args, filepath.Join(dir, s.name+".log"))
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer srv.stop()
-		servers[s.name] = srv
-		res.StartupMS[s.name] = float64(srv.startup) / float64(time.Millisecond)
-		log.Printf("%s: ready in %v on %s", s.name, srv.startup.Round(time.Microsecond), srv.base)
+	srv, err := start(ctx, "aftercare", *aftercareBin, args, filepath.Join(dir, "aftercare.log"))
+	if err != nil {
+		log.Fatal(err)
 	}
+	defer srv.stop()
+	res.StartupMS["aftercare"] = float64(srv.startup) / float64(time.Millisecond)
+	log.Printf("aftercare: ready in %v on %s", srv.startup.Round(time.Microsecond), srv.base)
 
 	bodies, text := requestBodies()
 	res.Bodies, res.TextBodies = len(bodies), text
-	target := func(name string) loadgen.Target {
-		return loadgen.Target{Method: "POST", URL: servers[name].base + "/api/v1/assessments", Bodies: bodies,
-			Header: http.Header{"Content-Type": {"application/json"}}, WantStatus: 200}
+	targets := map[string]loadgen.Target{
+		"healthz": {Method: "GET", URL: srv.base + "/healthz", WantStatus: 200},
+		"assess": {Method: "POST", URL: srv.base + "/api/v1/assessments", Bodies: bodies,
+			Header: http.Header{"Content-Type": {"application/json"}}, WantStatus: 200},
 	}
-	// Check that aftercare answers every body before timing anything.
+	// Check that the door answers every body before timing anything.
 	for i := range bodies {
-		if r := loadgen.Closed(ctx, loadgen.Target{Method: "POST", URL: target("aftercare").URL, Bodies: bodies[i : i+1],
-			Header: target("aftercare").Header, WantStatus: 200}, 1, 0, time.Millisecond); r.Errors > 0 {
+		one := targets["assess"]
+		one.Bodies = bodies[i : i+1]
+		if r := loadgen.Closed(ctx, one, 1, 0, time.Millisecond); r.Errors > 0 {
 			log.Fatalf("aftercare refuses body %d (%s): %s", i, bodies[i], r.FirstError)
 		}
 	}
 
-	order := []string{"hello", "aftercare"}
+	order := []string{"healthz", "assess"}
 	for round := range *rounds {
 		for _, name := range order {
 			var profiled chan error
-			if name == "aftercare" && round == 0 && debugAddr != "" {
+			if name == "assess" && round == 0 && debugAddr != "" {
 				profiled = make(chan error, 1)
 				go func() { profiled <- profile(debugAddr, *warmup, *duration, *cpuprofile) }()
 			}
-			cpu := cpuDuring(servers[name].cmd.Process.Pid, *warmup, *duration)
-			r := loadgen.Closed(ctx, target(name), *conns, *warmup, *duration)
+			cpu := cpuDuring(srv.cmd.Process.Pid, *warmup, *duration)
+			r := loadgen.Closed(ctx, targets[name], *conns, *warmup, *duration)
 			if used := <-cpu; used > 0 && r.Requests > 0 {
 				res.CPUPerRequest[name] = append(res.CPUPerRequest[name], used.Seconds()*1e6/float64(r.Requests))
 			}
@@ -132,7 +124,7 @@ func main() {
 		slices.Reverse(order)
 	}
 	var tps []float64
-	for _, r := range res.Closed["aftercare"] {
+	for _, r := range res.Closed["assess"] {
 		tps = append(tps, r.Throughput)
 	}
 	slices.Sort(tps)
@@ -143,19 +135,17 @@ func main() {
 			log.Fatalf("httpbench: --open %q", *openRates)
 		}
 		for _, name := range order {
-			r := loadgen.Open(ctx, target(name), *conns, frac*median, *warmup, *duration)
+			r := loadgen.Open(ctx, targets[name], *conns, frac*median, *warmup, *duration)
 			log.Printf("open %.0f%% %s: %v", 100*frac, name, r)
 			res.Open[name] = append(res.Open[name], r)
 		}
 		slices.Reverse(order)
 	}
-	for name, srv := range servers {
-		m, err := memory(srv.cmd.Process.Pid)
-		if err != nil {
-			log.Fatal(err)
-		}
-		res.Memory[name] = m
+	m, err := memory(srv.cmd.Process.Pid)
+	if err != nil {
+		log.Fatal(err)
 	}
+	res.Memory["aftercare"] = m
 	b, _ := json.MarshalIndent(res, "", "  ")
 	if err := os.WriteFile(*out, b, 0o644); err != nil {
 		log.Fatal(err)
