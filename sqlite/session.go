@@ -1,0 +1,206 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"aftercare"
+	"aftercare/sqlstore"
+)
+
+// FindSession returns a session of the clinic with its follow-ups (by hours)
+// and check-ins (oldest first). LinkExpiresAt is when its last client link
+// stops working (expiry or revocation).
+func (s *Store) FindSession(ctx context.Context, clinicID, id int64) (se *aftercare.Session, err error) {
+	err = s.readTx(ctx, func(tx *sql.Tx) error {
+		se, err = findSession(ctx, tx, clinicID, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return se, nil
+}
+
+// findSession reads a session as FindSession returns it: with its follow-ups,
+// its check-ins and the expiry of its last client link.
+func findSession(ctx context.Context, q sqlstore.Querier, clinicID, id int64) (*aftercare.Session, error) {
+	list, err := readSessions(ctx, q, clinicID, `id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, sqlstore.NotFound("session")
+	}
+	return list[0], nil
+}
+
+// ListSessions returns a client's sessions (every session of the clinic when
+// clientID is 0), oldest first by end time, each as FindSession returns it;
+// ENOTFOUND when the client is not the clinic's. It reads them in three
+// queries however many sessions there are: the sessions, all their
+// follow-ups, all their check-ins.
+func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) (list []*aftercare.Session, err error) {
+	err = s.readTx(ctx, func(tx *sql.Tx) error {
+		if clientID == 0 {
+			list, err = readSessions(ctx, tx, clinicID, `1 = 1`)
+			return err
+		}
+		if err := dialect.MustExist(ctx, tx, "client", sqlstore.ClientExists, clinicID, clientID); err != nil {
+			return err
+		}
+		list, err = readSessions(ctx, tx, clinicID, `client_id = ?`, clientID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// sessionColumns are a session's columns and, last, when its last client link
+// stops working (expiry or revocation; NULL without links), as scanSession reads them.
+const sessionColumns = `id, clinic_id, client_id, style, pressure, areas_worked, area_pressure,
+	ended_at, notes, created_at,
+	(SELECT max(min(l.expires_at, coalesce(l.revoked_at, l.expires_at))) FROM session_links l
+		WHERE l.clinic_id = sessions.clinic_id AND l.session_id = sessions.id)`
+
+func scanSession(r sqlstore.Row) (*aftercare.Session, error) {
+	se := aftercare.Session{FollowUps: []aftercare.FollowUp{}}
+	var until *time.Time
+	if err := r.Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure,
+		sqlstore.JSON(&se.AreasWorked), sqlstore.JSON(&se.AreaPressure), sqlstore.Time(&se.EndedAt), &se.Notes,
+		sqlstore.Time(&se.CreatedAt), sqlstore.NullTime(&until)); err != nil {
+		return nil, err
+	}
+	if until != nil {
+		se.LinkExpiresAt = *until
+	}
+	return &se, nil
+}
+
+const followUpColumns = `session_id, hours, due_at, status, sent_at`
+
+func scanFollowUp(r sqlstore.Row) (sessionID int64, f aftercare.FollowUp, err error) {
+	err = r.Scan(&sessionID, &f.Hours, sqlstore.Time(&f.DueAt), &f.Status, sqlstore.NullTime(&f.SentAt))
+	return sessionID, f, err
+}
+
+// sessionStatements are the three queries readSessions runs for the sessions
+// filter selects (a condition on the sessions table): the sessions (the clinic,
+// then filter's arguments), their follow-ups and their check-ins (both the
+// clinic, then the sessions' arguments again).
+func sessionStatements(filter string) [3]string {
+	where := `clinic_id = ? AND ` + filter
+	// The children of the selected sessions: the same clinic, and sessions the
+	// same condition selects.
+	children := `clinic_id = ? AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
+	return [3]string{
+		`SELECT ` + sessionColumns + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
+		`SELECT ` + followUpColumns + ` FROM follow_ups WHERE ` + children + ` ORDER BY session_id, hours`,
+		`SELECT ` + sqlstore.CheckInColumns + ` FROM check_ins WHERE ` + children + ` ORDER BY session_id, created_at, id`,
+	}
+}
+
+// HotReads returns the statements of the reads a clinic lives on, each with
+// its arguments: the flag queue (ListFlags) of the clinic and the timeline
+// (ListSessions) of one of its clients; so that a benchmark can show the plans
+// of exactly what the store runs.
+func HotReads(clinicID, clientID int64) []aftercare.Statement {
+	stmt := sessionStatements(`client_id = ?`)
+	return []aftercare.Statement{
+		{Name: "flag queue", SQL: sqlstore.OpenFlags, Args: []any{clinicID}},
+		{Name: "timeline: the client exists", SQL: sqlstore.ClientExists, Args: []any{clinicID, clientID}},
+		{Name: "timeline: the client's sessions", SQL: stmt[0], Args: []any{clinicID, clientID}},
+		{Name: "timeline: their follow-ups", SQL: stmt[1], Args: []any{clinicID, clinicID, clientID}},
+		{Name: "timeline: their check-ins", SQL: stmt[2], Args: []any{clinicID, clinicID, clientID}},
+	}
+}
+
+// readSessions reads the clinic's sessions that filter (a condition on the
+// sessions table, with args) selects, oldest first by end time, each with its
+// follow-ups (by hours), its check-ins (oldest first) and the expiry of its
+// last client link: three queries, however many sessions.
+func readSessions(ctx context.Context, q sqlstore.Querier, clinicID int64, filter string, args ...any) ([]*aftercare.Session, error) {
+	stmt := sessionStatements(filter)
+	whereArgs := append([]any{clinicID}, args...)
+	list := []*aftercare.Session{}
+	byID := map[int64]*aftercare.Session{}
+	err := eachRow(ctx, q, stmt[0], whereArgs, func(r sqlstore.Row) error {
+		se, err := scanSession(r)
+		if err != nil {
+			return err
+		}
+		list = append(list, se)
+		byID[se.ID] = se
+		return nil
+	})
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	childArgs := append([]any{clinicID}, whereArgs...)
+	err = eachRow(ctx, q, stmt[1], childArgs, func(r sqlstore.Row) error {
+		sessionID, f, err := scanFollowUp(r)
+		if se := byID[sessionID]; err == nil && se != nil {
+			se.FollowUps = append(se.FollowUps, f)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, q, stmt[2], childArgs, func(r sqlstore.Row) error {
+		c, err := sqlstore.ScanCheckIn(r)
+		if se := byID[c.SessionID]; err == nil && se != nil {
+			se.CheckIns = append(se.CheckIns, *c)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// eachRow runs query and calls fn on each row it returns, in order.
+func eachRow(ctx context.Context, q sqlstore.Querier, query string, args []any, fn func(sqlstore.Row) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return dbErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return dbErr(err)
+		}
+	}
+	return dbErr(rows.Err())
+}
+
+// FindSessionByLink returns the session whose live client link has this hash;
+// LinkExpiresAt is that link's expiry.
+func (s *Store) FindSessionByLink(ctx context.Context, linkHash []byte, at time.Time) (se *aftercare.Session, err error) {
+	err = s.readTx(ctx, func(tx *sql.Tx) error {
+		var clinicID, sessionID int64
+		var expires time.Time
+		err := tx.QueryRowContext(ctx, `SELECT clinic_id, session_id, expires_at FROM session_links
+			WHERE hash = ? AND revoked_at IS NULL AND expires_at > ?`, linkHash, fmtTime(at)).
+			Scan(&clinicID, &sessionID, sqlstore.Time(&expires))
+		if errors.Is(err, sql.ErrNoRows) {
+			return aftercare.Errorf(aftercare.ENOTFOUND, "", "check-in link not found; it may have expired")
+		} else if err != nil {
+			return dbErr(err)
+		}
+		if se, err = findSession(ctx, tx, clinicID, sessionID); err != nil {
+			return err
+		}
+		se.LinkExpiresAt = expires
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return se, nil
+}
