@@ -301,7 +301,7 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	if c.IdempotencyKey != "" {
 		// The batch holds the write lock, so this sees any earlier use of the
 		// key: in this process or another, and earlier in the same batch.
-		if p.stored, p.flag, err = dialect.FindKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || p.stored != nil {
+		if p.stored, p.flag, err = dialect.FindKeyedCheckIn(dialect.RowOf(ctx, tx), c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || p.stored != nil {
 			return err
 		}
 	}
@@ -310,7 +310,7 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	created := fmtTime(p.created)
 	err = tx.StmtContext(ctx, s.stmts.insert).QueryRowContext(ctx, p.insertArgs(created)...).Scan(&p.id)
 	if errors.Is(err, sql.ErrNoRows) {
-		if p.stored, p.flag, err = dialect.FindKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && p.stored == nil {
+		if p.stored, p.flag, err = dialect.FindKeyedCheckIn(dialect.RowOf(ctx, tx), c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && p.stored == nil {
 			err = fmt.Errorf("sqlite: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)
 		}
 		return err

@@ -60,34 +60,6 @@ func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) (lis
 	return list, nil
 }
 
-// sessionColumns are a session's columns and, last, when its last client link
-// stops working (expiry or revocation; NULL without links), as scanSession reads them.
-const sessionColumns = `id, clinic_id, client_id, style, pressure, areas_worked, area_pressure,
-	ended_at, notes, created_at,
-	(SELECT max(min(l.expires_at, coalesce(l.revoked_at, l.expires_at))) FROM session_links l
-		WHERE l.clinic_id = sessions.clinic_id AND l.session_id = sessions.id)`
-
-func scanSession(r sqlstore.Row) (*aftercare.Session, error) {
-	se := aftercare.Session{FollowUps: []aftercare.FollowUp{}}
-	var until *time.Time
-	if err := r.Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure,
-		sqlstore.JSON(&se.AreasWorked), sqlstore.JSON(&se.AreaPressure), sqlstore.Time(&se.EndedAt), &se.Notes,
-		sqlstore.Time(&se.CreatedAt), sqlstore.NullTime(&until)); err != nil {
-		return nil, err
-	}
-	if until != nil {
-		se.LinkExpiresAt = *until
-	}
-	return &se, nil
-}
-
-const followUpColumns = `session_id, hours, due_at, status, sent_at`
-
-func scanFollowUp(r sqlstore.Row) (sessionID int64, f aftercare.FollowUp, err error) {
-	err = r.Scan(&sessionID, &f.Hours, sqlstore.Time(&f.DueAt), &f.Status, sqlstore.NullTime(&f.SentAt))
-	return sessionID, f, err
-}
-
 // sessionStatements are the three queries readSessions runs for the sessions
 // filter selects (a condition on the sessions table): the sessions (the clinic,
 // then filter's arguments), their follow-ups and their check-ins (both the
@@ -98,8 +70,8 @@ func sessionStatements(filter string) [3]string {
 	// same condition selects.
 	children := `clinic_id = ? AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
 	return [3]string{
-		`SELECT ` + sessionColumns + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
-		`SELECT ` + followUpColumns + ` FROM follow_ups WHERE ` + children + ` ORDER BY session_id, hours`,
+		`SELECT ` + dialect.SessionColumns() + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
+		`SELECT ` + sqlstore.FollowUpColumns + ` FROM follow_ups WHERE ` + children + ` ORDER BY session_id, hours`,
 		`SELECT ` + sqlstore.CheckInColumns + ` FROM check_ins WHERE ` + children + ` ORDER BY session_id, created_at, id`,
 	}
 }
@@ -129,7 +101,7 @@ func readSessions(ctx context.Context, q sqlstore.Querier, clinicID int64, filte
 	list := []*aftercare.Session{}
 	byID := map[int64]*aftercare.Session{}
 	err := eachRow(ctx, q, stmt[0], whereArgs, func(r sqlstore.Row) error {
-		se, err := scanSession(r)
+		se, err := sqlstore.ScanSession(r)
 		if err != nil {
 			return err
 		}
@@ -142,7 +114,7 @@ func readSessions(ctx context.Context, q sqlstore.Querier, clinicID int64, filte
 	}
 	childArgs := append([]any{clinicID}, whereArgs...)
 	err = eachRow(ctx, q, stmt[1], childArgs, func(r sqlstore.Row) error {
-		sessionID, f, err := scanFollowUp(r)
+		sessionID, f, err := sqlstore.ScanFollowUp(r)
 		if se := byID[sessionID]; err == nil && se != nil {
 			se.FollowUps = append(se.FollowUps, f)
 		}

@@ -15,8 +15,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -334,13 +334,14 @@ var dialect = &sqlstore.Dialect{
 	Name:     "sqlite",
 	TextTime: true,
 	Greatest: "max",
+	Least:    "min",
 	Err:      dbErr,
 	IsUnique: isUnique,
 	Strings: func(list []string) (any, error) {
 		b, err := json.Marshal(list)
 		return string(b), err
 	},
-	ScanStrings: func(dst *[]string) any { return sqlstore.JSON(dst) },
+	StringsJSON: func(col string) string { return col },
 }
 
 func unavailable(err error) error {

@@ -1,9 +1,10 @@
 package sqlstore
 
 import (
-	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"time"
 
 	"aftercare"
 )
@@ -21,22 +22,22 @@ func ScanCheckIn(r Row) (*aftercare.CheckIn, error) {
 
 // FindKeyedCheckIn returns the check-in a session stored under an idempotency
 // key, with its request's hash and its flag (nil below consult), or nil when
-// there is none.
-func (d *Dialect) FindKeyedCheckIn(ctx context.Context, q Querier, clinicID, sessionID int64, key string) (*aftercare.CheckIn, *aftercare.Flag, error) {
+// there is none; row runs the queries, in the transaction of the write.
+func (d *Dialect) FindKeyedCheckIn(row QueryRow, clinicID, sessionID int64, key string) (*aftercare.CheckIn, *aftercare.Flag, error) {
 	var hash []byte
-	c, err := ScanCheckIn(withHash{d.row(ctx, q, `SELECT `+CheckInColumns+`, request_hash FROM check_ins
-		WHERE clinic_id = ? AND session_id = ? AND idempotency_key = ?`, clinicID, sessionID, key), &hash})
+	c, err := ScanCheckIn(withHash{row(d.Rebind(`SELECT `+CheckInColumns+`, request_hash FROM check_ins
+		WHERE clinic_id = ? AND session_id = ? AND idempotency_key = ?`), clinicID, sessionID, key), &hash})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil
 	} else if err != nil {
 		return nil, nil, d.Err(err)
 	}
 	c.RequestHash = hash
-	f, err := ScanFlag(d.row(ctx, q, FlagSelect+` WHERE f.clinic_id = ? AND f.check_in_id = ?`, clinicID, c.ID))
+	f, err := ScanFlag(row(d.Rebind(FlagSelect+` WHERE f.clinic_id = ? AND f.check_in_id = ?`), clinicID, c.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nil, nil
 	} else if err != nil {
-		return nil, nil, d.Err(err)
+		return nil, nil, fmt.Errorf("%s: flag of check-in %d: %w", d.Name, c.ID, d.Err(err))
 	}
 	return c, f, nil
 }
@@ -48,3 +49,37 @@ type withHash struct {
 }
 
 func (w withHash) Scan(dest ...any) error { return w.row.Scan(append(dest, w.hash)...) }
+
+// SessionColumns are a session's columns and, last, when its last client
+// link stops working (expiry or revocation; NULL without links), as
+// ScanSession reads them.
+func (d *Dialect) SessionColumns() string {
+	return `id, clinic_id, client_id, style, pressure, areas_worked, area_pressure, ended_at, notes, created_at,
+	(SELECT max(` + d.Least + `(l.expires_at, coalesce(l.revoked_at, l.expires_at))) FROM session_links l
+		WHERE l.clinic_id = sessions.clinic_id AND l.session_id = sessions.id)`
+}
+
+// ScanSession reads a row of SessionColumns; its follow-ups are an empty list.
+func ScanSession(r Row) (*aftercare.Session, error) {
+	se := aftercare.Session{FollowUps: []aftercare.FollowUp{}}
+	var until *time.Time
+	if err := r.Scan(&se.ID, &se.ClinicID, &se.ClientID, &se.Style, &se.Pressure,
+		JSON(&se.AreasWorked), JSON(&se.AreaPressure), Time(&se.EndedAt), &se.Notes,
+		Time(&se.CreatedAt), NullTime(&until)); err != nil {
+		return nil, err
+	}
+	if until != nil {
+		se.LinkExpiresAt = *until
+	}
+	return &se, nil
+}
+
+// FollowUpColumns are a follow-up's columns, with its session's id first, as
+// ScanFollowUp reads them.
+const FollowUpColumns = `session_id, hours, due_at, status, sent_at`
+
+// ScanFollowUp reads a row of FollowUpColumns.
+func ScanFollowUp(r Row) (sessionID int64, f aftercare.FollowUp, err error) {
+	err = r.Scan(&sessionID, &f.Hours, Time(&f.DueAt), &f.Status, NullTime(&f.SentAt))
+	return sessionID, f, err
+}

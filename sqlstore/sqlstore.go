@@ -29,8 +29,9 @@ type Dialect struct {
 	// TextTime is true when times are stored as fixed-width UTC text
 	// (TimeLayout) rather than as timestamps.
 	TextTime bool
-	// Greatest is the function that returns the larger of its arguments.
-	Greatest string
+	// Greatest and Least are the functions that return the larger and the
+	// smaller of their arguments.
+	Greatest, Least string
 	// LockRow follows a SELECT that locks the rows it reads until the
 	// transaction ends, where the database locks rows ("" where a writer
 	// holds the whole database).
@@ -42,10 +43,10 @@ type Dialect struct {
 	Err func(error) error
 	// IsUnique reports whether err is a broken uniqueness constraint.
 	IsUnique func(error) bool
-	// Strings is a list of strings as its column takes it (a token's scopes),
-	// and ScanStrings reads one back into dst.
+	// Strings is a list of strings as its column takes it (a token's
+	// scopes), and StringsJSON the SQL that reads the column col as JSON.
 	Strings     func([]string) (any, error)
-	ScanStrings func(dst *[]string) any
+	StringsJSON func(col string) string
 
 	rebound sync.Map // query → query with numbered placeholders
 }
@@ -119,6 +120,15 @@ type Querier interface {
 
 // Row is what both *sql.Row and *sql.Rows offer (and pgx's rows).
 type Row interface{ Scan(dest ...any) error }
+
+// QueryRow runs a query of one row, written with ? placeholders, in a
+// transaction of either driver: see Rows.
+type QueryRow func(query string, args ...any) Row
+
+// RowOf returns the QueryRow of q, bound to ctx.
+func (d *Dialect) RowOf(ctx context.Context, q Querier) QueryRow {
+	return func(query string, args ...any) Row { return d.row(ctx, q, query, args...) }
+}
 
 // Store is the part of aftercare.Store that is the same SQL on every
 // database; packages sqlite and postgres embed it.

@@ -30,11 +30,14 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 	return nil
 }
 
-const tokenSelect = `SELECT id, clinic_id, name, hash, scopes, created_at, last_used_at, revoked_at FROM api_tokens`
+func (s *Store) tokenSelect() string {
+	return `SELECT id, clinic_id, name, hash, ` + s.d.StringsJSON("scopes") + `, created_at, last_used_at, revoked_at
+		FROM api_tokens`
+}
 
 func (s *Store) scanToken(r Row) (*aftercare.APIToken, error) {
 	var t aftercare.APIToken
-	err := r.Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, s.d.ScanStrings(&t.Scopes),
+	err := r.Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, JSON(&t.Scopes),
 		Time(&t.CreatedAt), NullTime(&t.LastUsedAt), NullTime(&t.RevokedAt))
 	if t.Scopes == nil {
 		t.Scopes = []string{}
@@ -44,12 +47,12 @@ func (s *Store) scanToken(r Row) (*aftercare.APIToken, error) {
 
 // FindToken returns the live (not revoked) token with the given hash.
 func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken, error) {
-	return one(ctx, s.d, s.read, "token", s.scanToken, tokenSelect+` WHERE hash = ? AND revoked_at IS NULL`, hash)
+	return one(ctx, s.d, s.read, "token", s.scanToken, s.tokenSelect()+` WHERE hash = ? AND revoked_at IS NULL`, hash)
 }
 
 // ListTokens returns the clinic's tokens, revoked ones included, oldest first.
 func (s *Store) ListTokens(ctx context.Context, clinicID int64) ([]*aftercare.APIToken, error) {
-	return list(ctx, s.d, s.read, s.scanToken, tokenSelect+` WHERE clinic_id = ? ORDER BY id`, clinicID)
+	return list(ctx, s.d, s.read, s.scanToken, s.tokenSelect()+` WHERE clinic_id = ? ORDER BY id`, clinicID)
 }
 
 // TouchToken records that the token was used at the given time.
