@@ -133,7 +133,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, riverMigrationLock); err != nil {
 			return fmt.Errorf("postgres: river migration lock: %w", err)
 		}
-		if _, err := tx.Exec(ctx, aftercare.RiverDueIndex); err != nil {
+		if _, err := tx.Exec(ctx, sqlstore.RiverDueIndex); err != nil {
 			return fmt.Errorf("postgres: %w", err)
 		}
 		return nil

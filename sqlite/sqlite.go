@@ -182,7 +182,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("sqlite: river migrate: %w", err)
 	}
-	if _, err := s.write.ExecContext(ctx, aftercare.RiverDueIndex); err != nil {
+	if _, err := s.write.ExecContext(ctx, sqlstore.RiverDueIndex); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil

@@ -243,17 +243,7 @@ func (d *Dialect) MustExist(ctx context.Context, q Querier, what, query string, 
 
 // each runs query and calls fn on each row it returns, in order.
 func (d *Dialect) each(ctx context.Context, q Querier, query string, args []any, fn func(Row) error) error {
-	rows, err := q.QueryContext(ctx, d.Rebind(query), args...)
-	if err != nil {
-		return d.Err(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return d.Err(err)
-		}
-	}
-	return d.Err(rows.Err())
+	return d.Err(eachOf(ctx, q, d.Rebind(query), args, fn))
 }
 
 // list reads every row of query with scan; an empty list is not nil.
