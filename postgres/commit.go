@@ -51,7 +51,7 @@ const qInsertFlaggedCheckIn = `WITH check_in AS (` + qInsertCheckIn + `), flag A
 // the commit (BENCHMARKS.md, section 3): one statement in autocommit below
 // consult, three at consult and above.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
-	created, req, resp, err := c.StoredForm(s.now())
+	created, req, resp, err := sqlstore.StoredCheckIn(c, s.now())
 	if err != nil {
 		return nil, err
 	}

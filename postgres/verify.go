@@ -3,12 +3,10 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/rivermigrate"
 
 	"aftercare/sqlstore"
 )
@@ -43,12 +41,8 @@ func Verify(ctx context.Context, url string) (*Report, error) {
 	defer tx.Rollback()
 
 	r := &Report{Where: "PostgreSQL database " + cfg.Database, LatestSchema: LatestSchemaVersion()}
-	m, err := rivermigrate.New(riverpgxv5.New(nil), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: river migrations: %w", err)
-	}
-	for _, mv := range m.AllVersions() {
-		r.LatestRiver = max(r.LatestRiver, mv.Version)
+	if r.LatestRiver, err = sqlstore.LatestRiver(riverpgxv5.New(nil)); err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	invalid, err := sqlstore.Strings(ctx, tx, `SELECT conrelid::regclass::text || ': ' || conname FROM pg_constraint
 		WHERE NOT convalidated AND connamespace = current_schema()::regnamespace ORDER BY 1`)

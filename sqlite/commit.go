@@ -107,7 +107,7 @@ func (p *pendingCheckIn) insertArgs(created string) []any {
 // A check-in whose idempotency key the session already used stores nothing:
 // c becomes the stored check-in, marked Replayed, and its flag is returned.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
-	created, req, resp, err := c.StoredForm(s.now())
+	created, req, resp, err := sqlstore.StoredCheckIn(c, s.now())
 	if err != nil {
 		return nil, err
 	}

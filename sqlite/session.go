@@ -100,7 +100,7 @@ func readSessions(ctx context.Context, q sqlstore.Querier, clinicID int64, filte
 	whereArgs := append([]any{clinicID}, args...)
 	list := []*aftercare.Session{}
 	byID := map[int64]*aftercare.Session{}
-	err := eachRow(ctx, q, stmt[0], whereArgs, func(r sqlstore.Row) error {
+	err := dialect.Each(ctx, q, stmt[0], whereArgs, func(r sqlstore.Row) error {
 		se, err := sqlstore.ScanSession(r)
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func readSessions(ctx context.Context, q sqlstore.Querier, clinicID int64, filte
 		return list, err
 	}
 	childArgs := append([]any{clinicID}, whereArgs...)
-	err = eachRow(ctx, q, stmt[1], childArgs, func(r sqlstore.Row) error {
+	err = dialect.Each(ctx, q, stmt[1], childArgs, func(r sqlstore.Row) error {
 		sessionID, f, err := sqlstore.ScanFollowUp(r)
 		if se := byID[sessionID]; err == nil && se != nil {
 			se.FollowUps = append(se.FollowUps, f)
@@ -123,7 +123,7 @@ func readSessions(ctx context.Context, q sqlstore.Querier, clinicID int64, filte
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(ctx, q, stmt[2], childArgs, func(r sqlstore.Row) error {
+	err = dialect.Each(ctx, q, stmt[2], childArgs, func(r sqlstore.Row) error {
 		c, err := sqlstore.ScanCheckIn(r)
 		if se := byID[c.SessionID]; err == nil && se != nil {
 			se.CheckIns = append(se.CheckIns, *c)
@@ -134,21 +134,6 @@ func readSessions(ctx context.Context, q sqlstore.Querier, clinicID int64, filte
 		return nil, err
 	}
 	return list, nil
-}
-
-// eachRow runs query and calls fn on each row it returns, in order.
-func eachRow(ctx context.Context, q sqlstore.Querier, query string, args []any, fn func(sqlstore.Row) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return dbErr(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return dbErr(err)
-		}
-	}
-	return dbErr(rows.Err())
 }
 
 // FindSessionByLink returns the session whose live client link has this hash;

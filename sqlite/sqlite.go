@@ -304,25 +304,12 @@ func (s *Store) Jobs(ctx context.Context, kind string) ([]*rivertype.JobRow, err
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbErr(err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return dbErr(err) // a lost connection is 503 wherever fn met it
-	}
-	return dbErr(tx.Commit())
+	return dialect.InTx(ctx, s.write, fn)
 }
 
 // readTx runs fn in a read transaction, so that several queries see one snapshot.
 func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return dbErr(err)
-	}
-	defer tx.Rollback()
-	return dbErr(fn(tx))
+	return dialect.InReadTx(ctx, s.read, fn)
 }
 
 // fmtTime returns t as the file keeps it: fixed-width UTC text, so that text
@@ -332,6 +319,7 @@ func fmtTime(t time.Time) string { return sqlstore.FormatTime(t) }
 // dialect is SQLite's for the shared SQL.
 var dialect = &sqlstore.Dialect{
 	Name:     "sqlite",
+	ReadTx:   sql.TxOptions{ReadOnly: true},
 	TextTime: true,
 	Greatest: "max",
 	Least:    "min",

@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 
 	"aftercare/sqlstore"
 )
@@ -59,12 +57,8 @@ func VerifyFile(ctx context.Context, path string) (*Report, error) {
 	defer tx.Rollback()
 
 	r := &Report{Where: path, LatestSchema: LatestSchemaVersion()}
-	m, err := rivermigrate.New(riversqlite.New(db), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: river migrations: %w", err)
-	}
-	for _, mv := range m.AllVersions() {
-		r.LatestRiver = max(r.LatestRiver, mv.Version)
+	if r.LatestRiver, err = sqlstore.LatestRiver(riversqlite.New(db)); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	if err := verifyIntegrity(ctx, tx, r); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -82,4 +83,21 @@ const FollowUpColumns = `session_id, hours, due_at, status, sent_at`
 func ScanFollowUp(r Row) (sessionID int64, f aftercare.FollowUp, err error) {
 	err = r.Scan(&sessionID, &f.Hours, Time(&f.DueAt), &f.Status, NullTime(&f.SentAt))
 	return sessionID, f, err
+}
+
+// StoredCheckIn checks the check-in (Prepare) and returns what a store writes
+// for it: the time it was made (CreatedAt, or now when unset), and its request
+// and answer as JSON.
+func StoredCheckIn(c *aftercare.CheckIn, now time.Time) (created time.Time, request, assessment []byte, err error) {
+	if err := c.Prepare(); err != nil {
+		return time.Time{}, nil, nil, err
+	}
+	created = aftercare.StoredTimeOr(c.CreatedAt, now)
+	if request, err = json.Marshal(c.Request); err != nil {
+		return created, nil, nil, aftercare.Errorf(aftercare.EINVALID, "request", "the request cannot be stored: %v", err)
+	}
+	if assessment, err = c.Assessment.AppendJSON(make([]byte, 0, 4<<10)); err != nil {
+		return created, nil, nil, aftercare.Errorf(aftercare.EINVALID, "assessment", "the assessment cannot be stored: %v", err)
+	}
+	return created, request, assessment, nil
 }

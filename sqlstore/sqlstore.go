@@ -167,26 +167,36 @@ func NotFound(what string) error {
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return s.d.Err(err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return s.d.Err(err) // a lost connection is 503 wherever fn met it
-	}
-	return s.d.Err(tx.Commit())
+	return s.d.InTx(ctx, s.write, fn)
 }
 
 // readTx runs fn in a read transaction, so that several queries see one snapshot.
 func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	opts := s.d.ReadTx
-	tx, err := s.read.BeginTx(ctx, &opts)
+	return s.d.InReadTx(ctx, s.read, fn)
+}
+
+// InTx runs fn in a transaction on db and commits it when fn returns nil.
+func (d *Dialect) InTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return s.d.Err(err)
+		return d.Err(err)
 	}
 	defer tx.Rollback()
-	return s.d.Err(fn(tx))
+	if err := fn(tx); err != nil {
+		return d.Err(err) // a lost connection is 503 wherever fn met it
+	}
+	return d.Err(tx.Commit())
+}
+
+// InReadTx runs fn in a read transaction (ReadTx) on db, so that several
+// queries see one snapshot.
+func (d *Dialect) InReadTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, &d.ReadTx)
+	if err != nil {
+		return d.Err(err)
+	}
+	defer tx.Rollback()
+	return d.Err(fn(tx))
 }
 
 // exec runs one statement.
@@ -241,15 +251,15 @@ func (d *Dialect) MustExist(ctx context.Context, q Querier, what, query string, 
 	return d.Err(err)
 }
 
-// each runs query and calls fn on each row it returns, in order.
-func (d *Dialect) each(ctx context.Context, q Querier, query string, args []any, fn func(Row) error) error {
+// Each runs query and calls fn on each row it returns, in order.
+func (d *Dialect) Each(ctx context.Context, q Querier, query string, args []any, fn func(Row) error) error {
 	return d.Err(eachOf(ctx, q, d.Rebind(query), args, fn))
 }
 
 // list reads every row of query with scan; an empty list is not nil.
 func list[T any](ctx context.Context, d *Dialect, q Querier, scan func(Row) (*T, error), query string, args ...any) ([]*T, error) {
 	out := []*T{}
-	err := d.each(ctx, q, query, args, func(r Row) error {
+	err := d.Each(ctx, q, query, args, func(r Row) error {
 		v, err := scan(r)
 		out = append(out, v)
 		return err

@@ -5,10 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 // VerifyReport is what a store's verification found in a database: its
@@ -60,6 +64,20 @@ func LatestMigration(fsys fs.FS, dir string) int64 {
 		}
 	}
 	return latest
+}
+
+// LatestRiver returns the newest River migration this program carries for
+// the database of driver.
+func LatestRiver[TTx any](driver riverdriver.Driver[TTx]) (int, error) {
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return 0, fmt.Errorf("river migrations: %w", err)
+	}
+	latest := 0
+	for _, mv := range m.AllVersions() {
+		latest = max(latest, mv.Version)
+	}
+	return latest, nil
 }
 
 // AddProblem records a fault found in several items, as "N what: a, b, …",
