@@ -165,6 +165,9 @@ func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) ([]*
 	return list, nil
 }
 
+// sessionColumns are a session's columns as sqlstore.ScanSession reads them.
+var sessionColumns = dialect.SessionColumns()
+
 // sessionStatements are the three queries that read the sessions filter
 // selects (a condition on the sessions table; $1 is the clinic, $2 on its
 // arguments), in the order queueSessions reads their results: the check-ins,
@@ -176,7 +179,7 @@ func sessionStatements(filter string) [3]string {
 	children := `clinic_id = $1 AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
 	return [3]string{
 		`SELECT ` + sqlstore.CheckInColumns + ` FROM check_ins WHERE ` + children + ` ORDER BY session_id, created_at, id`,
-		`SELECT ` + dialect.SessionColumns() + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
+		`SELECT ` + sessionColumns + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
 		`SELECT ` + sqlstore.FollowUpColumns + ` FROM follow_ups WHERE ` + children + ` ORDER BY session_id, hours`,
 	}
 }

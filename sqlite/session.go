@@ -60,6 +60,9 @@ func (s *Store) ListSessions(ctx context.Context, clinicID, clientID int64) (lis
 	return list, nil
 }
 
+// sessionColumns are a session's columns as sqlstore.ScanSession reads them.
+var sessionColumns = dialect.SessionColumns()
+
 // sessionStatements are the three queries readSessions runs for the sessions
 // filter selects (a condition on the sessions table): the sessions (the clinic,
 // then filter's arguments), their follow-ups and their check-ins (both the
@@ -70,7 +73,7 @@ func sessionStatements(filter string) [3]string {
 	// same condition selects.
 	children := `clinic_id = ? AND session_id IN (SELECT id FROM sessions WHERE ` + where + `)`
 	return [3]string{
-		`SELECT ` + dialect.SessionColumns() + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
+		`SELECT ` + sessionColumns + ` FROM sessions WHERE ` + where + ` ORDER BY ended_at, id`,
 		`SELECT ` + sqlstore.FollowUpColumns + ` FROM follow_ups WHERE ` + children + ` ORDER BY session_id, hours`,
 		`SELECT ` + sqlstore.CheckInColumns + ` FROM check_ins WHERE ` + children + ` ORDER BY session_id, created_at, id`,
 	}
