@@ -320,7 +320,7 @@ func fmtTime(t time.Time) string { return sqlstore.FormatTime(t) }
 var dialect = &sqlstore.Dialect{
 	Name:     "sqlite",
 	ReadTx:   sql.TxOptions{ReadOnly: true},
-	TextTime: true,
+	Text:     true,
 	Greatest: "max",
 	Least:    "min",
 	Err:      dbErr,

@@ -64,6 +64,9 @@ func Reminders(se *aftercare.Session) []river.InsertManyParams {
 // queues one reminder job per follow-up at its due time (Reminders, with
 // Config.Queue), in one transaction.
 func (s *Store) CreateSession(ctx context.Context, se *aftercare.Session, linkHash []byte) error {
+	if s.queue == nil {
+		return fmt.Errorf("%s: sessions are written by the store itself", s.d.Name)
+	}
 	if err := se.Prepare(linkHash); err != nil {
 		return err
 	}

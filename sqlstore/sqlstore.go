@@ -26,9 +26,10 @@ type Dialect struct {
 	Name string
 	// Numbered is true when placeholders are $1, $2, … rather than ?.
 	Numbered bool
-	// TextTime is true when times are stored as fixed-width UTC text
-	// (TimeLayout) rather than as timestamps.
-	TextTime bool
+	// Text is true where times and JSON are kept as text (SQLite): times as
+	// fixed-width UTC text (TimeLayout) rather than timestamps, JSON as its
+	// text rather than bytes.
+	Text bool
 	// Greatest and Least are the functions that return the larger and the
 	// smaller of their arguments.
 	Greatest, Least string
@@ -88,7 +89,7 @@ func FormatTime(t time.Time) string { return aftercare.StoredTime(t).Format(Time
 
 // Time returns t as the database takes it, in UTC at microsecond precision.
 func (d *Dialect) Time(t time.Time) any {
-	if d.TextTime {
+	if d.Text {
 		return FormatTime(t)
 	}
 	return aftercare.StoredTime(t)
@@ -105,7 +106,7 @@ func (d *Dialect) TimePtr(t *time.Time) any {
 // JSON returns an encoded JSON value as its column takes it: text on SQLite
 // (a []byte would be a BLOB), the bytes on PostgreSQL.
 func (d *Dialect) JSON(b []byte) any {
-	if d.TextTime {
+	if d.Text {
 		return string(b)
 	}
 	return b
@@ -121,8 +122,8 @@ type Querier interface {
 // Row is what both *sql.Row and *sql.Rows offer (and pgx's rows).
 type Row interface{ Scan(dest ...any) error }
 
-// QueryRow runs a query of one row, written with ? placeholders, in a
-// transaction of either driver: see Rows.
+// QueryRow runs a query of one row, in the dialect's placeholders, on
+// either driver: see RowOf for database/sql's.
 type QueryRow func(query string, args ...any) Row
 
 // RowOf returns the QueryRow of q, bound to ctx.
