@@ -4,6 +4,8 @@
 // two: placeholders, how times and string lists are stored, the error codes.
 // What a store does natively (the check-in writes, River's queueing in the
 // same transaction, PostgreSQL's pipelined timeline) stays in its package.
+// A new store method is written here, once for both databases, unless the
+// dialect truly differs; package storetest judges both.
 package sqlstore
 
 import (
