@@ -5,7 +5,6 @@ package aftercare
 // trimmed, times in UTC at microsecond precision, empty lists made non-nil.
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -220,23 +219,6 @@ func (c *CheckIn) Prepare() error {
 		return invalid("hours_since", "hours since the session must be a number")
 	}
 	return CheckNoNUL("assessment.headline", c.Assessment.Headline, "assessment.knowledge_version", c.Assessment.KnowledgeVersion)
-}
-
-// StoredForm checks the check-in (Prepare) and returns what a store writes
-// for it: the time it was made (CreatedAt, or now when unset), and its request
-// and answer as JSON.
-func (c *CheckIn) StoredForm(now time.Time) (created time.Time, request, assessment []byte, err error) {
-	if err := c.Prepare(); err != nil {
-		return time.Time{}, nil, nil, err
-	}
-	created = StoredTimeOr(c.CreatedAt, now)
-	if request, err = json.Marshal(c.Request); err != nil {
-		return created, nil, nil, Errorf(EINVALID, "request", "the request cannot be stored: %v", err)
-	}
-	if assessment, err = json.Marshal(c.Assessment); err != nil {
-		return created, nil, nil, Errorf(EINVALID, "assessment", "the assessment cannot be stored: %v", err)
-	}
-	return created, request, assessment, nil
 }
 
 // CheckFollowUpMark checks the status a follow-up is marked with.

@@ -11,6 +11,7 @@ import (
 
 	"aftercare"
 	"aftercare/followup"
+	"aftercare/sqlstore"
 )
 
 // qInsertCheckIn stores a check-in if its session is the clinic's ($1, $2)
@@ -50,7 +51,7 @@ const qInsertFlaggedCheckIn = `WITH check_in AS (` + qInsertCheckIn + `), flag A
 // the commit (bench/BENCHMARKS.md, section 3): one statement in autocommit below
 // consult, three at consult and above.
 func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
-	created, req, resp, err := c.StoredForm(s.now())
+	created, req, resp, err := sqlstore.StoredCheckIn(c, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (s *Store) insertCheckIn(ctx context.Context, c *aftercare.CheckIn, args []
 	// No session of the clinic, or a check-in already under the key: the
 	// statement has waited for that one to commit, so this one sees it.
 	if c.IdempotencyKey != "" {
-		if w.stored, w.flag, err = findKeyedCheckIn(ctx, s.pool, c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || w.stored != nil {
+		if w.stored, w.flag, err = dialect.FindKeyedCheckIn(rowOf(ctx, s.pool), c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || w.stored != nil {
 			return w, err
 		}
 	}
@@ -128,13 +129,13 @@ func (s *Store) insertFlaggedCheckIn(ctx context.Context, c *aftercare.CheckIn, 
 	}
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return w, notFound("session")
+		return w, sqlstore.NotFound("session")
 	case err != nil:
 		return w, dbErr(err)
 	case checkInID == nil:
 		// The key was used: its check-in is committed, and this
 		// transaction's next statement sees it.
-		if w.stored, w.flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && w.stored == nil {
+		if w.stored, w.flag, err = dialect.FindKeyedCheckIn(rowOf(ctx, tx), c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && w.stored == nil {
 			err = clashed(c.IdempotencyKey)
 		}
 		return w, err

@@ -9,6 +9,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -29,6 +30,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"aftercare"
+	"aftercare/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -44,7 +46,10 @@ const riverMigrationLock int64 = 0x61667465725f7276 // "after_rv"
 
 // Store is the PostgreSQL implementation of aftercare.Store.
 type Store struct {
+	*sqlstore.Store // the plain SQL, shared with package sqlite, over db
+
 	pool *pgxpool.Pool
+	db   *sql.DB // the pool through database/sql
 	jobs *river.Client[pgx.Tx]
 	now  func() time.Time
 }
@@ -78,6 +83,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: river client: %w", err)
 	}
+	s.db = stdlib.OpenDBFromPool(pool)
+	s.Store = sqlstore.New(sqlstore.Config{Write: s.db, Read: s.db, Dialect: dialect, Now: s.now})
 	return s, nil
 }
 
@@ -116,7 +123,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("postgres: river migrate: %w", err)
 	}
-	if _, err := s.pool.Exec(ctx, aftercare.RiverDueIndex); err != nil {
+	if _, err := s.pool.Exec(ctx, sqlstore.RiverDueIndex); err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
 	return nil
@@ -154,8 +161,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool. Stop any River client started by Work first.
 func (s *Store) Close() error {
+	err := s.db.Close()
 	s.pool.Close()
-	return nil
+	return err
 }
 
 // Work starts a River client that runs the given workers on the default queue
@@ -243,6 +251,20 @@ func (s *Store) sendRead(ctx context.Context, b *pgx.Batch, read func(br pgx.Bat
 	return err
 }
 
+// dialect is PostgreSQL's for the shared SQL.
+var dialect = &sqlstore.Dialect{
+	Name:        "postgres",
+	Numbered:    true,
+	Greatest:    "greatest",
+	Least:       "least",
+	LockRow:     " FOR UPDATE",
+	ReadTx:      sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+	Err:         dbErr,
+	IsUnique:    isUnique,
+	Strings:     func(list []string) (any, error) { return list, nil },
+	StringsJSON: func(col string) string { return "to_json(" + col + ")" },
+}
+
 func unavailable(err error) error {
 	return aftercare.WrapError(aftercare.Errorf(aftercare.EUNAVAILABLE, "", "the database is unavailable; try again shortly"), err)
 }
@@ -258,7 +280,7 @@ func dbErr(err error) error {
 		return nil
 	case errors.As(err, &app):
 		return err
-	case errors.As(err, &ce), pgconn.SafeToRetry(err):
+	case errors.As(err, &ce), pgconn.SafeToRetry(err), errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):
 		return unavailable(err)
 	case errors.As(err, &pe):
 		switch pe.Code {

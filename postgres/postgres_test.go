@@ -17,6 +17,7 @@ import (
 
 	"aftercare"
 	"aftercare/postgres"
+	"aftercare/sqlstore"
 	"aftercare/storetest"
 )
 
@@ -126,6 +127,25 @@ var rawSQL = storetest.RawSQL{
 func TestStore(t *testing.T) {
 	requirePostgres(t)
 	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) }, storetest.WithRawSQL(rawSQL))
+}
+
+// TestVerify runs the shared cases of the verification on PostgreSQL.
+func TestVerify(t *testing.T) {
+	requirePostgres(t)
+	var urls sync.Map // *postgres.Store → the URL of its database
+	storetest.RunVerify(t, func(t *testing.T) aftercare.Store {
+		u := freshDatabase(t)
+		s, err := postgres.Open(context.Background(), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		urls.Store(s, u)
+		return s
+	}, rawSQL, func(ctx context.Context, s aftercare.Store) (*sqlstore.VerifyReport, error) {
+		u, _ := urls.Load(s)
+		return postgres.Verify(ctx, u.(string))
+	})
 }
 
 // TestUpgradeFromTheFirstMigrationKeepsTheData stores data under migration 1,

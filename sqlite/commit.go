@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"aftercare"
+	"aftercare/sqlstore"
 )
 
 // Group commit of check-ins.
@@ -98,6 +99,31 @@ func (p *pendingCheckIn) insertArgs(created string) []any {
 	c := &p.c
 	return []any{c.ClinicID, c.SessionID, c.HoursSince, p.req, p.resp, c.Assessment.Level.String(),
 		c.Assessment.KnowledgeVersion, c.IdempotencyKey, created, c.KeyedRequestHash()}
+}
+
+// CreateCheckIn stores a check-in and, at consult or above, its flag and the
+// promise of the notice that tells the clinic (its outbox row, which the
+// sweeper turns into River's job a moment later), in one transaction. The flag is nil below consult.
+// A check-in whose idempotency key the session already used stores nothing:
+// c becomes the stored check-in, marked Replayed, and its flag is returned.
+func (s *Store) CreateCheckIn(ctx context.Context, c *aftercare.CheckIn) (*aftercare.Flag, error) {
+	created, req, resp, err := sqlstore.StoredCheckIn(c, s.now())
+	if err != nil {
+		return nil, err
+	}
+	// The committer writes it with the other check-ins waiting, in one
+	// transaction (see commit.go), and answers once that has committed.
+	p := &pendingCheckIn{ctx: ctx, c: *c, req: string(req), resp: string(resp), created: created, done: make(chan struct{})}
+	if err := s.submit(ctx, p); err != nil {
+		return nil, err
+	}
+	if p.stored != nil {
+		*c = *p.stored
+		c.Replayed = true
+		return p.flag, nil
+	}
+	c.ID, c.CreatedAt, c.Replayed = p.id, created, false
+	return p.flag, nil
 }
 
 // startCommitter starts the committer goroutine; Close stops it.
@@ -268,14 +294,14 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	var clientID int64
 	err = tx.StmtContext(ctx, s.stmts.session).QueryRowContext(ctx, c.ClinicID, c.SessionID).Scan(&clientID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("session")
+		return sqlstore.NotFound("session")
 	} else if err != nil {
 		return dbErr(err)
 	}
 	if c.IdempotencyKey != "" {
 		// The batch holds the write lock, so this sees any earlier use of the
 		// key: in this process or another, and earlier in the same batch.
-		if p.stored, p.flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || p.stored != nil {
+		if p.stored, p.flag, err = dialect.FindKeyedCheckIn(dialect.RowOf(ctx, tx), c.ClinicID, c.SessionID, c.IdempotencyKey); err != nil || p.stored != nil {
 			return err
 		}
 	}
@@ -284,7 +310,7 @@ func (s *Store) writeCheckIn(ctx context.Context, tx *sql.Tx, p *pendingCheckIn)
 	created := fmtTime(p.created)
 	err = tx.StmtContext(ctx, s.stmts.insert).QueryRowContext(ctx, p.insertArgs(created)...).Scan(&p.id)
 	if errors.Is(err, sql.ErrNoRows) {
-		if p.stored, p.flag, err = findKeyedCheckIn(ctx, tx, c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && p.stored == nil {
+		if p.stored, p.flag, err = dialect.FindKeyedCheckIn(dialect.RowOf(ctx, tx), c.ClinicID, c.SessionID, c.IdempotencyKey); err == nil && p.stored == nil {
 			err = fmt.Errorf("sqlite: check-in under idempotency key %q clashed but was not found", c.IdempotencyKey)
 		}
 		return err

@@ -16,6 +16,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,6 +38,7 @@ import (
 	sqlite3lib "modernc.org/sqlite/lib"
 
 	"aftercare"
+	"aftercare/sqlstore"
 )
 
 // FileName is the name of the database file in the data directory.
@@ -55,6 +57,8 @@ const migrationTable = "aftercare_migrations"
 
 // Store is the SQLite implementation of aftercare.Store.
 type Store struct {
+	*sqlstore.Store // the plain SQL, shared with package postgres
+
 	path  string
 	write *sql.DB // one connection: the single writer
 	read  *sql.DB // query-only connections
@@ -121,6 +125,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: river client: %w", err)
 	}
+	s.Store = sqlstore.New(sqlstore.Config{Write: s.write, Read: s.read, Dialect: dialect, Now: s.now,
+		Queue: func(ctx context.Context, tx *sql.Tx, jobs []river.InsertManyParams) error {
+			_, err := s.jobs.InsertManyTx(ctx, tx, jobs)
+			return err
+		}})
 	if err := s.stmts.prepare(ctx, s.write); err != nil {
 		s.Close()
 		return nil, err
@@ -173,7 +182,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("sqlite: river migrate: %w", err)
 	}
-	if _, err := s.write.ExecContext(ctx, aftercare.RiverDueIndex); err != nil {
+	if _, err := s.write.ExecContext(ctx, sqlstore.RiverDueIndex); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
@@ -295,56 +304,32 @@ func (s *Store) Jobs(ctx context.Context, kind string) ([]*rivertype.JobRow, err
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbErr(err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return dbErr(err) // a lost connection is 503 wherever fn met it
-	}
-	return dbErr(tx.Commit())
+	return dialect.InTx(ctx, s.write, fn)
 }
 
 // readTx runs fn in a read transaction, so that several queries see one snapshot.
 func (s *Store) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return dbErr(err)
-	}
-	defer tx.Rollback()
-	return dbErr(fn(tx))
+	return dialect.InReadTx(ctx, s.read, fn)
 }
 
-// Times are stored as fixed-width UTC text, so that text order is time order.
-const timeLayout = "2006-01-02T15:04:05.000000Z"
+// fmtTime returns t as the file keeps it: fixed-width UTC text, so that text
+// order is time order.
+func fmtTime(t time.Time) string { return sqlstore.FormatTime(t) }
 
-func fmtTime(t time.Time) string { return aftercare.StoredTime(t).Format(timeLayout) }
-
-func fmtTimePtr(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return fmtTime(*t)
-}
-
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("sqlite: bad stored time %q: %w", s, err)
-	}
-	return t, nil
-}
-
-func parseTimePtr(s sql.NullString) (*time.Time, error) {
-	if !s.Valid {
-		return nil, nil
-	}
-	t, err := parseTime(s.String)
-	if err != nil {
-		return nil, err
-	}
-	return &t, nil
+// dialect is SQLite's for the shared SQL.
+var dialect = &sqlstore.Dialect{
+	Name:     "sqlite",
+	ReadTx:   sql.TxOptions{ReadOnly: true},
+	Text:     true,
+	Greatest: "max",
+	Least:    "min",
+	Err:      dbErr,
+	IsUnique: isUnique,
+	Strings: func(list []string) (any, error) {
+		b, err := json.Marshal(list)
+		return string(b), err
+	},
+	StringsJSON: func(col string) string { return col },
 }
 
 func unavailable(err error) error {

@@ -11,6 +11,7 @@ import (
 
 	"aftercare"
 	"aftercare/sqlite"
+	"aftercare/sqlstore"
 	"aftercare/storetest"
 )
 
@@ -49,6 +50,14 @@ var rawSQL = storetest.RawSQL{
 // TestStore runs the shared store suite on SQLite.
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) }, storetest.WithRawSQL(rawSQL))
+}
+
+// TestVerify runs the shared cases of the verification on SQLite.
+func TestVerify(t *testing.T) {
+	storetest.RunVerify(t, func(t *testing.T) aftercare.Store { return open(t) }, rawSQL,
+		func(ctx context.Context, s aftercare.Store) (*sqlstore.VerifyReport, error) {
+			return sqlite.VerifyFile(ctx, s.(*sqlite.Store).Path())
+		})
 }
 
 // TestUpgradeFromTheFirstMigrationKeepsTheData stores data under migration 1,

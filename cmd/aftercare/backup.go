@@ -8,9 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"aftercare"
 	"aftercare/postgres"
 	"aftercare/sqlite"
+	"aftercare/sqlstore"
 )
 
 const backupUsage = `usage: aftercare backup --out FILE [--data DIR]
@@ -132,7 +132,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	var r *aftercare.VerifyReport
+	var r *sqlstore.VerifyReport
 	db := strings.TrimSpace(sf.database)
 	switch {
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
@@ -160,7 +160,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 
 // printReport writes a report for a person: the database, its migrations,
 // the rows per table, the jobs per state, then the notes and problems.
-func printReport(w io.Writer, r *aftercare.VerifyReport) {
+func printReport(w io.Writer, r *sqlstore.VerifyReport) {
 	fmt.Fprintf(w, "database: %s\n", r.Where)
 	fmt.Fprintf(w, "schema: version %d (this program: %d)\n", r.SchemaVersion, r.LatestSchema)
 	fmt.Fprintf(w, "river: version %d (this program: %d)\n", r.RiverVersion, r.LatestRiver)

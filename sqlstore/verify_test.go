@@ -1,23 +1,23 @@
-package aftercare_test
+package sqlstore_test
 
 import (
 	"fmt"
 	"slices"
 	"testing"
 
-	"aftercare"
+	"aftercare/sqlstore"
 )
 
 func TestVerifyReportWordsProblems(t *testing.T) {
 	t.Run("no items make no problem", func(t *testing.T) {
-		var r aftercare.VerifyReport
+		var r sqlstore.VerifyReport
 		r.AddProblem("flags have no notice job", nil)
 		if !r.OK() {
 			t.Fatalf("problems %q, want none", r.Problems)
 		}
 	})
 	t.Run("more than ten items are counted, and only ten named", func(t *testing.T) {
-		var r aftercare.VerifyReport
+		var r sqlstore.VerifyReport
 		var items []string
 		for i := range 12 {
 			items = append(items, fmt.Sprintf("flag %d", i+1))
@@ -29,12 +29,12 @@ func TestVerifyReportWordsProblems(t *testing.T) {
 		}
 	})
 	t.Run("a follow-up's reminder jobs are lost, doubled, given up or sound", func(t *testing.T) {
-		var tally aftercare.ReminderTally
+		var tally sqlstore.ReminderTally
 		tally.Add(1, 24, 0, 0) // lost
 		tally.Add(2, 48, 2, 0) // doubled
 		tally.Add(3, 72, 1, 1) // given up
 		tally.Add(4, 24, 1, 0) // sound
-		var r aftercare.VerifyReport
+		var r sqlstore.VerifyReport
 		tally.Report(&r)
 		want := []string{
 			"1 scheduled follow-ups have no reminder job: session 1 at 24 h",

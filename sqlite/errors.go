@@ -1,7 +1,0 @@
-package sqlite
-
-import "aftercare"
-
-func notFound(what string) error {
-	return aftercare.Errorf(aftercare.ENOTFOUND, "", "%s not found", what)
-}
