@@ -26,6 +26,10 @@ type timeExpr struct {
 	hours      float64
 	start, end int  // word range
 	ofSession  bool // counts only in a clause about the massage ("today" is mostly now)
+	later      bool // "two days later", "48 hours after": counted from the session, so it is now
+	weekday    int  // the weekday named plus one, 0 for none
+	duration   bool // "for two weeks": how long something lasted, the session's only in a clause about it
+	told       bool // counted back from a today the text names ("it's Monday")
 }
 
 var (
@@ -45,12 +49,13 @@ var (
 		"hour": 1, "hours": 1, "hr": 1, "hrs": 1, "h": 1, "hour's": 1, "hours'": 1,
 		"minute": 1.0 / 60, "minutes": 1.0 / 60, "min": 1.0 / 60, "mins": 1.0 / 60,
 		"day": 24, "days": 24, "week": 168, "weeks": 168, "wk": 168, "wks": 168, "fortnight": 336,
-		"night": 24, "nights": 24,
+		"night": 24, "nights": 24, "month": 730, "months": 730, "mth": 730, "mths": 730, "year": 8760,
+		"years": 8760, "yr": 8760, "yrs": 8760,
 	}
 	// after "N days": the words that make it the time since the session.
 	timeAfter = wordSet(`ago later after since post out on now back afterwards afterward`)
 	// around "day N": the words that make it today.
-	dayNowBefore = wordSet(`its is now today this`)
+	dayNowBefore = wordSet(`its it is now today this`)
 	dayNowAfter  = wordSet(`after post since now today of`)
 	// before "N days": likewise ("for 3 days", "it's been 2 days", "the last 2 days").
 	timeBefore = wordSet(`been for after over past last than nearly almost about around roughly approximately approx
@@ -182,6 +187,7 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 				start = i - 1
 			}
 			add(float64(d*24), start, i+1)
+			out[len(out)-1].weekday, out[len(out)-1].told = int(t)+1, told >= 0
 		case w == "day" && i+1 < len(ws) && ws[i+1].num && joined(i, i+2) && ws[i+1].val >= 1 && ws[i+1].val <= 14 &&
 			(dayNowBefore[norm(i-1)] || dayNowAfter[norm(i+2)] && joined(i, i+3)):
 			// "it's day 3 after the massage"; not "it was 9/10 on day 1"
@@ -190,6 +196,7 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		default:
 			if te, ok := quantity(ws, i); ok {
 				add(te.hours, te.start, te.end)
+				out[len(out)-1].later, out[len(out)-1].duration = te.later, te.duration
 				i = te.end - 1
 			}
 		}
@@ -202,9 +209,15 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 func todayIs(ws []word, i int) bool {
 	p := ws[i-1]
 	clipped := p.end-p.start > len(p.norm) // "it's" read as "it"
+	if i+1 < len(ws) && ws[i+1].sep == sepNone && (ws[i+1].norm == "now" ||
+		partsOfDay[ws[i+1].norm] && i+2 < len(ws) && ws[i+2].sep == sepNone && ws[i+2].norm == "now") {
+		return true // "Sunday morning now"
+	}
 	switch {
-	case p.norm == "today" && clipped:
-		return true
+	case p.norm == "today" && (clipped || p.sep != sepHard):
+		return true // "today's Monday", "today (Wednesday)"
+	case p.norm == "now" && i > 1 && (ws[i-2].norm == "is" || ws[i-2].norm == "its"):
+		return true // "it is now Wednesday"
 	case p.norm == "its" || p.norm == "it" && clipped:
 		// "it's Monday", but not "it's been sore since Monday" (the weekday follows directly)
 		return i+1 >= len(ws) || ws[i+1].sep != sepNone || ws[i+1].norm == "today" || ws[i+1].norm == "now" ||
@@ -214,6 +227,8 @@ func todayIs(ws []word, i int) bool {
 	}
 	return false
 }
+
+var partsOfDay = wordSet(`morning afternoon evening night am pm`)
 
 // weekdayAt returns the weekday named at word i, or -1.
 func weekdayAt(ws []word, i int) int {
@@ -259,6 +274,9 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 		if w == "half" && k < n && (ws[k].norm == "an" || ws[k].norm == "a") {
 			q, k = 0.5, k+1
 		}
+		if (w == "a" || w == "an") && k < n && (ws[k].norm == "whole" || ws[k].norm == "entire" || ws[k].norm == "full") {
+			k++ // "a whole week"
+		}
 		if k < n && (k == i || ws[k].sep == sepNone) {
 			switch ws[k].norm {
 			case "couple":
@@ -299,13 +317,31 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 		return timeExpr{}, false
 	}
 	if after {
+		w, next := ws[end].norm, ""
+		if end+1 < n && ws[end+1].sep == sepNone {
+			next = ws[end+1].norm
+		}
+		switch {
+		case w == "on" && next != "" && next != "from" && next != "now":
+			return timeExpr{}, false // "two days on the bike": how long
+		case w == "out" && (next == "from" || next == "of" || next == "to" || next == "until" || next == "till"):
+			return timeExpr{}, false // "2 weeks out from the race": a time ahead
+		case (w == "after" || w == "later") && next != "" && !afterObjects[next]:
+			return timeExpr{}, false // "a few days after flying back": after something else
+		}
 		end++
 	}
 	if i > 0 && ws[i].sep == sepNone && (ws[i-1].norm == "in" || ws[i-1].norm == "every" || ws[i-1].norm == "within") {
 		return timeExpr{}, false // "in 2 days", "every 2 hours": not since the session
 	}
-	return timeExpr{hours: q * unit, start: start, end: end}, true
+	te := timeExpr{hours: q * unit, start: start, end: end, duration: !after && ws[i-1].norm == "for"}
+	te.later = after && (ws[end-1].norm == "later" || ws[end-1].norm == "after" || ws[end-1].norm == "on")
+	return te, true
 }
+
+// afterObjects may follow "N days after": the session, or nothing more.
+var afterObjects = wordSet(`the my a an that this it her his their massage session treatment having getting being
+	now and but i im my which when`)
 
 // massageWords mark a clause that speaks of the session itself.
 var massageWords = wordSet(`massage massages massaged session treatment appointment therapist masseuse masseur rmt
@@ -319,6 +355,7 @@ var massageWords = wordSet(`massage massages massaged session treatment appointm
 // session came before everything it caused).
 func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl clauses) (timeExpr, bool) {
 	best, found, bestMassage := timeExpr{}, false, false
+	var kept []timeExpr
 	for _, t := range times {
 		c := cl.fine[t.start]
 		skip := false
@@ -351,13 +388,46 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 				massage = true
 			}
 		}
-		if t.ofSession && !massage {
+		if t.ofSession && !massage || t.duration && !sentenceHas(ws, t.start, massageWords) {
 			continue
 		}
 		switch {
 		case !found, massage && !bestMassage, massage == bestMassage && t.hours > best.hours:
 			best, found, bestMassage = t, true, massage
 		}
+		kept = append(kept, t)
+	}
+	if found && best.weekday > 0 {
+		best = storyNow(best, kept)
 	}
 	return best, found
+}
+
+// storyNow reads the now of a story that names the session's weekday: "Saturday's
+// massage … two days later" is 48 hours, whatever today is; "Massage Friday.
+// Saturday fine. Sunday stiff" is told on the Sunday. Unless the text names
+// today ("it's Monday"; then the weekdays already count back from it), the
+// latest point the story reaches is now.
+func storyNow(session timeExpr, times []timeExpr) timeExpr {
+	later := -1.0
+	for _, t := range times {
+		if t.later && t.start > session.start {
+			later = max(later, t.hours)
+		}
+	}
+	if later >= 0 {
+		session.hours = later
+		return session
+	}
+	last := timeExpr{}
+	for _, t := range times {
+		if t.weekday > 0 && t.weekday != session.weekday && !t.told && t.start > session.start {
+			last = t
+		}
+	}
+	if last.weekday > 0 && !session.told {
+		d := (last.weekday - session.weekday + 7) % 7
+		session.hours = float64(d * 24)
+	}
+	return session
 }

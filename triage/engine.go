@@ -16,11 +16,18 @@ import (
 
 	"aftercare"
 	"aftercare/knowledge"
+	"aftercare/textread"
 )
 
 // TextReader reads free text into findings; package textread implements it.
 type TextReader interface {
 	Read(text string, at time.Time) []aftercare.Finding
+}
+
+// fullReader is a TextReader that also says what it is unsure of and the
+// course of the pain told (textread.Reader).
+type fullReader interface {
+	ReadAll(text string, at time.Time) textread.Reading
 }
 
 // Engine grades assessment requests against one knowledge base.
@@ -77,12 +84,13 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	findings := e.read(&req, at)
+	rd := e.read(&req, at)
+	findings := rd.Findings
 	s := e.pool.Get().(*scratch)
 	defer e.pool.Put(s)
 	s.facts = knowledge.Facts{}
 	f := &s.facts
-	e.derive(f, &req, findings)
+	e.derive(f, &req, &rd)
 	if err := e.kb.EvalRules(f, s.fired); err != nil {
 		return nil, err
 	}
@@ -150,20 +158,25 @@ func (e *Engine) Facts(req aftercare.Request, at time.Time) (knowledge.Facts, er
 	if err := req.Validate(); err != nil {
 		return f, err
 	}
-	e.derive(&f, &req, e.read(&req, at))
+	rd := e.read(&req, at)
+	e.derive(&f, &req, &rd)
 	return f, nil
 }
 
-// read returns the findings in the request's text, never nil.
-func (e *Engine) read(req *aftercare.Request, at time.Time) []aftercare.Finding {
-	var findings []aftercare.Finding
+// read reads the request's text; its findings are never nil.
+func (e *Engine) read(req *aftercare.Request, at time.Time) textread.Reading {
+	var rd textread.Reading
 	if req.Text != "" && e.reader != nil {
-		findings = e.reader.Read(req.Text, at)
+		if fr, ok := e.reader.(fullReader); ok {
+			rd = fr.ReadAll(req.Text, at)
+		} else {
+			rd.Findings = e.reader.Read(req.Text, at)
+		}
 	}
-	if findings == nil {
-		findings = []aftercare.Finding{}
+	if rd.Findings == nil {
+		rd.Findings = []aftercare.Finding{}
 	}
-	return findings
+	return rd
 }
 
 // reason states one fired rule for the client, with its sources.

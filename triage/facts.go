@@ -3,11 +3,13 @@ package triage
 import (
 	"aftercare"
 	"aftercare/knowledge"
+	"aftercare/textread"
 )
 
 // derive fills the facts from the request merged with what its text says.
 // Structured fields win where both speak; text adds what they leave out.
-func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, findings []aftercare.Finding) {
+func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread.Reading) {
+	findings := rd.Findings
 	f.Style, f.Pressure = req.Style, req.Pressure
 	if req.HoursSince != nil {
 		f.Hours, f.HoursKnown = *req.HoursSince, true
@@ -86,7 +88,24 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, findings []a
 
 	e.window(f)
 	f.Band = band(e.kb, f.Pain)
-	e.trend(f, req.History)
+	history := req.History
+	if len(history) == 0 && len(req.Soreness) == 0 {
+		// The course the text tells: "was 2, then 4, now 7".
+		for _, v := range rd.Earlier {
+			history = append(history, aftercare.HistoryPoint{Pain: int(v)})
+		}
+	}
+	e.trend(f, history)
+	if len(history) == 0 && f.PainKnown && rd.Trend != "" {
+		// Words alone ("getting worse", "not easing", "better every day") say which
+		// way the pain goes, not by how much: they count as the smallest change
+		// that matters (2 points, Farrar et al. 2001), from one earlier check.
+		f.Trend, f.Checkins = rd.Trend, 1
+		f.Rise, f.RisePercent = 2, 100
+		if rd.Trend == "falling" {
+			f.Rise, f.RisePercent = -2, -100
+		}
+	}
 
 	f.NeckWork = f.Worked.Neck || f.Worked.Head || f.SoreIn.Neck
 	f.LegWork = f.Worked.Quads || f.Worked.Hamstrings || f.Worked.Calves || f.Worked.Shins || f.Worked.Feet ||

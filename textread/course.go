@@ -1,0 +1,75 @@
+package textread
+
+// The course of the pain: a message may tell several scores ("2 yesterday, 4
+// this morning, now 7", "was 8, now a 3") and say in words which way it goes
+// ("getting worse", "not easing", "better every day"). The current score is the
+// pain finding; the ones before it are Reading.Earlier, and the words give
+// Reading.Trend.
+
+// trendPhrases are read in order; the first that matches gives the trend, so
+// "not getting better" is read before "getting better".
+var trendPhrases = []struct {
+	words []string
+	trend string
+}{
+	{[]string{"not", "getting", "better"}, "rising"},
+	{[]string{"no", "better"}, "rising"},
+	{[]string{"not", "any", "better"}, "rising"},
+	{[]string{"not", "improving"}, "rising"},
+	{[]string{"not", "easing"}, "rising"},
+	{[]string{"not", "eased"}, "rising"},
+	{[]string{"hasnt", "eased"}, "rising"},
+	{[]string{"isnt", "easing"}, "rising"},
+	{[]string{"not", "settling"}, "rising"},
+	{[]string{"getting", "worse"}, "rising"},
+	{[]string{"gotten", "worse"}, "rising"},
+	{[]string{"got", "worse"}, "rising"},
+	{[]string{"getting", "sorer"}, "rising"},
+	{[]string{"worse", "than"}, "rising"},
+	{[]string{"worse", "today"}, "rising"},
+	{[]string{"worse", "now"}, "rising"},
+	{[]string{"worsening"}, "rising"},
+	{[]string{"more", "painful"}, "rising"},
+	{[]string{"better", "every", "day"}, "falling"},
+	{[]string{"better", "each", "day"}, "falling"},
+	{[]string{"getting", "better"}, "falling"},
+	{[]string{"much", "better"}, "falling"},
+	{[]string{"easing", "off"}, "falling"},
+	{[]string{"and", "easing"}, "falling"},
+	{[]string{"improving"}, "falling"},
+	{[]string{"fading"}, "falling"},
+	{[]string{"less", "sore"}, "falling"},
+}
+
+// trendWords returns the trend the words of the text state, or "".
+func trendWords(ws []word) string {
+	for _, p := range trendPhrases {
+		for i := 0; i+len(p.words) <= len(ws); i++ {
+			ok := true
+			for j, w := range p.words {
+				if ws[i+j].norm != w || j > 0 && ws[i+j].sep == sepHard {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return p.trend
+			}
+		}
+	}
+	return ""
+}
+
+// earlierPain returns the scores told before the current one, oldest first.
+func earlierPain(vals []painVal, cur painVal, ok bool) []float64 {
+	if !ok {
+		return nil
+	}
+	var out []float64
+	for _, p := range vals {
+		if p.start != cur.start && (p.tense != tenseNow || cur.now && !p.now && p.start < cur.start) {
+			out = append(out, p.v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,194 @@
+package textread
+
+// The status of a mention beyond negation (ConText's other values, and what a
+// reader of plain messages meets besides):
+//
+//   - a figure of speech: "legs like jelly, I floated home", "so relaxed my
+//     eyelids drooped" describe relaxation, not a sign; they do not count, and
+//     the reader says it is unsure of them;
+//   - a sign of the session itself that has passed: "it felt like a knife at one
+//     point", "felt sick during the massage but it went": past (historical);
+//   - one reading per sign: "feels bruised but there are no bruises", "what if
+//     the numbness starts later? I have no numbness" end on the negation, which
+//     wins over the earlier mention; a warning sign that may have passed (a
+//     drooping face, chest pain) is never read away this way;
+//   - words with two meanings: "can't lift my arm" is a weak arm (a stroke sign)
+//     or an arm too sore to lift; with pain in its sentence it is read as pain on
+//     movement, without as weakness; either way the reader is unsure;
+//   - a hedge ("maybe a bit numb?", "kind of tingly I think") or a comparison
+//     ("like being stabbed") counts, and the reader is unsure of it.
+//
+// What the reader is unsure of is returned with the reading (Unsure) so that
+// the one who grades can ask the client instead of guessing.
+
+// Unsure is a mention the reader cannot be sure of.
+type Unsure struct {
+	Code       string // the symptom the mention may be
+	Why        string // "figure", "passed", "hedge" or "ambiguous"
+	Counted    bool   // whether the reading counts the symptom as present
+	Start, End int    // byte offsets of the mention in the text
+}
+
+var (
+	// relaxWords mark a sentence about how relaxed or well the client feels.
+	relaxWords = wordSet(`relaxed relaxing floated floating noodle noodles blissed blissful zen melted chilled
+		amazing lovely wonderful heavenly sleepy dreamy`)
+	// relaxSigns are the signs that relaxation is described with: "legs like jelly",
+	// "wobbly", "eyelids drooped", "limp as a noodle".
+	relaxSigns = wordSet(`leg_weakness unsteadiness facial_droop pain_on_movement severe_weakness`)
+	// sessionMarkers set a clause in the session itself.
+	sessionMarkers = [][]string{{"during"}, {"at", "the", "time"}, {"at", "one", "point"}, {"halfway", "through"},
+		{"on", "the", "table"}, {"while", "she"}, {"while", "he"}, {"when", "she"}, {"when", "he"}, {"as", "she"}}
+	// passingSigns are the signs that may come and go with the pressure of a massage.
+	passingSigns = wordSet(`sharp_pain nausea dizziness pain_on_movement headache tingling numbness fatigue stiffness
+		vomiting`)
+	hedgeWords  = wordSet(`maybe perhaps possibly kinda sorta slightly`)
+	figureWords = wordSet(`like as`)
+	painNear    = wordSet(`sore sorer soreness pain painful hurt hurts hurting ache aching achy agony tender too stiff`)
+	weakWords   = wordSet(`weak weakness strength power floppy limp dead heavy`)
+)
+
+// status applies what this file describes to the findings and returns what the
+// reader is unsure of.
+func status(ws []word, fs []found, cl clauses) []Unsure {
+	var un []Unsure
+	add := func(f *found, why string, counted bool) {
+		un = append(un, Unsure{Code: f.code, Why: why, Counted: counted, Start: ws[f.start].start, End: ws[f.end-1].end})
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.typ != "symptom" || f.ctx != "" {
+			continue
+		}
+		switch {
+		case relaxSigns[f.code] && sentenceHas(ws, f.start, relaxWords) && !sentenceHasSide(ws, f.start):
+			f.ctx = "hypothetical"
+			add(f, "figure", false)
+		case passingSigns[f.code] && inSession(ws, cl, f.start):
+			f.ctx = "historical"
+			if f.code == "tingling" || f.code == "numbness" {
+				add(f, "passed", false)
+			}
+		case f.code == "one_sided_weakness" && liftWords(ws, f) && !sentenceHas(ws, f.start, weakWords):
+			if sentenceHas(ws, f.start, painNear) || sentenceHasPainScore(ws, f.start) {
+				f.code = "pain_on_movement"
+				add(f, "ambiguous", false)
+				un[len(un)-1].Code = "one_sided_weakness"
+			} else {
+				add(f, "ambiguous", true)
+			}
+		case hedged(ws, f):
+			add(f, "hedge", true)
+		case f.code == "sharp_pain" && f.start > 0 && figureWords[ws[f.start-1].norm]:
+			add(f, "figure", true)
+		}
+	}
+	oneReading(fs)
+	return un
+}
+
+// sentenceHas reports whether the sentence of word i holds a word of set.
+func sentenceHas(ws []word, i int, set map[string]bool) bool {
+	for k := i; k >= 0 && ws[k].sent == ws[i].sent; k-- {
+		if set[ws[k].norm] {
+			return true
+		}
+	}
+	for k := i + 1; k < len(ws) && ws[k].sent == ws[i].sent; k++ {
+		if set[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+var sideWords = wordSet(`left right one side sided half`)
+
+// sentenceHasSide reports whether the sentence of word i names one side: a
+// sign of one side is never a figure of relaxation.
+func sentenceHasSide(ws []word, i int) bool { return sentenceHas(ws, i, sideWords) }
+
+// sentenceHasPainScore reports whether the sentence of word i gives a number
+// of 1 to 10 (a pain score).
+func sentenceHasPainScore(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent == ws[i].sent && ws[k].num && ws[k].val >= 1 && ws[k].val <= 10 {
+			return true
+		}
+	}
+	return false
+}
+
+// inSession reports whether word i stands in a clause set in the session
+// itself ("during the massage", "at one point").
+func inSession(ws []word, cl clauses, i int) bool {
+	for k := range ws {
+		if cl.fine[k] != cl.fine[i] && cl.coarse[k] != cl.coarse[i] {
+			continue
+		}
+		for _, m := range sessionMarkers {
+			if k+len(m) > len(ws) {
+				continue
+			}
+			ok := true
+			for j, w := range m {
+				if ws[k+j].norm != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// liftWords reports whether a finding is "can't lift/raise/move ... arm".
+func liftWords(ws []word, f *found) bool {
+	return hasWord(ws, f.start, f.end, "lift") || hasWord(ws, f.start, f.end, "raise") ||
+		hasWord(ws, f.start, f.end, "move")
+}
+
+// hedged reports whether a finding is hedged: "maybe a bit numb?", a question
+// about oneself ("is my arm tingly?") or "kind of / sort of".
+func hedged(ws []word, f *found) bool {
+	for k := max(0, f.start-3); k < f.start; k++ {
+		if ws[k].sent != ws[f.start].sent {
+			continue
+		}
+		if hedgeWords[ws[k].norm] || (ws[k].norm == "kind" || ws[k].norm == "sort") && ws[k+1].norm == "of" {
+			return true
+		}
+	}
+	return false
+}
+
+// oneReading gives each symptom one reading: when a message both affirms and
+// negates it, the last mention wins ("feels bruised but there are no
+// bruises"), except that a warning sign affirmed by the client is never read
+// away by a later denial.
+func oneReading(fs []found) {
+	for i := range fs {
+		f := &fs[i]
+		if f.typ != "symptom" || f.ctx != "negated" {
+			continue
+		}
+		last := true
+		for j := i + 1; j < len(fs); j++ {
+			if fs[j].typ == "symptom" && fs[j].code == f.code && fs[j].ctx == "" {
+				last = false
+				break
+			}
+		}
+		if !last {
+			continue
+		}
+		for j := 0; j < i; j++ {
+			if g := &fs[j]; g.typ == "symptom" && g.code == f.code && g.ctx == "" && !stillCounts(g) {
+				g.ctx = "negated"
+			}
+		}
+	}
+}
