@@ -42,10 +42,12 @@ var (
 	// passingSigns are the signs that may come and go with the pressure of a massage.
 	passingSigns = wordSet(`sharp_pain nausea dizziness pain_on_movement headache tingling numbness fatigue stiffness
 		vomiting`)
-	hedgeWords  = wordSet(`maybe perhaps possibly kinda sorta slightly`)
-	figureWords = wordSet(`like as`)
-	painNear    = wordSet(`sore sorer soreness pain painful hurt hurts hurting ache aching achy agony tender too stiff`)
-	weakWords   = wordSet(`weak weakness strength power floppy limp dead heavy`)
+	healingWords = wordSet(`turning fading faded healing smaller lighter`)
+	comfortWords = wordSet(`comfortable comfy cosy cozy nice lovely pleasant pleasantly relaxed soothing soothed`)
+	hedgeWords   = wordSet(`maybe perhaps possibly kinda sorta slightly`)
+	figureWords  = wordSet(`like as`)
+	painNear     = wordSet(`sore sorer soreness pain painful hurt hurts hurting ache aching achy agony tender too stiff`)
+	weakWords    = wordSet(`weak weakness strength power floppy limp dead heavy`)
 )
 
 // status applies what this file describes to the findings and returns what the
@@ -77,6 +79,10 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 			} else {
 				add(f, "ambiguous", true)
 			}
+		case f.code == "bruising_light" && sentenceHas(ws, f.start, healingWords):
+			f.ctx = "historical" // "the bruise is turning yellow": healing
+		case f.code == "warmth_redness" && sentenceHas(ws, f.start, comfortWords):
+			f.ctx = "hypothetical" // "my hands feel warm and comfortable"
 		case hedged(ws, f):
 			add(f, "hedge", true)
 		case f.code == "sharp_pain" && f.start > 0 && figureWords[ws[f.start-1].norm]:

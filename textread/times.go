@@ -75,10 +75,13 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		return ws[k].norm
 	}
 	// "now it's Monday", "today is Monday": the client names today; count back from it.
-	told := -1
+	told, toldPart := -1, false
 	for i := range ws {
 		if d := weekdayAt(ws, i); d >= 0 && i > 0 && ws[i].sep == sepNone && todayIs(ws, i) {
 			wd, told = time.Weekday(d), i
+			if ph, ok := partHour(ws, i+1); ok {
+				h, toldPart = ph, true // "it's Friday morning"
+			}
 		}
 	}
 	// joined reports whether words i..j-1 have no separator between them.
@@ -186,8 +189,16 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 			if i > 0 && joined(i-1, i+1) && (norm(i-1) == "on" || norm(i-1) == "since" || norm(i-1) == "last") {
 				start = i - 1
 			}
-			add(float64(d*24), start, i+1)
+			hours, end := float64(d*24), i+1
+			// "Tuesday evening" when it is "Friday morning": the parts of the day count.
+			if sh, ok := partHour(ws, i+1); ok {
+				hours, end = math.Max(hours+h-sh, 1), i+2
+			} else if toldPart {
+				hours += h - 12
+			}
+			add(hours, start, end)
 			out[len(out)-1].weekday, out[len(out)-1].told = int(t)+1, told >= 0
+			i = end - 1
 		case w == "day" && i+1 < len(ws) && ws[i+1].num && joined(i, i+2) && ws[i+1].val >= 1 && ws[i+1].val <= 14 &&
 			(dayNowBefore[norm(i-1)] || dayNowAfter[norm(i+2)] && joined(i, i+3)):
 			// "it's day 3 after the massage"; not "it was 9/10 on day 1"
@@ -221,7 +232,8 @@ func todayIs(ws []word, i int) bool {
 	case p.norm == "its" || p.norm == "it" && clipped:
 		// "it's Monday", but not "it's been sore since Monday" (the weekday follows directly)
 		return i+1 >= len(ws) || ws[i+1].sep != sepNone || ws[i+1].norm == "today" || ws[i+1].norm == "now" ||
-			ws[i+1].norm == "and" || ws[i+1].norm == "so"
+			ws[i+1].norm == "and" || ws[i+1].norm == "so" || partsOfDay[ws[i+1].norm] &&
+			(i+2 >= len(ws) || ws[i+2].sep != sepNone || ws[i+2].norm == "now" || ws[i+2].norm == "and")
 	case p.norm == "is":
 		return i > 1 && p.sep == sepNone && (ws[i-2].norm == "today" || ws[i-2].norm == "it")
 	}
@@ -229,6 +241,25 @@ func todayIs(ws []word, i int) bool {
 }
 
 var partsOfDay = wordSet(`morning afternoon evening night am pm`)
+
+// partHour returns the hour a part of the day at word i stands for: morning
+// 9, afternoon 14, evening 19, night 21.
+func partHour(ws []word, i int) (float64, bool) {
+	if i >= len(ws) || ws[i].sep != sepNone {
+		return 0, false
+	}
+	switch ws[i].norm {
+	case "morning", "am":
+		return 9, true
+	case "afternoon", "pm", "lunchtime":
+		return 14, true
+	case "evening":
+		return 19, true
+	case "night":
+		return 21, true
+	}
+	return 0, false
+}
 
 // weekdayAt returns the weekday named at word i, or -1.
 func weekdayAt(ws []word, i int) int {
@@ -313,6 +344,12 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 	start := i
 	after := end < n && ws[end].sep == sepNone && timeAfter[ws[end].norm]
 	before := i > 0 && ws[i].sep == sepNone && timeBefore[ws[i-1].norm] && !minutes // "for a few minutes": how long
+	// "two weeks I am feeling pain": a clause that opens with how long.
+	opens := (i == 0 || ws[i].sep != sepNone) && end < n && ws[end].sep == sepNone && firstPerson[ws[end].norm] &&
+		ws[end].norm != "my" && !minutes
+	if opens && !after {
+		return timeExpr{hours: q * unit, start: i, end: end, duration: true}, true
+	}
 	if !after && !before {
 		return timeExpr{}, false
 	}
