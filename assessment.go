@@ -19,6 +19,9 @@ type Request struct {
 	Health []string `json:"health,omitempty"`
 	// History holds earlier check-ins of the same session, oldest first.
 	History []HistoryPoint `json:"history,omitempty"`
+	// Answers holds the answers to questions of an earlier response, keyed by
+	// question id (see ParseQuestionID); each settles its fact over the text.
+	Answers map[string]Answer `json:"answers,omitempty"`
 	// Text is what the client typed, in free English.
 	Text string `json:"text,omitempty"`
 }
@@ -51,6 +54,9 @@ type Response struct {
 	WatchFor []string `json:"watch_for"`
 	// Findings is what was read from the request's text.
 	Findings []Finding `json:"findings"`
+	// Questions would settle what the reading is unsure of, most serious
+	// first; empty when nothing needs asking.
+	Questions []Question `json:"questions,omitempty"`
 	// KnowledgeVersion identifies the knowledge base the answer was made with.
 	KnowledgeVersion string `json:"knowledge_version"`
 	// Disclaimer says plainly that this is not a diagnosis.

@@ -6,70 +6,162 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// wireRequest mirrors Request with raw numbers, so that each number can be
-// checked with its exact field path and nothing is coerced silently.
+// wireRequest mirrors Request with raw numbers and answers, so that each
+// value can be checked with its exact field path and nothing is coerced
+// silently.
 type wireRequest struct {
-	Style       *string         `json:"style"`
-	Pressure    *string         `json:"pressure"`
-	AreasWorked []string        `json:"areas_worked"`
-	HoursSince  json.RawMessage `json:"hours_since"`
-	Soreness    []wireSoreness  `json:"soreness"`
-	Symptoms    []string        `json:"symptoms"`
-	Health      []string        `json:"health"`
-	History     []wireHistory   `json:"history"`
-	Text        *string         `json:"text"`
+	Style       *string                   `json:"style"`
+	Pressure    *string                   `json:"pressure"`
+	AreasWorked []string                  `json:"areas_worked"`
+	HoursSince  jsontext.Value            `json:"hours_since"`
+	Soreness    []wireSoreness            `json:"soreness"`
+	Symptoms    []string                  `json:"symptoms"`
+	Health      []string                  `json:"health"`
+	History     []wireHistory             `json:"history"`
+	Answers     map[string]jsontext.Value `json:"answers"`
+	Text        *string                   `json:"text"`
 }
 
 type wireSoreness struct {
-	Area *string         `json:"area"`
-	Pain json.RawMessage `json:"pain"`
+	Area *string        `json:"area"`
+	Pain jsontext.Value `json:"pain"`
 }
 
 type wireHistory struct {
-	HoursSince json.RawMessage `json:"hours_since"`
-	Pain       json.RawMessage `json:"pain"`
+	HoursSince jsontext.Value `json:"hours_since"`
+	Pain       jsontext.Value `json:"pain"`
 }
+
+// decodeOptions are json v2's defaults (keys matched exactly, a key given
+// twice refused, strings held to valid UTF-8, one value and nothing after
+// it) with unknown keys refused too.
+var decodeOptions = jsonv2.RejectUnknownMembers(true)
 
 // DecodeRequest reads one assessment request from JSON and validates it.
 // Unknown fields, wrong types, unknown codes and values out of range are
 // refused with an *Error naming the field and the allowed values.
 func DecodeRequest(data []byte) (Request, error) {
 	var w wireRequest
-	if !decodeWireFast(data, &w) {
-		return decodeRequestJSON(data)
+	if err := jsonv2.Unmarshal(data, &w, decodeOptions); err != nil {
+		return Request{}, decodeError(data, err)
 	}
 	return w.request()
 }
 
-// decodeRequestJSON is DecodeRequest with encoding/json alone: the path for
-// whatever the fast path is not sure of, and what the tests hold it to.
-func decodeRequestJSON(data []byte) (Request, error) {
-	var w wireRequest
-	if err := decodeWireJSON(data, &w); err != nil {
-		return Request{}, err
+// decodeError turns an error of json v2 reading data into an *Error that
+// names the field.
+func decodeError(data []byte, err error) error {
+	var sem *jsonv2.SemanticError
+	var syn *jsontext.SyntacticError
+	switch {
+	case len(bytes.Trim(data, " \t\r\n")) == 0:
+		return Errorf(EINVALID, "request", "the body is empty; send one JSON object")
+	case errors.As(err, &sem):
+		field := pointerField(sem.JSONPointer)
+		switch {
+		case errors.Is(sem.Err, jsonv2.ErrUnknownName):
+			name := sem.JSONPointer.LastToken()
+			if name == "" {
+				field = "request"
+			}
+			return Errorf(EINVALID, field, "unknown field %q; allowed: %s", name, jsonFields(sem.GoType))
+		case field == "":
+			return Errorf(EINVALID, "request", "the body must be a JSON object, not %s", kindName(sem.JSONKind))
+		}
+		return Errorf(EINVALID, field, "%s must be %s, not %s", field, goKindName(sem.GoType), kindName(sem.JSONKind))
+	case errors.As(err, &syn):
+		if errors.Is(syn.Err, jsontext.ErrDuplicateName) {
+			field := pointerField(syn.JSONPointer)
+			return Errorf(EINVALID, field, "%s is given twice; give each field once", field)
+		}
+		if _, first := jsontext.NewDecoder(bytes.NewReader(data)).ReadValue(); first == nil {
+			return Errorf(EINVALID, "request", "the body must hold exactly one JSON object")
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return Errorf(EINVALID, "request", "the JSON ends too early")
+		}
+		return Errorf(EINVALID, "request", "malformed JSON at byte %d: %v", syn.ByteOffset, syn.Err)
 	}
-	return w.request()
+	return Errorf(EINVALID, "request", "malformed JSON: %v", err)
 }
 
-// decodeWireJSON decodes data into w with encoding/json, refusing unknown
-// fields and anything after the object, and names the field of any error.
-func decodeWireJSON(data []byte, w *wireRequest) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(w); err != nil {
-		return jsonError(err)
+// pointerField returns the field path, such as soreness[1].pain, of a JSON
+// pointer into a request, such as /soreness/1/pain: a token under a list
+// field of the request is an index, any other a name.
+func pointerField(p jsontext.Pointer) string {
+	var b strings.Builder
+	depth := 0
+	for tok := range p.Tokens() {
+		switch {
+		case depth == 1 && slices.Contains(listFields, b.String()):
+			b.WriteString("[" + tok + "]")
+		case depth > 0:
+			b.WriteString("." + tok)
+		default:
+			b.WriteString(tok)
+		}
+		depth++
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Errorf(EINVALID, "request", "the body must hold exactly one JSON object")
+	return b.String()
+}
+
+// listFields are the request's fields that hold a list.
+var listFields = []string{"areas_worked", "soreness", "symptoms", "health", "history"}
+
+// jsonFields lists the JSON names of the fields of struct type t.
+func jsonFields(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return nil
+	if t == nil || t.Kind() != reflect.Struct {
+		return allowedFields
+	}
+	var names []string
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// kindName names a JSON kind in an error message.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "true or false"
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	}
+	return "another value"
+}
+
+// goKindName says what JSON a field of Go type t takes.
+func goKindName(t reflect.Type) string {
+	if t == nil {
+		return "of another type"
+	}
+	return jsonKind(t.Kind().String())
 }
 
 // DecodeJSONError turns an encoding/json error into an *Error that names the
@@ -107,7 +199,7 @@ func jsonError(err error) error {
 	return Errorf(EINVALID, "request", "malformed JSON: %v", err)
 }
 
-const allowedFields = "style, pressure, areas_worked, hours_since, soreness, symptoms, health, history, text"
+const allowedFields = "style, pressure, areas_worked, hours_since, soreness, symptoms, health, history, answers, text"
 
 func jsonKind(k string) string {
 	switch k {
@@ -188,6 +280,22 @@ func (w *wireRequest) request() (Request, error) {
 	if w.Text != nil {
 		r.Text = *w.Text
 	}
+	if len(w.Answers) > 0 {
+		r.Answers = make(map[string]Answer, len(w.Answers))
+		for _, id := range slices.Sorted(maps.Keys(w.Answers)) {
+			raw := w.Answers[id]
+			a, ok := parseAnswer(raw)
+			if !ok {
+				field := "answers." + id
+				kind, _, known := ParseQuestionID(id)
+				if !known {
+					return Request{}, unknownQuestion(field, id)
+				}
+				return Request{}, badAnswer(field, kind, string(raw))
+			}
+			r.Answers[id] = a
+		}
+	}
 	if err := r.Validate(); err != nil {
 		return Request{}, err
 	}
@@ -258,6 +366,13 @@ func (r *Request) Validate() error {
 	if !utf8.ValidString(r.Text) {
 		return Errorf(EINVALID, "text", "text must be valid UTF-8")
 	}
+	if len(r.Answers) > 0 {
+		for _, id := range slices.Sorted(maps.Keys(r.Answers)) {
+			if err := checkAnswer(id, r.Answers[id]); err != nil {
+				return err
+			}
+		}
+	}
 	if len(r.Soreness) == 0 && len(r.Symptoms) == 0 && strings.TrimSpace(r.Text) == "" {
 		return Errorf(EINVALID, "request", "nothing to assess: give soreness, symptoms or text")
 	}
@@ -301,7 +416,7 @@ func painRange(field, got string) error {
 }
 
 // number parses a raw JSON number; ok is false when the value is null or absent.
-func number(f fieldName, raw json.RawMessage) (v float64, ok bool, err error) {
+func number(f fieldName, raw jsontext.Value) (v float64, ok bool, err error) {
 	s := strings.TrimSpace(string(raw))
 	if s == "" || s == "null" {
 		return 0, false, nil
@@ -318,7 +433,7 @@ func number(f fieldName, raw json.RawMessage) (v float64, ok bool, err error) {
 	return v, true, nil
 }
 
-func hours(f fieldName, raw json.RawMessage) (*float64, error) {
+func hours(f fieldName, raw jsontext.Value) (*float64, error) {
 	v, ok, err := number(f, raw)
 	if err != nil || !ok {
 		return nil, err
@@ -337,7 +452,7 @@ func checkHours(f fieldName, v float64) error {
 	return nil
 }
 
-func painScore(f fieldName, raw json.RawMessage) (int, error) {
+func painScore(f fieldName, raw jsontext.Value) (int, error) {
 	v, ok, err := number(f, raw)
 	if err != nil {
 		field := f.String()

@@ -237,7 +237,7 @@ func (c *CheckIn) StoredForm(now time.Time) (created time.Time, request, assessm
 	if request, err = json.Marshal(c.Request); err != nil {
 		return created, nil, nil, Errorf(EINVALID, "request", "the request cannot be stored: %v", err)
 	}
-	if assessment, err = c.Assessment.AppendJSON(make([]byte, 0, 4<<10)); err != nil {
+	if assessment, err = json.Marshal(c.Assessment); err != nil {
 		return created, nil, nil, Errorf(EINVALID, "assessment", "the assessment cannot be stored: %v", err)
 	}
 	return created, request, assessment, nil

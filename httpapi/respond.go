@@ -56,7 +56,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeJSONAs writes v as a JSON body of the given media type, such as
 // application/fhir+json; an encoding failure is a plain application/json error.
 // The body is built in a pooled buffer and sent with its Content-Length (not
-// chunked); a value with its own JSON encoder (jsonAppender) uses it.
+// chunked).
 func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
 	buf := bodyPool.Get().(*[]byte)
 	defer putBody(buf)
@@ -75,18 +75,9 @@ func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
 	writeOnce(w, heldConnOfWriter(w), status, b)
 }
 
-// jsonAppender is a type that writes its own JSON, as encoding/json would
-// with HTML escaping off, such as aftercare.Response.
-type jsonAppender interface {
-	AppendJSON(b []byte) ([]byte, error)
-}
-
-// appendJSON appends v's JSON to b, with a newline after it as json.Encoder writes.
+// appendJSON appends v's JSON to b as encoding/json writes it with HTML
+// escaping off, and a newline after it.
 func appendJSON(b []byte, v any) ([]byte, error) {
-	if a, ok := v.(jsonAppender); ok {
-		b, err := a.AppendJSON(b)
-		return append(b, '\n'), err
-	}
 	out := bytes.NewBuffer(b)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
