@@ -282,6 +282,7 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 					continue
 				}
 				neg[i], last, hit = true, f.start, true
+				f.passed = true
 			}
 			if !hit {
 				// "my fingers were numb but it passed": the clause before.
@@ -294,7 +295,7 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 					for i := range fs {
 						f := &fs[i]
 						if coded(f) && f.end <= j+1 && cl.fine[f.start] == pc && j-f.end < postNegWindow+4 && !stillCounts(f) {
-							neg[i] = true
+							neg[i], f.passed = true, true
 						}
 					}
 				}

@@ -26,6 +26,7 @@ type Unsure struct {
 	Code       string // the symptom the mention may be
 	Why        string // "figure", "passed", "hedge" or "ambiguous"
 	Counted    bool   // whether the reading counts the symptom as present
+	Else       string // what the mention is read as when it is not Code ("pain_on_movement"), or ""
 	Start, End int    // byte offsets of the mention in the text
 }
 
@@ -59,6 +60,9 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	}
 	for i := range fs {
 		f := &fs[i]
+		if f.typ == "symptom" && f.ctx == "negated" && f.passed {
+			add(f, "passed", false) // "my hand went numb, fine now": is it, now?
+		}
 		if f.typ != "symptom" || f.ctx != "" {
 			continue
 		}
@@ -79,18 +83,30 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 			} else {
 				add(f, "ambiguous", true)
 			}
+			un[len(un)-1].Else = "pain_on_movement"
 		case f.code == "bruising_light" && sentenceHas(ws, f.start, healingWords):
 			f.ctx = "historical" // "the bruise is turning yellow": healing
 		case f.code == "warmth_redness" && sentenceHas(ws, f.start, comfortWords):
 			f.ctx = "hypothetical" // "my hands feel warm and comfortable"
 		case hedged(ws, f):
 			add(f, "hedge", true)
-		case f.code == "sharp_pain" && f.start > 0 && figureWords[ws[f.start-1].norm]:
+		case f.code == "sharp_pain" && likeBefore(ws, f.start):
 			add(f, "figure", true)
 		}
 	}
 	oneReading(fs)
 	return un
+}
+
+// likeBefore reports whether "like" or "as" stands in the three words before
+// word i, in its sentence: "like being stabbed", "as if a knife".
+func likeBefore(ws []word, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-3 && ws[k].sent == ws[i].sent; k-- {
+		if figureWords[ws[k].norm] {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceHas reports whether the sentence of word i holds a word of set.

@@ -41,6 +41,7 @@ type Engine struct {
 type scratch struct {
 	facts  knowledge.Facts
 	fired  []uint64 // the rules that hold, one bit per rule of the knowledge base
+	alt    []uint64 // the same, for the answers a question could get
 	relief []uint64 // the relief measures that fit, one bit per measure
 	watch  []uint64 // the signs worth watching for, one bit per sign
 }
@@ -50,7 +51,7 @@ func New(kb *knowledge.Base, reader TextReader) *Engine {
 	e := &Engine{kb: kb, reader: reader}
 	e.pool.New = func() any {
 		nr, nw := kb.AdviceWords()
-		return &scratch{fired: make([]uint64, kb.RuleWords()), relief: make([]uint64, nr), watch: make([]uint64, nw)}
+		return &scratch{fired: make([]uint64, kb.RuleWords()), alt: make([]uint64, kb.RuleWords()), relief: make([]uint64, nr), watch: make([]uint64, nw)}
 	}
 	return e
 }
@@ -117,6 +118,11 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	}
 	slices.SortStableFunc(resp.Reasons, func(a, b aftercare.Reason) int { return int(b.Level) - int(a.Level) })
 	resp.Level = aftercare.Level(level)
+	if req.Text != "" || len(req.Answers) > 0 {
+		if qs := e.questions(&req, &rd, f, level, s.alt); len(qs) > 0 {
+			resp.Questions = qs
+		}
+	}
 	info := e.kb.Level(resp.Level.String())
 	resp.Headline = info.Headline
 	if top.Headline != "" {

@@ -14,8 +14,15 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 	if req.HoursSince != nil {
 		f.Hours, f.HoursKnown = *req.HoursSince, true
 	}
+	// An answer "no" drops the symptom, wherever it was said.
+	denied := func(code string) bool {
+		yes, ok := answered(req, code)
+		return ok && !yes
+	}
 	for _, s := range req.Symptoms {
-		f.Symptom.Set(s)
+		if !denied(s) {
+			f.Symptom.Set(s)
+		}
 	}
 	for _, h := range req.Health {
 		f.Health.Set(h)
@@ -43,7 +50,9 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 		}
 		switch fd.Type {
 		case "symptom":
-			f.Symptom.Set(fd.Code)
+			if !denied(fd.Code) {
+				f.Symptom.Set(fd.Code)
+			}
 		case "health":
 			f.Health.Set(fd.Code)
 		case "style":
@@ -86,6 +95,10 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 		}
 	}
 
+	if len(req.Answers) > 0 {
+		e.settle(f, req, rd, textAreas, denied)
+	}
+
 	e.window(f)
 	f.Band = band(e.kb, f.Pain)
 	history := req.History
@@ -114,6 +127,47 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 	for _, c := range aftercare.Symptoms.Codes() {
 		if f.Symptom.Has(c.Code) {
 			f.Symptoms++
+		}
+	}
+}
+
+// settle lays the answers to questions over the facts: they settle what the
+// text left unsure or did not say.
+func (e *Engine) settle(f *knowledge.Facts, req *aftercare.Request, rd *textread.Reading, textAreas []string, denied func(string) bool) {
+	for _, u := range rd.Unsure {
+		if u.Else != "" && denied(u.Code) && !denied(u.Else) {
+			f.Symptom.Set(u.Else) // "can't lift my arm": not weak, so too sore
+		}
+	}
+	for id, a := range req.Answers {
+		_, code, ok := aftercare.ParseQuestionID(id)
+		if !ok {
+			continue
+		}
+		v, isNumber := a.Number()
+		yes, isYesNo := a.YesNo()
+		switch {
+		case isYesNo && yes && code != "":
+			f.Symptom.Set(code)
+		case isNumber && id == aftercare.QuestionHoursSince:
+			f.Hours, f.HoursKnown = v, true
+		case isNumber && id == aftercare.QuestionPain:
+			p := int(v)
+			f.Pain, f.PainKnown = p, true
+			for _, area := range textAreas {
+				f.AreaPain.Raise(area, p)
+			}
+			if p > 0 {
+				f.Sore = true
+			}
+		case isNumber && code != "":
+			p := int(v)
+			f.AreaPain.Raise(code, p)
+			if p > 0 {
+				f.SoreIn.Set(code)
+				f.Sore = true
+			}
+			f.Pain, f.PainKnown = max(f.Pain, p), true
 		}
 	}
 }
