@@ -41,23 +41,40 @@ var trendPhrases = []struct {
 	{[]string{"less", "sore"}, "falling"},
 }
 
-// trendWords returns the trend the words of the text state, or "".
+// trendIndex maps the first word of each trend phrase to the phrases' places.
+var trendIndex = func() map[string][]int {
+	m := map[string][]int{}
+	for i, p := range trendPhrases {
+		m[p.words[0]] = append(m[p.words[0]], i)
+	}
+	return m
+}()
+
+// trendWords returns the trend the words of the text state, or "": that of
+// the first phrase of trendPhrases found anywhere in the text.
 func trendWords(ws []word) string {
-	for _, p := range trendPhrases {
-		for i := 0; i+len(p.words) <= len(ws); i++ {
+	best := len(trendPhrases)
+	for i := range ws {
+		for _, pi := range trendIndex[ws[i].norm] {
+			if pi >= best || i+len(trendPhrases[pi].words) > len(ws) {
+				continue
+			}
 			ok := true
-			for j, w := range p.words {
-				if ws[i+j].norm != w || j > 0 && ws[i+j].sep == sepHard {
+			for j, w := range trendPhrases[pi].words[1:] {
+				if ws[i+1+j].norm != w || ws[i+1+j].sep == sepHard {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				return p.trend
+				best = pi
 			}
 		}
 	}
-	return ""
+	if best == len(trendPhrases) {
+		return ""
+	}
+	return trendPhrases[best].trend
 }
 
 // earlierPain returns the scores told before the current one, oldest first.
