@@ -60,12 +60,16 @@ var (
 )
 
 // timedScores counts the numbers of 0 to 10 in the sentence of word i that a
-// time word follows: "was 3 yday, 5 today" has two.
+// time word follows or "then", "now" leads: "was 3 yday, 5 today" and "2,
+// then 4, now 7" have two.
 func timedScores(ws []word, i int) int {
 	n := 0
 	for k := range ws {
-		if ws[k].sent == ws[i].sent && ws[k].num && ws[k].val <= 10 && k+1 < len(ws) && ws[k+1].sep == sepNone &&
-			seqTime[ws[k+1].norm] && !(k > 0 && ws[k-1].norm == "day") {
+		if ws[k].sent != ws[i].sent || !ws[k].num || ws[k].val > 10 || k > 0 && ws[k-1].norm == "day" {
+			continue
+		}
+		if k+1 < len(ws) && ws[k+1].sep == sepNone && seqTime[ws[k+1].norm] ||
+			k > 0 && ws[k].sep == sepNone && seqLead[ws[k-1].norm] && ws[k-1].norm != "and" {
 			n++
 		}
 	}
@@ -140,7 +144,7 @@ func painScores(ws []word, used []bool, fs []found, cl clauses) []painVal {
 			// "was 3 yday, 5 today", "2, then 4, now 7": a score after a score.
 			seq := last >= 0 && ws[out[last].start].sent == ws[i].sent && i-out[last].end <= 8 &&
 				(!next || seqTime[ws[e].norm] || i > 0 && ws[i].sep == sepNone && seqLead[ws[i-1].norm]) ||
-				next && seqTime[ws[e].norm] && timedScores(ws, i) >= 2
+				(!next || seqTime[ws[e].norm]) && timedScores(ws, i) >= 2
 			if !anchored(ws, i) && !isRange && !lead && !seq {
 				continue
 			}

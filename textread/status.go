@@ -88,6 +88,8 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 			f.ctx = "historical" // "the bruise is turning yellow": healing
 		case f.code == "warmth_redness" && sentenceHas(ws, f.start, comfortWords):
 			f.ctx = "hypothetical" // "my hands feel warm and comfortable"
+		case f.code == "severe_weakness" && oneLimb(ws, cl, f):
+			f.code = "one_sided_weakness" // "my left hand is numb and has no strength"
 		case hedged(ws, f):
 			add(f, "hedge", true)
 		case f.code == "sharp_pain" && likeBefore(ws, f.start):
@@ -96,6 +98,25 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	}
 	oneReading(fs)
 	return un
+}
+
+var (
+	limbWords = wordSet(`arm hand leg foot fingers grip`)
+	limbSides = wordSet(`left right one`)
+)
+
+// oneLimb reports whether the weakness of f is of one limb: a side and a limb
+// in its clause ("my left hand ... has no strength").
+func oneLimb(ws []word, cl clauses, f *found) bool {
+	side, limb := false, false
+	for k := range ws {
+		if cl.coarse[k] != cl.coarse[f.start] {
+			continue
+		}
+		side = side || limbSides[ws[k].norm] && k+1 < len(ws) && limbWords[ws[k+1].norm]
+		limb = limb || limbWords[ws[k].norm]
+	}
+	return side && limb
 }
 
 // likeBefore reports whether "like" or "as" stands in the three words before
