@@ -149,6 +149,13 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		case w == "earlier" && joined(i, i+2) && (norm(i+1) == "today" || norm(i+1) == "on"):
 			add(3, i, i+2)
 			i++
+		case w == "today" && joined(i, i+2) && (norm(i+1) == "morning" || norm(i+1) == "am"):
+			add(math.Max(h-9, 1), i, i+2) // "massage today morning"
+			i++
+		case w == "day" && norm(i+1) == "after" && joined(i, i+2) && (i+2 >= len(ws) || ws[i+2].sep == sepHard) &&
+			(i == 0 || ws[i].sep != sepNone):
+			add(24, i, i+2) // "Glutes sore. 3. Day after."
+			i++
 		case w == "today" || w == "2day":
 			add(3, i, i+1)
 			out[len(out)-1].ofSession = true
@@ -220,13 +227,16 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 func todayIs(ws []word, i int) bool {
 	p := ws[i-1]
 	clipped := p.end-p.start > len(p.norm) // "it's" read as "it"
+	if i+1 < len(ws) && ws[i+1].sep != sepHard && ws[i+1].norm == "today" {
+		return true // "Friday, today: 7"
+	}
 	if i+1 < len(ws) && ws[i+1].sep == sepNone && (ws[i+1].norm == "now" ||
 		partsOfDay[ws[i+1].norm] && i+2 < len(ws) && ws[i+2].sep == sepNone && ws[i+2].norm == "now") {
 		return true // "Sunday morning now"
 	}
 	switch {
-	case p.norm == "today" && (clipped || p.sep != sepHard):
-		return true // "today's Monday", "today (Wednesday)"
+	case p.norm == "today":
+		return true // "today's Monday", "today Monday"
 	case p.norm == "now" && i > 1 && (ws[i-2].norm == "is" || ws[i-2].norm == "its"):
 		return true // "it is now Wednesday"
 	case p.norm == "its" || p.norm == "it" && clipped:
@@ -393,6 +403,8 @@ var massageWords = wordSet(`massage massages massaged session treatment appointm
 func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl clauses) (timeExpr, bool) {
 	best, found, bestMassage := timeExpr{}, false, false
 	var kept []timeExpr
+	proxy := forAnother(ws, trigs)
+	fallback, hasFallback := timeExpr{}, false
 	for _, t := range times {
 		c := cl.fine[t.start]
 		skip := false
@@ -402,7 +414,7 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 			}
 		}
 		for _, tr := range trigs {
-			if (tr.kind == tHist || tr.kind == tHistMonths || tr.kind == tOther || tr.kind == tHypo) && cl.fine[tr.start] == c {
+			if (tr.kind == tHist || tr.kind == tHistMonths || tr.kind == tOther && !proxy || tr.kind == tHypo) && cl.fine[tr.start] == c {
 				skip = true
 			}
 		}
@@ -425,8 +437,15 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 				massage = true
 			}
 		}
-		if t.ofSession && !massage || t.duration && !sentenceHas(ws, t.start, massageWords) {
+		if t.ofSession && !massage {
+			// "a migraine this evening": the session was today, before it.
+			if ws[t.start].norm != "today" && (!hasFallback || t.hours > fallback.hours) {
+				fallback, hasFallback = t, true
+			}
 			continue
+		}
+		if t.duration && otherAnchor(ws, t.start) {
+			continue // "has hurt for two weeks since I slept on the floor"
 		}
 		switch {
 		case !found, massage && !bestMassage, massage == bestMassage && t.hours > best.hours:
@@ -437,7 +456,66 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 	if found && best.weekday > 0 {
 		best = storyNow(best, kept)
 	}
+	if !found && hasFallback {
+		return fallback, true
+	}
+	if !found {
+		return justNow(ws)
+	}
 	return best, found
+}
+
+// otherAnchor reports whether the sentence of word i counts a duration from
+// something other than the session: "since I slept on the floor", "my hip
+// which has hurt for a week".
+func otherAnchor(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent != ws[i].sent || k+1 >= len(ws) {
+			continue
+		}
+		switch ws[k].norm {
+		case "since", "before":
+			if !massageWords[ws[k+1].norm] && !determinerOrMy[ws[k+1].norm] {
+				return true
+			}
+		case "which", "that":
+			if k < i && (ws[k+1].norm == "has" || ws[k+1].norm == "had") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var determinerOrMy = wordSet(`the my a an that this then`)
+
+// recentPhrases say the session has only just ended: "since I got home",
+// "when I got up off the table", "twenty minutes into the massage".
+var recentPhrases = [][]string{{"got", "home"}, {"off", "the", "table"}, {"minutes", "into"}, {"just", "had"},
+	{"just", "now"}, {"after", "i", "left"}, {"on", "the", "way", "home"}, {"walking", "out"}, {"during", "the", "massage"},
+	{"during", "my", "massage"}, {"halfway", "through"}, {"not", "long", "after"}}
+
+// justNow reads a session that has only just ended as one hour ago, when the
+// text gives no other time.
+func justNow(ws []word) (timeExpr, bool) {
+	for k := range ws {
+		for _, p := range recentPhrases {
+			if k+len(p) > len(ws) {
+				continue
+			}
+			ok := true
+			for j, w := range p {
+				if ws[k+j].norm != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return timeExpr{hours: 1, start: k, end: k + len(p)}, true
+			}
+		}
+	}
+	return timeExpr{}, false
 }
 
 // storyNow reads the now of a story that names the session's weekday: "Saturday's
