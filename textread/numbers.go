@@ -145,7 +145,10 @@ func painScores(ws []word, used []bool, fs []found, cl clauses) []painVal {
 			seq := last >= 0 && ws[out[last].start].sent == ws[i].sent && i-out[last].end <= 8 &&
 				(!next || seqTime[ws[e].norm] || i > 0 && ws[i].sep == sepNone && seqLead[ws[i-1].norm]) ||
 				(!next || seqTime[ws[e].norm]) && timedScores(ws, i) >= 2
-			if !anchored(ws, i) && !isRange && !lead && !seq {
+			// "Glutes sore. 3.", "ache on the stairs, 2.": a number standing alone.
+			alone := (i == 0 || ws[i].sep != sepNone) && (!next && e >= len(ws) || e < len(ws) && ws[e].sep != sepNone) &&
+				speaksOfPain(i)
+			if !anchored(ws, i) && !isRange && !lead && !seq && !alone {
 				continue
 			}
 		}
