@@ -43,7 +43,6 @@ var (
 	// passingSigns are the signs that may come and go with the pressure of a massage.
 	passingSigns = wordSet(`sharp_pain nausea dizziness pain_on_movement headache tingling numbness fatigue stiffness
 		vomiting`)
-	healingWords = wordSet(`turning fading faded healing smaller lighter`)
 	comfortWords = wordSet(`comfortable comfy cosy cozy nice lovely pleasant pleasantly relaxed soothing soothed`)
 	hedgeWords   = wordSet(`maybe perhaps possibly kinda sorta slightly`)
 	figureWords  = wordSet(`like as`)
@@ -70,7 +69,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 		case relaxSigns[f.code] && sentenceHas(ws, f.start, relaxWords) && !sentenceHasSide(ws, f.start):
 			f.ctx = "hypothetical"
 			add(f, "figure", false)
-		case passingSigns[f.code] && inSession(ws, cl, f.start):
+		case passingSigns[f.code] && inSession(ws, cl, f.start) && resolvedAfter(ws, f.end):
 			f.ctx = "historical"
 			if f.code == "tingling" || f.code == "numbness" {
 				add(f, "passed", false)
@@ -84,8 +83,6 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 				add(f, "ambiguous", true)
 			}
 			un[len(un)-1].Else = "pain_on_movement"
-		case f.code == "bruising_light" && sentenceHas(ws, f.start, healingWords):
-			f.ctx = "historical" // "the bruise is turning yellow": healing
 		case f.code == "warmth_redness" && sentenceHas(ws, f.start, comfortWords):
 			f.ctx = "hypothetical" // "my hands feel warm and comfortable"
 		case f.code == "severe_weakness" && oneLimb(ws, cl, f):
@@ -117,6 +114,20 @@ func oneLimb(ws []word, cl clauses, f *found) bool {
 		limb = limb || limbWords[ws[k].norm]
 	}
 	return side && limb
+}
+
+// resolvedWords after a sign of the session say that it is over: "fine now",
+// "legs felt so light after", "none of the usual aches".
+var resolvedWords = wordSet(`fine better good great light lighter none gone went okay ok normal`)
+
+// resolvedAfter reports whether a word of resolvedWords follows word i.
+func resolvedAfter(ws []word, i int) bool {
+	for k := i; k < len(ws); k++ {
+		if resolvedWords[ws[k].norm] {
+			return true
+		}
+	}
+	return false
 }
 
 // likeBefore reports whether "like" or "as" stands in the three words before
