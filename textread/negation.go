@@ -400,7 +400,7 @@ func forAnother(ws []word, trigs []trigger) bool {
 	return true
 }
 
-var onceWords = wordSet(`once ago used years previously last before`)
+var onceWords = wordSet(`once used years previously`)
 
 // transientRedFlags are the warning signs that still need care when they have
 // passed ("it went away", "back to normal now"): a face that drooped for a few

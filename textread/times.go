@@ -369,7 +369,7 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 			next = ws[end+1].norm
 		}
 		switch {
-		case w == "on" && next != "" && next != "from" && next != "now":
+		case w == "on" && next != "" && !onFollowers[next]:
 			return timeExpr{}, false // "two days on the bike": how long
 		case w == "out" && (next == "from" || next == "of" || next == "to" || next == "until" || next == "till"):
 			return timeExpr{}, false // "2 weeks out from the race": a time ahead
@@ -385,6 +385,9 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 	te.later = after && (ws[end-1].norm == "later" || ws[end-1].norm == "after" || ws[end-1].norm == "on")
 	return te, true
 }
+
+// onFollowers may follow "a week on": what is said of now ("a week on it still hurts").
+var onFollowers = wordSet(`from now it its i im and still my the`)
 
 // afterObjects may follow "N days after": the session, or nothing more.
 var afterObjects = wordSet(`the my a an that this it her his their massage session treatment having getting being
