@@ -154,28 +154,21 @@ func (e *Engine) questions(req *aftercare.Request, rd *textread.Reading, f *know
 		}
 		ask(id, text, e.levelFor(with(req, id, aftercare.YesNoAnswer(!u.Counted)), rd, fired), 0)
 	}
-	if !f.HoursKnown {
-		if _, ok := number(req, aftercare.QuestionHoursSince); !ok {
-			for _, h := range []float64{12, 96} {
-				alt := e.levelFor(with(req, aftercare.QuestionHoursSince, aftercare.NumberAnswer(h)), rd, fired)
-				if alt != level {
-					ask(aftercare.QuestionHoursSince, hoursQuestion, alt, 1)
-					break
-				}
+	// askNumber asks for a missing number when one of two plausible answers
+	// would change the level.
+	askNumber := func(missing bool, id, text string, order int, tries ...float64) {
+		if _, ok := number(req, id); ok || !missing {
+			return
+		}
+		for _, v := range tries {
+			if alt := e.levelFor(with(req, id, aftercare.NumberAnswer(v)), rd, fired); alt != level {
+				ask(id, text, alt, order)
+				return
 			}
 		}
 	}
-	if !f.PainKnown && f.Sore {
-		if _, ok := number(req, aftercare.QuestionPain); !ok {
-			for _, p := range []float64{2, 8} {
-				alt := e.levelFor(with(req, aftercare.QuestionPain, aftercare.NumberAnswer(p)), rd, fired)
-				if alt != level {
-					ask(aftercare.QuestionPain, painQuestion, alt, 2)
-					break
-				}
-			}
-		}
-	}
+	askNumber(!f.HoursKnown, aftercare.QuestionHoursSince, hoursQuestion, 1, 12, 96)
+	askNumber(!f.PainKnown && f.Sore, aftercare.QuestionPain, painQuestion, 2, 2, 8)
 	slices.SortStableFunc(cs, func(a, b candidate) int {
 		if c := cmp.Compare(b.stake, a.stake); c != 0 {
 			return c
