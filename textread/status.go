@@ -74,8 +74,10 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 			if f.code == "tingling" || f.code == "numbness" {
 				add(f, "passed", false)
 			}
+		case f.code == "unsteadiness" && hasWord(ws, f.start, f.end, "unstable") && sentenceHas(ws, f.start, jointWords):
+			f.code = "joint_instability" // "my shoulder ... has felt unstable since"
 		case f.code == "one_sided_weakness" && liftWords(ws, f) && !sentenceHas(ws, f.start, weakWords):
-			if sentenceHas(ws, f.start, painNear) || sentenceHasPainScore(ws, f.start) {
+			if sentenceHas(ws, f.start, painNear) || sentenceHasPainScore(ws, f.start) || saysNotWeak(ws, fs) {
 				f.code = "pain_on_movement"
 				add(f, "ambiguous", false)
 				un[len(un)-1].Code = "one_sided_weakness"
@@ -130,6 +132,24 @@ func resolvedAfter(ws []word, i int) bool {
 	return false
 }
 
+var jointWords = wordSet(`shoulder shoulders knee knees hip hips ankle ankles elbow elbows wrist wrists joint joints`)
+
+// saysNotWeak reports whether the message says the client is not weak, or
+// too sore: "it's not weak exactly, it's just too sore to lift".
+func saysNotWeak(ws []word, fs []found) bool {
+	for i := range fs {
+		if fs[i].typ == "symptom" && fs[i].ctx == "negated" && (fs[i].code == "severe_weakness" || fs[i].code == "one_sided_weakness") {
+			return true
+		}
+	}
+	for k := 0; k+1 < len(ws); k++ {
+		if ws[k].norm == "too" && (ws[k+1].norm == "sore" || ws[k+1].norm == "painful" || ws[k+1].norm == "stiff") {
+			return true
+		}
+	}
+	return false
+}
+
 // likeBefore reports whether "like" or "as" stands in the three words before
 // word i, in its sentence: "like being stabbed", "as if a knife".
 func likeBefore(ws []word, i int) bool {
@@ -160,7 +180,22 @@ var sideWords = wordSet(`left right one side sided half`)
 
 // sentenceHasSide reports whether the sentence of word i names one side: a
 // sign of one side is never a figure of relaxation.
-func sentenceHasSide(ws []word, i int) bool { return sentenceHas(ws, i, sideWords) }
+func sentenceHasSide(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent != ws[i].sent || !sideWords[ws[k].norm] {
+			continue
+		}
+		for j := k + 1; j < len(ws) && j <= k+2; j++ {
+			if sideBody[ws[j].norm] {
+				return true // "left arm", "one side of my face"
+			}
+		}
+	}
+	return false
+}
+
+// sideBody are the words a side names: "left arm", "right side".
+var sideBody = wordSet(`arm arms hand hands leg legs foot feet face side eye calf cheek body`)
 
 // sentenceHasPainScore reports whether the sentence of word i gives a number
 // of 1 to 10 (a pain score).
