@@ -100,6 +100,7 @@ func (r *Reader) ReadAll(text string, at time.Time) Reading {
 	cl := segment(ws, fs)
 	applyContext(ws, fs, trigs, cl)
 	rd := Reading{Unsure: status(ws, fs, cl), Trend: trendWords(ws)}
+	fs = calfPain(ws, fs, cl)
 
 	out := make([]aftercare.Finding, 0, len(fs)+2)
 	span := func(from, end int) (int, int, string) {

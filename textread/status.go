@@ -1,5 +1,7 @@
 package textread
 
+import "aftercare"
+
 // The status of a mention beyond negation (ConText's other values, and what a
 // reader of plain messages meets besides):
 //
@@ -155,6 +157,76 @@ func saysNotWeak(ws []word, fs []found) bool {
 func likeBefore(ws []word, i int) bool {
 	for k := i - 1; k >= 0 && k >= i-3 && ws[k].sent == ws[i].sent; k-- {
 		if figureWords[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// calfPainCode is the code of pain in one calf or leg without swelling, read
+// only when the vocabulary has it.
+const calfPainCode = "calf_pain_one_side"
+
+var (
+	calfPainWords = wordSet(`pain painful hurts hurt hurting sore sorer ache aches aching achy tender throbbing throbs
+		cramp cramping cramps cramped`)
+	calfSides = wordSet(`left right one`)
+)
+
+// calfPain reads pain in one calf or leg ("my left calf is hurting more than
+// my right", "only the right calf is sore", "pain in my right calf") as
+// calf_pain_one_side: a sign of a clot even without swelling. A calf or leg
+// with a side, and a pain word in its clause; not when a swelling of it is
+// read, nor when both calves are named.
+func calfPain(ws []word, fs []found, cl clauses) []found {
+	if !aftercare.Symptoms.Has(calfPainCode) {
+		return fs
+	}
+	for _, f := range fs {
+		if f.typ == "symptom" && (f.code == "calf_swelling" || f.code == calfPainCode) && f.ctx == "" {
+			return fs
+		}
+	}
+	for k := range ws {
+		w := ws[k].norm
+		if w != "calf" && w != "leg" {
+			continue
+		}
+		sided := k > 0 && calfSides[ws[k-1].norm] || k > 1 && calfSides[ws[k-2].norm] && ws[k-1].norm == "the"
+		for j := range ws {
+			// "calf feels sore only on the right side"
+			sided = sided || ws[j].sent == ws[k].sent && calfSides[ws[j].norm] && j+1 < len(ws) && ws[j+1].norm == "side"
+		}
+		if !sided {
+			continue
+		}
+		if inContext(fs, k) {
+			continue // "no pain in my left calf", "my mum's left leg"
+		}
+		pain, both := false, false
+		for j := range ws {
+			if cl.coarse[j] != cl.coarse[k] {
+				continue
+			}
+			pain = pain || calfPainWords[ws[j].norm] || calfPainWords[ws[j].stem]
+			both = both || ws[j].norm == "both" || ws[j].norm == "calves" || ws[j].norm == "legs"
+		}
+		if pain && !both {
+			start := k
+			if k > 0 && calfSides[ws[k-1].norm] {
+				start = k - 1
+			}
+			return append(fs, found{ph: -1, typ: "symptom", code: calfPainCode, start: start, end: k + 1, lits: 2, from: start})
+		}
+	}
+	return fs
+}
+
+// inContext reports whether word k belongs to a finding that is negated,
+// hypothetical or historical.
+func inContext(fs []found, k int) bool {
+	for _, f := range fs {
+		if k >= f.start && k < f.end && f.ctx != "" {
 			return true
 		}
 	}
