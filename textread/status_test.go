@@ -43,7 +43,7 @@ func TestWhatTheReaderIsUnsureOf(t *testing.T) {
 	at := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name, text, code, why string
-		counted             bool
+		counted               bool
 	}{
 		{"a hedge counts and is unsure", "my foot is maybe a bit numb?", "numbness", "hedge", true},
 		{"a comparison counts and is unsure", "it felt like being stabbed in my shoulder", "sharp_pain", "figure", true},
