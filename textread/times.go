@@ -75,12 +75,12 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		return ws[k].norm
 	}
 	// "now it's Monday", "today is Monday": the client names today; count back from it.
-	told, toldPart := -1, false
+	told := -1
 	for i := range ws {
 		if d := weekdayAt(ws, i); d >= 0 && i > 0 && ws[i].sep == sepNone && todayIs(ws, i) {
 			wd, told = time.Weekday(d), i
 			if ph, ok := partHour(ws, i+1); ok {
-				h, toldPart = ph, true // "it's Friday morning"
+				h = ph // "it's Friday morning"
 			}
 		}
 	}
@@ -200,8 +200,8 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 			// "Tuesday evening" when it is "Friday morning": the parts of the day count.
 			if sh, ok := partHour(ws, i+1); ok {
 				hours, end = math.Max(hours+h-sh, 1), i+2
-			} else if toldPart {
-				hours += h - 12
+			} else if told >= 0 {
+				hours += h - 12 // today is named: the session at midday, now as said or asked
 			}
 			add(hours, start, end)
 			out[len(out)-1].weekday, out[len(out)-1].told = int(t)+1, told >= 0
@@ -387,7 +387,7 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 }
 
 // onFollowers may follow "a week on": what is said of now ("a week on it still hurts").
-var onFollowers = wordSet(`from now it its i im and still my the`)
+var onFollowers = wordSet(`from now it its i im and still`)
 
 // afterObjects may follow "N days after": the session, or nothing more.
 var afterObjects = wordSet(`the my a an that this it her his their massage session treatment having getting being
