@@ -84,6 +84,14 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 			}
 		}
 	}
+	// "today is the 10th": the day of the month, else the request's.
+	today, toldDate := at.Day(), -1
+	for i := range ws {
+		if d := ordinalAt(ws, i); d > 0 && i > 1 && norm(i-1) == "the" &&
+			(norm(i-2) == "is" || norm(i-2) == "its" || norm(i-2) == "it" && ws[i-2].end-ws[i-2].start > 2) {
+			today, toldDate = d, i+1
+		}
+	}
 	// joined reports whether words i..j-1 have no separator between them.
 	joined := func(i, j int) bool {
 		for k := i + 1; k < j && k < len(ws); k++ {
@@ -178,6 +186,14 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 				start--
 			}
 			add(weekendHours(wd, false), start, i+1)
+		case ordinalAt(ws, i) > 0 && i+1 != toldDate && ordinalAt(ws, i) <= today:
+			// "the massage was on the 3rd" (today the 10th): days of the month
+			start := i
+			if i > 1 && norm(i-1) == "the" && (norm(i-2) == "on" || norm(i-2) == "since") {
+				start = i - 2
+			}
+			add(float64((today-ordinalAt(ws, i))*24), start, i+2)
+			i++
 		case i == told:
 			// today's name, not the session's day
 		case weekdayAt(ws, i) >= 0:
@@ -248,6 +264,19 @@ func todayIs(ws []word, i int) bool {
 		return i > 1 && p.sep == sepNone && (ws[i-2].norm == "today" || ws[i-2].norm == "it")
 	}
 	return false
+}
+
+// ordinalAt returns the day of the month an ordinal at word i names ("3rd",
+// "10th"), or 0.
+func ordinalAt(ws []word, i int) int {
+	if !ws[i].num || i+1 >= len(ws) || ws[i+1].sep != sepNone || ws[i].val < 1 || ws[i].val > 31 || ws[i].val != math.Trunc(ws[i].val) {
+		return 0
+	}
+	switch ws[i+1].norm {
+	case "st", "nd", "rd", "th":
+		return int(ws[i].val)
+	}
+	return 0
 }
 
 var partsOfDay = wordSet(`morning afternoon evening night am pm`)
