@@ -486,7 +486,7 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 		kept = append(kept, t)
 	}
 	if found && best.weekday > 0 {
-		best = storyNow(best, kept)
+		best = storyNow(ws, best, kept)
 	}
 	if !found && hasFallback {
 		return fallback, true
@@ -554,8 +554,10 @@ func justNow(ws []word) (timeExpr, bool) {
 // massage … two days later" is 48 hours, whatever today is; "Massage Friday.
 // Saturday fine. Sunday stiff" is told on the Sunday. Unless the text names
 // today ("it's Monday"; then the weekdays already count back from it), the
-// latest point the story reaches is now.
-func storyNow(session timeExpr, times []timeExpr) timeExpr {
+// latest point the story reaches is now: a day told after the session's, or
+// told before it with how it felt ("was 5 on saturday. massage was friday"),
+// not an activity before the session ("leg day Monday, massage Tuesday").
+func storyNow(ws []word, session timeExpr, times []timeExpr) timeExpr {
 	later := -1.0
 	for _, t := range times {
 		if t.later && t.start > session.start {
@@ -566,15 +568,20 @@ func storyNow(session timeExpr, times []timeExpr) timeExpr {
 		session.hours = later
 		return session
 	}
-	last := timeExpr{}
+	if session.told {
+		return session
+	}
+	// The latest day the story reaches after the session's, told in any order
+	// ("1/10 now, was 5 on saturday. massage was friday").
+	days := 0
 	for _, t := range times {
-		if t.weekday > 0 && t.weekday != session.weekday && !t.told && t.start > session.start {
-			last = t
+		if t.weekday > 0 && t.weekday != session.weekday && !t.told &&
+			(t.start > session.start || sentenceHasPainScore(ws, t.start) || sentenceHas(ws, t.start, painNear)) {
+			days = max(days, (t.weekday-session.weekday+7)%7)
 		}
 	}
-	if last.weekday > 0 && !session.told {
-		d := (last.weekday - session.weekday + 7) % 7
-		session.hours = float64(d * 24)
+	if days > 0 {
+		session.hours = float64(days * 24)
 	}
 	return session
 }
