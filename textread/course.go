@@ -81,6 +81,35 @@ func trendWords(ws []word) string {
 	return trendPhrases[best].trend
 }
 
+// soreWords say that something hurts, with or without a place or a score.
+var soreWords = wordSet(`sore soreness achy aching ache aches hurts hurting tender painful doms`)
+
+// saysSore reports whether the text says something hurts now: a soreness
+// word that no trigger negates and no finding holds as past, hypothetical or
+// another's ("still sore after four days", "achy everywhere").
+func saysSore(ws []word, fs []found, trigs []trigger, cl clauses) bool {
+	for k := range ws {
+		if !soreWords[ws[k].norm] || inContext(fs, k) {
+			continue
+		}
+		denied := false
+		for _, t := range trigs {
+			if t.end <= k && cl.fine[t.start] == cl.fine[k] && (t.kind == tPre && k-t.end <= 3 || t.kind != tPre && t.kind != tPost && t.kind != tPseudo) {
+				denied = true
+			}
+		}
+		for _, f := range fs {
+			if f.typ == "pain" && f.code == "none" && k >= f.start && k < f.end {
+				denied = true
+			}
+		}
+		if !denied {
+			return true
+		}
+	}
+	return false
+}
+
 // earlierPain returns the scores told before the current one, oldest first.
 func earlierPain(vals []painVal, cur painVal, ok bool) []float64 {
 	if !ok {

@@ -76,6 +76,9 @@ type Reading struct {
 	// Trend is "rising" or "falling" when the words say so ("getting worse",
 	// "not easing", "better every day"), else "".
 	Trend string
+	// Sore says that the text says something hurts now, whether or not it
+	// names where or how much ("still sore after four days").
+	Sore bool
 }
 
 // ReadAll reads text as Read does and returns the whole reading.
@@ -100,6 +103,7 @@ func (r *Reader) ReadAll(text string, at time.Time) Reading {
 	cl := segment(ws, fs)
 	applyContext(ws, fs, trigs, cl)
 	rd := Reading{Unsure: status(ws, fs, cl), Trend: trendWords(ws)}
+	rd.Sore = saysSore(ws, fs, trigs, cl)
 	fs = calfPain(ws, fs, cl)
 
 	out := make([]aftercare.Finding, 0, len(fs)+2)

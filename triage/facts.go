@@ -93,6 +93,9 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 				f.Sore = true
 			}
 		}
+		if rd.Sore && (!textPainKnown || textPain > 0) {
+			f.Sore = true // "still sore after four days": soreness with no place named
+		}
 	}
 
 	if len(req.Answers) > 0 {

@@ -102,3 +102,20 @@ func TestAPlainStrokeSignIsAnEmergencyInAnyWording(t *testing.T) {
 		}
 	}
 }
+
+func TestSorenessThatOutlastsThreeDaysCountsWithOrWithoutAPlace(t *testing.T) {
+	e := testEngine(t)
+	for text, want := range map[string]aftercare.Level{
+		"still sore four days after the massage":      aftercare.Consult,
+		"I'm achy everywhere, massage was 5 days ago": aftercare.Consult,
+		"not sore at all now, massage was 5 days ago": aftercare.SelfCare,
+		"massage was 5 days ago, no soreness now":     aftercare.SelfCare,
+		"still sore from yesterday's massage":         aftercare.SelfCare,
+	} {
+		t.Run(fmt.Sprintf("%q is %s", text, want), func(t *testing.T) {
+			if got := levelOf(t, e, text); got != want {
+				t.Errorf("%s, want %s", got, want)
+			}
+		})
+	}
+}
