@@ -101,3 +101,43 @@ func TestTheCourseOfThePain(t *testing.T) {
 		})
 	}
 }
+
+func TestTimeAsTheMessageTellsIt(t *testing.T) {
+	at := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) // a Wednesday afternoon
+	cases := []struct {
+		text     string
+		from, to float64 // hours since the session; 0, 0 for none
+	}{
+		{"It's Friday morning, massage was Tuesday evening, calves still sore at 4.", 60, 64},
+		{"I had a hot stone massage on Monday. It is now Wednesday evening; my back is loose.", 52, 58},
+		{"Saturday's massage was painful. Two days later my back is still covered in marks.", 48, 48},
+		{"Massage was Friday afternoon. Friday night fine. Saturday morning stiff. Sunday morning now, maybe a 1.", 24, 48},
+		{"tbh its like 1/10 now, was 5 on saturday. massage was friday", 24, 24},
+		{"Hello, two weeks I am feeling pain in the neck after the massage, not better.", 336, 336},
+		{"My hip has hurt for a week, so I had a massage this morning.", 1, 8},
+		{"2 weeks out from the race, had a sports massage yesterday", 24, 24},
+		{"After two days on the bike my coach used a massage gun on my thighs. That was 3 days ago.", 72, 72},
+		{"The massage was on the 3rd and today is the 10th.", 168, 168},
+		{"I got a migraine this evening after the spa, otherwise ok", 0, 0},
+		{"Since I got home I feel strange and dizzy", 0.5, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			var got *float64
+			for _, f := range Default().Read(c.text, at) {
+				if f.Type == "time" {
+					got = f.Value
+				}
+			}
+			switch {
+			case c.to == 0 && got != nil && c.from == 0:
+				// "this evening" is read as a fallback: any small value
+				if *got > 12 {
+					t.Errorf("time %v, want at most 12", *got)
+				}
+			case c.to > 0 && (got == nil || *got < c.from || *got > c.to):
+				t.Errorf("time %v, want %v–%v", got, c.from, c.to)
+			}
+		})
+	}
+}
