@@ -446,8 +446,9 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 			}
 		}
 		for _, tr := range trigs {
-			if (tr.kind == tHist || tr.kind == tHistMonths || tr.kind == tOther && !proxy || tr.kind == tHypo) && cl.fine[tr.start] == c {
-				skip = true
+			if (tr.kind == tHist || tr.kind == tHistMonths || tr.kind == tOther && !proxy || tr.kind == tHypo) && cl.fine[tr.start] == c &&
+				!(tr.kind != tOther && tr.kind != tHypo && tr.start < t.end && tr.end > t.start && sentenceHas(ws, t.start, stillWords)) {
+				skip = true // but "it's over a year ago and I still feel pain": the session's
 			}
 		}
 		for _, tr := range trigs {
@@ -518,6 +519,8 @@ func otherAnchor(ws []word, i int) bool {
 	}
 	return false
 }
+
+var stillWords = wordSet(`still`)
 
 var determinerOrMy = wordSet(`the my a an that this then`)
 
