@@ -68,6 +68,8 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 			continue
 		}
 		switch {
+		case f.end < len(ws) && ws[f.end].sep == sepNone && mediaWords[ws[f.end].norm]:
+			f.ctx = "hypothetical" // "the chest pain stories": what others tell
 		case relaxSigns[f.code] && sentenceHas(ws, f.start, relaxWords) && !sentenceHasSide(ws, f.start):
 			f.ctx = "hypothetical"
 			add(f, "figure", false)
@@ -100,6 +102,11 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	oneReading(fs)
 	return un
 }
+
+// mediaWords after a sign make it a topic, not a finding: "the chest pain
+// stories", "stroke videos".
+var mediaWords = wordSet(`stories story articles article posts videos video threads thread forums forum
+	cases horror`)
 
 var (
 	limbWords = wordSet(`arm hand leg foot fingers grip`)
