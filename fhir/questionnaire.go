@@ -84,6 +84,9 @@ const (
 	LinkHistoryPain = "history_pain"
 	// LinkText is what the client says in their own words (text).
 	LinkText = "text"
+	// LinkAnswers is the group of answers to the questions an assessment asked
+	// (Request.Answers); each item's linkId is AnswerLinkID of a question id.
+	LinkAnswers = "answers"
 	// LinkNotes is the screening questionnaire's free-text item.
 	LinkNotes = "notes"
 )
@@ -92,6 +95,36 @@ const (
 func PainLinkID(area string) string { return "pain_" + area }
 
 // QuestionnaireURL returns the canonical URL of the questionnaire with the given id.
+// answerPrefix starts the linkId of an answer to a question of an assessment.
+const answerPrefix = "answer."
+
+// AnswerLinkID returns the linkId of the answer to the question id (such as
+// "symptom.numbness") in the answers group of the check-in questionnaire.
+func AnswerLinkID(id string) string { return answerPrefix + id }
+
+// answerItems are the items of the answers group: one per question an
+// assessment can ask.
+func answerItems() []QuestionnaireItem {
+	var items []QuestionnaireItem
+	for _, id := range aftercare.QuestionIDs() {
+		kind, code, _ := aftercare.ParseQuestionID(id)
+		it := QuestionnaireItem{LinkID: AnswerLinkID(id)}
+		switch {
+		case kind == aftercare.KindYesNo:
+			it.Type, it.Text = "boolean", "Do you have this now: "+aftercare.Symptoms.Label(code)+"?"
+		case kind == aftercare.KindHours:
+			it.Type, it.Text = "decimal", "How many hours ago did your massage end?"
+			it.Extension = []Extension{{URL: ExtMinValue, ValueDecimal: floatPtr(0)}, {URL: ExtMaxValue, ValueDecimal: floatPtr(aftercare.MaxHours)}}
+		case code == "":
+			it.Type, it.Text, it.Extension = "integer", "How bad is the pain now, from 0 to 10?", painRange()
+		default:
+			it.Type, it.Text, it.Extension = "integer", aftercare.Areas.Label(code)+": how bad is the pain now, from 0 to 10?", painRange()
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
 func (b *Builder) QuestionnaireURL(id string) string { return b.base + "/fhir/Questionnaire/" + id }
 
 // CheckInQuestionnaire returns the questionnaire a client answers after a
@@ -148,6 +181,13 @@ func (b *Builder) CheckInQuestionnaire() Questionnaire {
 					Extension: painRange(),
 				},
 			},
+		},
+		QuestionnaireItem{
+			LinkID: LinkAnswers,
+			Code:   []Coding{b.field(LinkAnswers)},
+			Text:   "Answers to the questions the assessment asked, each settling what the words left unsure",
+			Type:   "group",
+			Item:   answerItems(),
 		},
 		QuestionnaireItem{
 			LinkID:    LinkText,

@@ -109,7 +109,7 @@ func allowedLinkIDs() string {
 	for _, a := range aftercare.Areas.Codes() {
 		ids = append(ids, PainLinkID(a.Code))
 	}
-	ids = append(ids, LinkSymptoms, LinkHealth, LinkHistory, LinkText)
+	ids = append(ids, LinkSymptoms, LinkHealth, LinkHistory, LinkAnswers, LinkText)
 	return strings.Join(ids, ", ")
 }
 
@@ -125,6 +125,9 @@ func (p *parser) item(raw json.RawMessage, i int) error {
 	field := "item[" + linkID + "]"
 	if linkID == LinkHistory {
 		return p.history(it, field)
+	}
+	if linkID == LinkAnswers {
+		return p.questionAnswers(it, field)
 	}
 	q, known := p.questions[linkID]
 	if !known {

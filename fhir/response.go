@@ -1,6 +1,9 @@
 package fhir
 
 import (
+	"maps"
+	"slices"
+
 	"aftercare"
 )
 
@@ -31,6 +34,7 @@ type Answer struct {
 	ValueInteger *int     `json:"valueInteger,omitempty"`
 	ValueDecimal *float64 `json:"valueDecimal,omitempty"`
 	ValueString  *string  `json:"valueString,omitempty"`
+	ValueBoolean *bool    `json:"valueBoolean,omitempty"`
 }
 
 // CheckInResponse returns a client's check-in as a completed response to the
@@ -89,6 +93,24 @@ func (b *Builder) CheckInResponse(s aftercare.Session, c aftercare.CheckIn, clie
 			group.Item = append(group.Item, ResponseItem{LinkID: LinkHistoryHours, Text: text[LinkHistoryHours], Answer: []Answer{{ValueDecimal: floatPtr(*h.HoursSince)}}})
 		}
 		group.Item = append(group.Item, ResponseItem{LinkID: LinkHistoryPain, Text: text[LinkHistoryPain], Answer: []Answer{{ValueInteger: intPtr(h.Pain)}}})
+		items = append(items, group)
+	}
+	if len(r.Answers) > 0 {
+		group := ResponseItem{LinkID: LinkAnswers, Text: text[LinkAnswers]}
+		for _, id := range slices.Sorted(maps.Keys(r.Answers)) {
+			a := r.Answers[id]
+			var v Answer
+			if yes, ok := a.YesNo(); ok {
+				v.ValueBoolean = &yes
+			} else if n, ok := a.Number(); ok {
+				if kind, _, _ := aftercare.ParseQuestionID(id); kind == aftercare.KindHours {
+					v.ValueDecimal = floatPtr(n)
+				} else {
+					v.ValueInteger = intPtr(int(n))
+				}
+			}
+			group.Item = append(group.Item, ResponseItem{LinkID: AnswerLinkID(id), Text: text[AnswerLinkID(id)], Answer: []Answer{v}})
+		}
 		items = append(items, group)
 	}
 	if r.Text != "" {

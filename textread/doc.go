@@ -24,8 +24,23 @@
 //   - numbers.go: pain scores ("4/10", "a four", "level 3") and pain words mapped
 //     to the configured Bands; the highest score for now wins;
 //   - times.go: hours since the session from "yesterday", "two days ago",
-//     "since Tuesday" and the like, counted from the time of the request in UTC;
-//   - reader.go: Reader puts it together.
+//     "since Tuesday" and the like, counted from the time of the request in UTC,
+//     or from the day the message itself names ("it's Friday morning", a story
+//     told day by day); a duration ("for two weeks") counts only when it runs
+//     from the session;
+//   - course.go: several scores give the current one and those before it
+//     ("was 3 yday, 5 today"), words give a trend ("not easing");
+//   - status.go: figures of speech, signs of the session that have passed, one
+//     reading per sign, words with two meanings and hedges; what the reader is
+//     unsure of is returned (Unsure) so that the engine can ask the client;
+//   - reader.go: Reader puts it together; ReadAll returns the whole Reading.
+//
+// Libraries were measured against these parts on a 300-character message:
+// github.com/markusmobius/go-dateparser v1.4.7 took about 7 ms (70 times the
+// reader's 100 µs budget) and read "5/10" as the 10th of May, "two days
+// later" as a date ahead and "for a week" as a point in time;
+// github.com/jdkato/prose/v2 builds a document in over a second (it loads its
+// model each time) and reads neither negation nor time. Neither is used.
 //
 // A Reader is immutable and safe for concurrent use; Read does no I/O.
 package textread

@@ -70,6 +70,9 @@ var fuzzSeeds = []string{
 	"",
 	"a",
 	"1.5.6/10/10 out of of 10 on a scale of",
+	"2, then 4, now 7. Massage Friday. Saturday fine. Sunday now, can't lift my arm, maybe a bit numb?",
+	"It's Friday morning, massage was Tuesday evening; legs like jelly, I floated home. Day after.",
+	"felt like a knife at one point, fine now; feels bruised but no bruises; my husband fainted after his massage",
 }
 
 // FuzzRead checks that Read never panics, keeps its offsets inside the text and
@@ -84,9 +87,22 @@ func FuzzRead(f *testing.F) {
 			text = text[:2*aftercare.MaxTextBytes]
 		}
 		at := time.Unix(unix%(1<<40), 0)
-		fs := r.Read(text, at)
-		if msg := checkFindings(text, fs); msg != "" {
+		rd := r.ReadAll(text, at)
+		if msg := checkFindings(text, rd.Findings); msg != "" {
 			t.Fatalf("Read(%q): %s", text, msg)
+		}
+		for _, u := range rd.Unsure {
+			if u.Start < 0 || u.End > len(text) || u.Start >= u.End || aftercare.Symptoms.Index(u.Code) < 0 {
+				t.Fatalf("Read(%q): unsure %+v", text, u)
+			}
+		}
+		for _, v := range rd.Earlier {
+			if v < 0 || v > 10 {
+				t.Fatalf("Read(%q): earlier pain %v", text, v)
+			}
+		}
+		if rd.Trend != "" && rd.Trend != "rising" && rd.Trend != "falling" {
+			t.Fatalf("Read(%q): trend %q", text, rd.Trend)
 		}
 	})
 }

@@ -104,6 +104,10 @@ pain:
 	}
 }
 
+// readInCode are the codes the reader finds by rule rather than by phrase
+// (status.go); the rule's own test covers them.
+var readInCode = map[string]bool{calfPainCode: true}
+
 // TestDefaultLexiconHasWordsForEveryCode checks that the embedded lexicon has
 // phrases for every code of every vocabulary and for every pain band.
 func TestDefaultLexiconHasWordsForEveryCode(t *testing.T) {
@@ -117,7 +121,7 @@ func TestDefaultLexiconHasWordsForEveryCode(t *testing.T) {
 			have[c] = true
 		}
 		for _, c := range v.Codes() {
-			if !have[c.Code] {
+			if !have[c.Code] && !readInCode[c.Code] {
 				t.Errorf("no phrase for %s:%s", v.Name, c.Code)
 			}
 		}

@@ -8,9 +8,10 @@ type found struct {
 	typ, code  string
 	start, end int // word range [start, end)
 	gapped
-	lits int
-	ctx  string // "", "negated", "hypothetical" or "historical"
-	from int    // first word of the finding's text (a negation trigger may come first)
+	lits   int
+	ctx    string // "", "negated", "hypothetical" or "historical"
+	from   int    // first word of the finding's text (a negation trigger may come first)
+	passed bool   // negated by a trigger that says it has passed ("fine now", "went away")
 }
 
 // layer groups the findings that compete for the same words: a body area may

@@ -84,7 +84,9 @@ var triggerLists = map[trigKind]string{
 		to prevent | is this a | is it a | am i having | do i have | could i have | is that a | worried it is |
 		worried it's | worried i have | worried i might | could be a | might be a | symptoms of | symptom of |
 		can cause | could cause | may cause | might cause | can lead to | could lead to | i read | ive read |
-		i've read | i heard | ive heard | i've heard | read that | heard that | apparently`,
+		i've read | i heard | ive heard | i've heard | read that | heard that | apparently | like i might |
+		like i was going to | thought i'd | thought i would | thought i was going to |
+		thinking about | stories about | reading about | read about | heard about`,
 	tHist: `years ago | year ago | yrs ago | yr ago | last year | in the past | used to | history of | hx of |
 		past history | when i was younger | when i was a kid | when i was a child | as a child | as a kid |
 		as a teenager | in my teens | in my twenties | childhood | years back | a long time ago | long time ago |
@@ -233,6 +235,7 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 	hypo := make([]bool, len(fs))
 	hist := make([]trigKind, len(fs))
 	coded := func(f *found) bool { return layer(f.typ) <= 2 }
+	proxy := forAnother(ws, trigs)
 	for _, t := range trigs {
 		switch t.kind {
 		case tPre:
@@ -279,6 +282,7 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 					continue
 				}
 				neg[i], last, hit = true, f.start, true
+				f.passed = true
 			}
 			if !hit {
 				// "my fingers were numb but it passed": the clause before.
@@ -291,7 +295,7 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 					for i := range fs {
 						f := &fs[i]
 						if coded(f) && f.end <= j+1 && cl.fine[f.start] == pc && j-f.end < postNegWindow+4 && !stillCounts(f) {
-							neg[i] = true
+							neg[i], f.passed = true, true
 						}
 					}
 				}
@@ -319,6 +323,9 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 				hypo[i] = true
 			}
 		case tHist, tHistMonths, tOther:
+			if t.kind == tOther && proxy {
+				continue // the whole message is about the other person's massage
+			}
 			c := cl.past[t.start]
 			for i := range fs {
 				f := &fs[i]
@@ -355,6 +362,45 @@ func applyContext(ws []word, fs []found, trigs []trigger, cl clauses) {
 		}
 	}
 }
+
+// forAnother reports whether the message is written for another person about
+// their massage: "my husband fainted after his massage", "asking for my wife:
+// since the massage she…". Then what that person has is what is assessed.
+// A message that speaks of the writer's own massage is not.
+func forAnother(ws []word, trigs []trigger) bool {
+	other := false
+	for _, t := range trigs {
+		if t.kind != tOther {
+			continue
+		}
+		session, then := false, false
+		for k := range ws {
+			if ws[k].sent == ws[t.start].sent {
+				session = session || sessionWords[ws[k].norm]
+				then = then || onceWords[ws[k].norm]
+			}
+		}
+		if then {
+			return false // "my mum got chest pain after her massage once"
+		}
+		other = other || session
+	}
+	if !other {
+		return false
+	}
+	for k := range ws {
+		if sessionWords[ws[k].norm] && k > 0 && (ws[k-1].norm == "my" || k > 1 && ws[k-2].norm == "my" && ws[k-1].sep == sepNone) {
+			return false // "my massage", "my deep massage"
+		}
+		if (ws[k].norm == "i" || ws[k].norm == "ive") && k+1 < len(ws) && (ws[k+1].norm == "had" || ws[k+1].norm == "got") &&
+			sentenceHas(ws, k, sessionWords) {
+			return false // "I had a massage"
+		}
+	}
+	return true
+}
+
+var onceWords = wordSet(`once used years previously`)
 
 // transientRedFlags are the warning signs that still need care when they have
 // passed ("it went away", "back to normal now"): a face that drooped for a few

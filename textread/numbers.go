@@ -53,6 +53,29 @@ var (
 	currentWords = wordSet(`now today currently is its it are am still feels feel tonight`)
 )
 
+var (
+	// seqTime and seqLead mark a number after a pain score as the next score of a sequence.
+	seqTime = wordSet(`today now yday yesterday this tonight on at currently earlier last`)
+	seqLead = wordSet(`now then and`)
+)
+
+// timedScores counts the numbers of 0 to 10 in the sentence of word i that a
+// time word follows or "then", "now" leads: "was 3 yday, 5 today" and "2,
+// then 4, now 7" have two.
+func timedScores(ws []word, i int) int {
+	n := 0
+	for k := range ws {
+		if ws[k].sent != ws[i].sent || !ws[k].num || ws[k].val > 10 || k > 0 && ws[k-1].norm == "day" {
+			continue
+		}
+		if k+1 < len(ws) && ws[k+1].sep == sepNone && seqTime[ws[k+1].norm] ||
+			k > 0 && ws[k].sep == sepNone && seqLead[ws[k-1].norm] && ws[k-1].norm != "and" {
+			n++
+		}
+	}
+	return n
+}
+
 // tense of a pain statement.
 const (
 	tenseNow  = 0
@@ -64,6 +87,7 @@ type painVal struct {
 	v          float64
 	start, end int // word range
 	tense      int
+	now        bool // said to be now: "now 7", "2 today"
 }
 
 // painScores reads the numeric pain scores of the text: "4/10", "4 out of
@@ -117,7 +141,14 @@ func painScores(ws []word, used []bool, fs []found, cl clauses) []painVal {
 			// pain, or when it ends the sentence ("It's a 4.").
 			lead := i > 0 && ws[i].sep == sepNone && scoreLead[ws[i-1].norm] && !(i > 1 && ws[i-2].norm == "at") &&
 				(!next || painFollowers[ws[e].norm] || ws[e].num) && (!next || speaksOfPain(i))
-			if !anchored(ws, i) && !isRange && !lead {
+			// "was 3 yday, 5 today", "2, then 4, now 7": a score after a score.
+			seq := last >= 0 && ws[out[last].start].sent == ws[i].sent && i-out[last].end <= 8 &&
+				(!next || seqTime[ws[e].norm] || i > 0 && ws[i].sep == sepNone && seqLead[ws[i-1].norm]) ||
+				(!next || seqTime[ws[e].norm]) && timedScores(ws, i) >= 2
+			// "Glutes sore. 3.", "ache on the stairs, 2.": a number standing alone.
+			alone := (i == 0 || ws[i].sep != sepNone) && (!next && e >= len(ws) || e < len(ws) && ws[e].sep != sepNone) &&
+				speaksOfPain(i)
+			if !anchored(ws, i) && !isRange && !lead && !seq && !alone {
 				continue
 			}
 		}
@@ -125,7 +156,7 @@ func painScores(ws []word, used []bool, fs []found, cl clauses) []painVal {
 		if i > 0 && ws[i].sep == sepNone && (ws[i-1].norm == "a" || ws[i-1].norm == "an") {
 			start = i - 1
 		}
-		out = append(out, painVal{v: score, start: start, end: e, tense: tenseOf(ws, start, e, cl)})
+		out = append(out, painVal{v: score, start: start, end: e, tense: tenseOf(ws, start, e, cl), now: saidNow(ws, start, e)})
 		i = e - 1
 	}
 	return out
@@ -243,6 +274,10 @@ func tenseOf(ws []word, start, end int, cl clauses) int {
 			return tensePast
 		case currentAfter[ws[end].norm]:
 			return tenseNow
+		case ws[end].norm == "this" && end+1 < len(ws) && (ws[end+1].norm == "morning" || ws[end+1].norm == "am"),
+			ws[end].norm == "earlier",
+			ws[end].norm == "on" && end+1 < len(ws) && (ws[end+1].norm == "day" || weekdayAt(ws, end+1) >= 0):
+			return tenseWas // "4 this morning, now 7", "5 on day one, 2 today"
 		}
 	}
 	for k, n := start-1, 0; k >= 0 && n < 8; k, n = k-1, n+1 {
@@ -268,18 +303,38 @@ func tenseOf(ws []word, start, end int, cl clauses) int {
 	return tenseNow
 }
 
-// choosePain picks the one pain value of the text: the highest present score;
-// failing that the latest past one, marked historical.
+// saidNow reports whether a score is said to be now: "now 7", "now like 7",
+// "2 today", "currently a 5".
+func saidNow(ws []word, start, end int) bool {
+	if end < len(ws) && ws[end].sep == sepNone && (currentAfter[ws[end].norm] || ws[end].norm == "right" &&
+		end+1 < len(ws) && ws[end+1].norm == "now") {
+		return true
+	}
+	for k, n := start-1, 0; k >= 0 && n < 3; k, n = k-1, n+1 {
+		if ws[k+1].sep == sepHard {
+			return false
+		}
+		if currentAfter[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// choosePain picks the one pain value of the text: the highest score said to
+// be now, else the highest present score; failing that the latest past one,
+// marked historical.
 func choosePain(vals []painVal) (painVal, bool, bool) {
 	best, found := painVal{}, false
-	hasNow := false
+	hasNow, saidNow := false, false
 	for _, p := range vals {
 		if p.tense == tenseNow {
 			hasNow = true
+			saidNow = saidNow || p.now
 		}
 	}
 	for _, p := range vals {
-		if p.tense == tensePast || hasNow && p.tense == tenseWas {
+		if p.tense == tensePast || hasNow && p.tense == tenseWas || saidNow && !p.now {
 			continue
 		}
 		if !found || p.v > best.v {

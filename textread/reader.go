@@ -61,9 +61,31 @@ func Default() *Reader { return defaultReader() }
 // (the highest score the text gives for now) and one time finding (the hours
 // since the session) are returned.
 func (r *Reader) Read(text string, at time.Time) []aftercare.Finding {
+	return r.ReadAll(text, at).Findings
+}
+
+// Reading is all that a text says: its findings, what the reader is unsure of,
+// and the course of the pain it tells.
+type Reading struct {
+	Findings []aftercare.Finding
+	// Unsure lists the mentions the reader cannot be sure of, in order.
+	Unsure []Unsure
+	// Earlier holds the pain scores the text gives before the current one,
+	// oldest first: "was 2, then 4, now 7" gives [2 4] (and the pain finding 7).
+	Earlier []float64
+	// Trend is "rising" or "falling" when the words say so ("getting worse",
+	// "not easing", "better every day"), else "".
+	Trend string
+	// Sore says that the text says something hurts now, whether or not it
+	// names where or how much ("still sore after four days").
+	Sore bool
+}
+
+// ReadAll reads text as Read does and returns the whole reading.
+func (r *Reader) ReadAll(text string, at time.Time) Reading {
 	ws := tokenize(text)
 	if len(ws) == 0 {
-		return nil
+		return Reading{}
 	}
 	r.lex.lookup(ws)
 	fs := r.lex.match(ws)
@@ -80,6 +102,9 @@ func (r *Reader) Read(text string, at time.Time) []aftercare.Finding {
 	trigs := findTriggers(ws, lit)
 	cl := segment(ws, fs)
 	applyContext(ws, fs, trigs, cl)
+	rd := Reading{Unsure: status(ws, fs, cl), Trend: trendWords(ws)}
+	rd.Sore = saysSore(ws, fs, trigs, cl)
+	fs = calfPain(ws, fs, cl)
 
 	out := make([]aftercare.Finding, 0, len(fs)+2)
 	span := func(from, end int) (int, int, string) {
@@ -97,7 +122,9 @@ func (r *Reader) Read(text string, at time.Time) []aftercare.Finding {
 
 	used := make([]bool, len(ws))
 	times := timesIn(ws, at, used)
-	if p, past, ok := r.pain(ws, fs, trigs, used, cl); ok {
+	p, past, ok, earlier := r.pain(ws, fs, trigs, used, cl)
+	rd.Earlier = earlier
+	if ok {
 		v := math.Max(0, math.Min(10, math.Floor(p.v+0.5)))
 		s, e, t := span(p.start, p.end)
 		f := aftercare.Finding{Type: "pain", Value: &v, Text: t, Start: s, End: e}
@@ -117,12 +144,13 @@ func (r *Reader) Read(text string, at time.Time) []aftercare.Finding {
 		}
 		return out[a].End < out[b].End
 	})
-	return out
+	rd.Findings = out
+	return rd
 }
 
 // pain chooses the pain value: numeric scores first; pain words ("a bit sore",
 // "excruciating") only when the text gives no number.
-func (r *Reader) pain(ws []word, fs []found, trigs []trigger, used []bool, cl clauses) (painVal, bool, bool) {
+func (r *Reader) pain(ws []word, fs []found, trigs []trigger, used []bool, cl clauses) (painVal, bool, bool, []float64) {
 	hypothetical := func(start int) bool {
 		for _, t := range trigs {
 			if t.kind == tHypo && t.end <= start && cl.coarse[t.start] == cl.coarse[start] && start-t.end <= hypoWindow {
@@ -149,5 +177,6 @@ func (r *Reader) pain(ws []word, fs []found, trigs []trigger, used []bool, cl cl
 			vals = append(vals, p)
 		}
 	}
-	return choosePain(vals)
+	p, past, ok := choosePain(vals)
+	return p, past, ok, earlierPain(vals, p, ok && !past)
 }

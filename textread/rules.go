@@ -146,6 +146,10 @@ func upgrade(ws []word, fs []found) {
 					break
 				}
 			}
+		case f.typ == "symptom" && f.code == "sharp_pain":
+			if a := nearestArea(ws, fs, f); a != nil && a.code == "head" && nearWord(ws, f, suddenWords, 6) {
+				f.code = "sudden_severe_headache" // "a sharp pain hit the left side of my head"
+			}
 		case f.typ == "symptom" && f.code == "headache":
 			if nearWord(ws, f, suddenWords, 6) && nearWord(ws, f, severeWords, 6) {
 				f.code = "sudden_severe_headache" // "a sudden, severe headache"
@@ -159,7 +163,7 @@ func upgrade(ws []word, fs []found) {
 }
 
 var (
-	suddenWords = wordSet(`sudden suddenly abruptly thunderclap instantly`)
+	suddenWords = wordSet(`sudden suddenly abruptly thunderclap instantly hit struck`)
 	severeWords = wordSet(`severe terrible worst excruciating intense blinding explosive agonising agonizing unbearable
 		horrendous awful splitting horrific massive`)
 )

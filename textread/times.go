@@ -26,6 +26,10 @@ type timeExpr struct {
 	hours      float64
 	start, end int  // word range
 	ofSession  bool // counts only in a clause about the massage ("today" is mostly now)
+	later      bool // "two days later", "48 hours after": counted from the session, so it is now
+	weekday    int  // the weekday named plus one, 0 for none
+	duration   bool // "for two weeks": how long something lasted, the session's only in a clause about it
+	told       bool // counted back from a today the text names ("it's Monday")
 }
 
 var (
@@ -45,12 +49,13 @@ var (
 		"hour": 1, "hours": 1, "hr": 1, "hrs": 1, "h": 1, "hour's": 1, "hours'": 1,
 		"minute": 1.0 / 60, "minutes": 1.0 / 60, "min": 1.0 / 60, "mins": 1.0 / 60,
 		"day": 24, "days": 24, "week": 168, "weeks": 168, "wk": 168, "wks": 168, "fortnight": 336,
-		"night": 24, "nights": 24,
+		"night": 24, "nights": 24, "month": 730, "months": 730, "mth": 730, "mths": 730, "year": 8760,
+		"years": 8760, "yr": 8760, "yrs": 8760,
 	}
 	// after "N days": the words that make it the time since the session.
 	timeAfter = wordSet(`ago later after since post out on now back afterwards afterward`)
 	// around "day N": the words that make it today.
-	dayNowBefore = wordSet(`its is now today this`)
+	dayNowBefore = wordSet(`its it is now today this`)
 	dayNowAfter  = wordSet(`after post since now today of`)
 	// before "N days": likewise ("for 3 days", "it's been 2 days", "the last 2 days").
 	timeBefore = wordSet(`been for after over past last than nearly almost about around roughly approximately approx
@@ -74,6 +79,17 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 	for i := range ws {
 		if d := weekdayAt(ws, i); d >= 0 && i > 0 && ws[i].sep == sepNone && todayIs(ws, i) {
 			wd, told = time.Weekday(d), i
+			if ph, ok := partHour(ws, i+1); ok {
+				h = ph // "it's Friday morning"
+			}
+		}
+	}
+	// "today is the 10th": the day of the month, else the request's.
+	today, toldDate := at.Day(), -1
+	for i := range ws {
+		if d := ordinalAt(ws, i); d > 0 && i > 1 && norm(i-1) == "the" &&
+			(norm(i-2) == "is" || norm(i-2) == "its" || norm(i-2) == "it" && ws[i-2].end-ws[i-2].start > 2) {
+			today, toldDate = d, i+1
 		}
 	}
 	// joined reports whether words i..j-1 have no separator between them.
@@ -141,6 +157,13 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		case w == "earlier" && joined(i, i+2) && (norm(i+1) == "today" || norm(i+1) == "on"):
 			add(3, i, i+2)
 			i++
+		case w == "today" && joined(i, i+2) && (norm(i+1) == "morning" || norm(i+1) == "am"):
+			add(math.Max(h-9, 1), i, i+2) // "massage today morning"
+			i++
+		case w == "day" && norm(i+1) == "after" && joined(i, i+2) && (i+2 >= len(ws) || ws[i+2].sep == sepHard) &&
+			(i == 0 || ws[i].sep != sepNone):
+			add(24, i, i+2) // "Glutes sore. 3. Day after."
+			i++
 		case w == "today" || w == "2day":
 			add(3, i, i+1)
 			out[len(out)-1].ofSession = true
@@ -163,6 +186,14 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 				start--
 			}
 			add(weekendHours(wd, false), start, i+1)
+		case ordinalAt(ws, i) > 0 && i+1 != toldDate && ordinalAt(ws, i) <= today:
+			// "the massage was on the 3rd" (today the 10th): days of the month
+			start := i
+			if i > 1 && norm(i-1) == "the" && (norm(i-2) == "on" || norm(i-2) == "since") {
+				start = i - 2
+			}
+			add(float64((today-ordinalAt(ws, i))*24), start, i+2)
+			i++
 		case i == told:
 			// today's name, not the session's day
 		case weekdayAt(ws, i) >= 0:
@@ -181,7 +212,16 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 			if i > 0 && joined(i-1, i+1) && (norm(i-1) == "on" || norm(i-1) == "since" || norm(i-1) == "last") {
 				start = i - 1
 			}
-			add(float64(d*24), start, i+1)
+			hours, end := float64(d*24), i+1
+			// "Tuesday evening" when it is "Friday morning": the parts of the day count.
+			if sh, ok := partHour(ws, i+1); ok {
+				hours, end = math.Max(hours+h-sh, 1), i+2
+			} else if told >= 0 {
+				hours += h - 12 // today is named: the session at midday, now as said or asked
+			}
+			add(hours, start, end)
+			out[len(out)-1].weekday, out[len(out)-1].told = int(t)+1, told >= 0
+			i = end - 1
 		case w == "day" && i+1 < len(ws) && ws[i+1].num && joined(i, i+2) && ws[i+1].val >= 1 && ws[i+1].val <= 14 &&
 			(dayNowBefore[norm(i-1)] || dayNowAfter[norm(i+2)] && joined(i, i+3)):
 			// "it's day 3 after the massage"; not "it was 9/10 on day 1"
@@ -190,6 +230,7 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 		default:
 			if te, ok := quantity(ws, i); ok {
 				add(te.hours, te.start, te.end)
+				out[len(out)-1].later, out[len(out)-1].duration = te.later, te.duration
 				i = te.end - 1
 			}
 		}
@@ -202,17 +243,61 @@ func timesIn(ws []word, at time.Time, used []bool) []timeExpr {
 func todayIs(ws []word, i int) bool {
 	p := ws[i-1]
 	clipped := p.end-p.start > len(p.norm) // "it's" read as "it"
+	if i+1 < len(ws) && ws[i+1].sep != sepHard && ws[i+1].norm == "today" {
+		return true // "Friday, today: 7"
+	}
+	if i+1 < len(ws) && ws[i+1].sep == sepNone && (ws[i+1].norm == "now" ||
+		partsOfDay[ws[i+1].norm] && i+2 < len(ws) && ws[i+2].sep == sepNone && ws[i+2].norm == "now") {
+		return true // "Sunday morning now"
+	}
 	switch {
-	case p.norm == "today" && clipped:
-		return true
+	case p.norm == "today":
+		return true // "today's Monday", "today Monday"
+	case p.norm == "now" && i > 1 && (ws[i-2].norm == "is" || ws[i-2].norm == "its"):
+		return true // "it is now Wednesday"
 	case p.norm == "its" || p.norm == "it" && clipped:
 		// "it's Monday", but not "it's been sore since Monday" (the weekday follows directly)
 		return i+1 >= len(ws) || ws[i+1].sep != sepNone || ws[i+1].norm == "today" || ws[i+1].norm == "now" ||
-			ws[i+1].norm == "and" || ws[i+1].norm == "so"
+			ws[i+1].norm == "and" || ws[i+1].norm == "so" || partsOfDay[ws[i+1].norm] &&
+			(i+2 >= len(ws) || ws[i+2].sep != sepNone || ws[i+2].norm == "now" || ws[i+2].norm == "and")
 	case p.norm == "is":
 		return i > 1 && p.sep == sepNone && (ws[i-2].norm == "today" || ws[i-2].norm == "it")
 	}
 	return false
+}
+
+// ordinalAt returns the day of the month an ordinal at word i names ("3rd",
+// "10th"), or 0.
+func ordinalAt(ws []word, i int) int {
+	if !ws[i].num || i+1 >= len(ws) || ws[i+1].sep != sepNone || ws[i].val < 1 || ws[i].val > 31 || ws[i].val != math.Trunc(ws[i].val) {
+		return 0
+	}
+	switch ws[i+1].norm {
+	case "st", "nd", "rd", "th":
+		return int(ws[i].val)
+	}
+	return 0
+}
+
+var partsOfDay = wordSet(`morning afternoon evening night am pm`)
+
+// partHour returns the hour a part of the day at word i stands for: morning
+// 9, afternoon 14, evening 19, night 21.
+func partHour(ws []word, i int) (float64, bool) {
+	if i >= len(ws) || ws[i].sep != sepNone {
+		return 0, false
+	}
+	switch ws[i].norm {
+	case "morning", "am":
+		return 9, true
+	case "afternoon", "pm", "lunchtime":
+		return 14, true
+	case "evening":
+		return 19, true
+	case "night":
+		return 21, true
+	}
+	return 0, false
 }
 
 // weekdayAt returns the weekday named at word i, or -1.
@@ -259,6 +344,9 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 		if w == "half" && k < n && (ws[k].norm == "an" || ws[k].norm == "a") {
 			q, k = 0.5, k+1
 		}
+		if (w == "a" || w == "an") && k < n && (ws[k].norm == "whole" || ws[k].norm == "entire" || ws[k].norm == "full") {
+			k++ // "a whole week"
+		}
 		if k < n && (k == i || ws[k].sep == sepNone) {
 			switch ws[k].norm {
 			case "couple":
@@ -295,17 +383,44 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 	start := i
 	after := end < n && ws[end].sep == sepNone && timeAfter[ws[end].norm]
 	before := i > 0 && ws[i].sep == sepNone && timeBefore[ws[i-1].norm] && !minutes // "for a few minutes": how long
+	// "two weeks I am feeling pain": a clause that opens with how long.
+	opens := (i == 0 || ws[i].sep != sepNone) && end < n && ws[end].sep == sepNone && firstPerson[ws[end].norm] &&
+		ws[end].norm != "my" && !minutes
+	if opens && !after {
+		return timeExpr{hours: q * unit, start: i, end: end, duration: true}, true
+	}
 	if !after && !before {
 		return timeExpr{}, false
 	}
 	if after {
+		w, next := ws[end].norm, ""
+		if end+1 < n && ws[end+1].sep == sepNone {
+			next = ws[end+1].norm
+		}
+		switch {
+		case w == "on" && next != "" && !onFollowers[next]:
+			return timeExpr{}, false // "two days on the bike": how long
+		case w == "out" && (next == "from" || next == "of" || next == "to" || next == "until" || next == "till"):
+			return timeExpr{}, false // "2 weeks out from the race": a time ahead
+		case (w == "after" || w == "later") && next != "" && !afterObjects[next]:
+			return timeExpr{}, false // "a few days after flying back": after something else
+		}
 		end++
 	}
 	if i > 0 && ws[i].sep == sepNone && (ws[i-1].norm == "in" || ws[i-1].norm == "every" || ws[i-1].norm == "within") {
 		return timeExpr{}, false // "in 2 days", "every 2 hours": not since the session
 	}
-	return timeExpr{hours: q * unit, start: start, end: end}, true
+	te := timeExpr{hours: q * unit, start: start, end: end, duration: !after && ws[i-1].norm == "for"}
+	te.later = after && (ws[end-1].norm == "later" || ws[end-1].norm == "after" || ws[end-1].norm == "on")
+	return te, true
 }
+
+// onFollowers may follow "a week on": what is said of now ("a week on it still hurts").
+var onFollowers = wordSet(`from now it its i im and still`)
+
+// afterObjects may follow "N days after": the session, or nothing more.
+var afterObjects = wordSet(`the my a an that this it her his their massage session treatment having getting being
+	now and but i im my which when`)
 
 // massageWords mark a clause that speaks of the session itself.
 var massageWords = wordSet(`massage massages massaged session treatment appointment therapist masseuse masseur rmt
@@ -319,6 +434,9 @@ var massageWords = wordSet(`massage massages massaged session treatment appointm
 // session came before everything it caused).
 func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl clauses) (timeExpr, bool) {
 	best, found, bestMassage := timeExpr{}, false, false
+	var kept []timeExpr
+	proxy := forAnother(ws, trigs)
+	fallback, hasFallback := timeExpr{}, false
 	for _, t := range times {
 		c := cl.fine[t.start]
 		skip := false
@@ -328,8 +446,9 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 			}
 		}
 		for _, tr := range trigs {
-			if (tr.kind == tHist || tr.kind == tHistMonths || tr.kind == tOther || tr.kind == tHypo) && cl.fine[tr.start] == c {
-				skip = true
+			if (tr.kind == tHist || tr.kind == tHistMonths || tr.kind == tOther && !proxy || tr.kind == tHypo) && cl.fine[tr.start] == c &&
+				!(tr.kind != tOther && tr.kind != tHypo && tr.start < t.end && tr.end > t.start && sentenceHas(ws, t.start, stillWords)) {
+				skip = true // but "it's over a year ago and I still feel pain": the session's
 			}
 		}
 		for _, tr := range trigs {
@@ -352,12 +471,120 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 			}
 		}
 		if t.ofSession && !massage {
+			// "a migraine this evening": the session was today, before it.
+			if ws[t.start].norm != "today" && (!hasFallback || t.hours > fallback.hours) {
+				fallback, hasFallback = t, true
+			}
 			continue
+		}
+		if t.duration && otherAnchor(ws, t.start) {
+			continue // "has hurt for two weeks since I slept on the floor"
 		}
 		switch {
 		case !found, massage && !bestMassage, massage == bestMassage && t.hours > best.hours:
 			best, found, bestMassage = t, true, massage
 		}
+		kept = append(kept, t)
+	}
+	if found && best.weekday > 0 {
+		best = storyNow(ws, best, kept)
+	}
+	if !found && hasFallback {
+		return fallback, true
+	}
+	if !found {
+		return justNow(ws)
 	}
 	return best, found
+}
+
+// otherAnchor reports whether the sentence of word i counts a duration from
+// something other than the session: "since I slept on the floor", "my hip
+// which has hurt for a week".
+func otherAnchor(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent != ws[i].sent || k+1 >= len(ws) {
+			continue
+		}
+		switch ws[k].norm {
+		case "since", "before":
+			if !massageWords[ws[k+1].norm] && !determinerOrMy[ws[k+1].norm] {
+				return true
+			}
+		case "which", "that":
+			if k < i && (ws[k+1].norm == "has" || ws[k+1].norm == "had") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var stillWords = wordSet(`still`)
+
+var determinerOrMy = wordSet(`the my a an that this then`)
+
+// recentPhrases say the session has only just ended: "since I got home",
+// "when I got up off the table", "twenty minutes into the massage".
+var recentPhrases = [][]string{{"got", "home"}, {"off", "the", "table"}, {"minutes", "into"}, {"just", "had"},
+	{"just", "now"}, {"after", "i", "left"}, {"on", "the", "way", "home"}, {"walking", "out"}, {"during", "the", "massage"},
+	{"during", "my", "massage"}, {"halfway", "through"}, {"not", "long", "after"}}
+
+// justNow reads a session that has only just ended as one hour ago, when the
+// text gives no other time.
+func justNow(ws []word) (timeExpr, bool) {
+	for k := range ws {
+		for _, p := range recentPhrases {
+			if k+len(p) > len(ws) {
+				continue
+			}
+			ok := true
+			for j, w := range p {
+				if ws[k+j].norm != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return timeExpr{hours: 1, start: k, end: k + len(p)}, true
+			}
+		}
+	}
+	return timeExpr{}, false
+}
+
+// storyNow reads the now of a story that names the session's weekday: "Saturday's
+// massage … two days later" is 48 hours, whatever today is; "Massage Friday.
+// Saturday fine. Sunday stiff" is told on the Sunday. Unless the text names
+// today ("it's Monday"; then the weekdays already count back from it), the
+// latest point the story reaches is now: a day told after the session's, or
+// told before it with how it felt ("was 5 on saturday. massage was friday"),
+// not an activity before the session ("leg day Monday, massage Tuesday").
+func storyNow(ws []word, session timeExpr, times []timeExpr) timeExpr {
+	later := -1.0
+	for _, t := range times {
+		if t.later && t.start > session.start {
+			later = max(later, t.hours)
+		}
+	}
+	if later >= 0 {
+		session.hours = later
+		return session
+	}
+	if session.told {
+		return session
+	}
+	// The latest day the story reaches after the session's, told in any order
+	// ("1/10 now, was 5 on saturday. massage was friday").
+	days := 0
+	for _, t := range times {
+		if t.weekday > 0 && t.weekday != session.weekday && !t.told &&
+			(t.start > session.start || sentenceHasPainScore(ws, t.start) || sentenceHas(ws, t.start, painNear)) {
+			days = max(days, (t.weekday-session.weekday+7)%7)
+		}
+	}
+	if days > 0 {
+		session.hours = float64(days * 24)
+	}
+	return session
 }

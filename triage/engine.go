@@ -16,11 +16,18 @@ import (
 
 	"aftercare"
 	"aftercare/knowledge"
+	"aftercare/textread"
 )
 
 // TextReader reads free text into findings; package textread implements it.
 type TextReader interface {
 	Read(text string, at time.Time) []aftercare.Finding
+}
+
+// fullReader is a TextReader that also says what it is unsure of and the
+// course of the pain told (textread.Reader).
+type fullReader interface {
+	ReadAll(text string, at time.Time) textread.Reading
 }
 
 // Engine grades assessment requests against one knowledge base.
@@ -34,6 +41,7 @@ type Engine struct {
 type scratch struct {
 	facts  knowledge.Facts
 	fired  []uint64 // the rules that hold, one bit per rule of the knowledge base
+	alt    []uint64 // the same, for the answers a question could get
 	relief []uint64 // the relief measures that fit, one bit per measure
 	watch  []uint64 // the signs worth watching for, one bit per sign
 }
@@ -43,7 +51,7 @@ func New(kb *knowledge.Base, reader TextReader) *Engine {
 	e := &Engine{kb: kb, reader: reader}
 	e.pool.New = func() any {
 		nr, nw := kb.AdviceWords()
-		return &scratch{fired: make([]uint64, kb.RuleWords()), relief: make([]uint64, nr), watch: make([]uint64, nw)}
+		return &scratch{fired: make([]uint64, kb.RuleWords()), alt: make([]uint64, kb.RuleWords()), relief: make([]uint64, nr), watch: make([]uint64, nw)}
 	}
 	return e
 }
@@ -64,12 +72,13 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	findings := e.read(&req, at)
+	rd := e.read(&req, at)
+	findings := rd.Findings
 	s := e.pool.Get().(*scratch)
 	defer e.pool.Put(s)
 	s.facts = knowledge.Facts{}
 	f := &s.facts
-	e.derive(f, &req, findings)
+	e.derive(f, &req, &rd)
 	if err := e.kb.EvalRules(f, s.fired); err != nil {
 		return nil, err
 	}
@@ -96,6 +105,11 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 	}
 	slices.SortStableFunc(resp.Reasons, func(a, b aftercare.Reason) int { return int(b.Level) - int(a.Level) })
 	resp.Level = aftercare.Level(level)
+	if req.Text != "" || len(req.Answers) > 0 {
+		if qs := e.questions(&req, &rd, f, level, s.alt); len(qs) > 0 {
+			resp.Questions = qs
+		}
+	}
 	info := e.kb.Level(resp.Level.String())
 	resp.Headline = info.Headline
 	if top.Headline != "" {
@@ -137,20 +151,25 @@ func (e *Engine) Facts(req aftercare.Request, at time.Time) (knowledge.Facts, er
 	if err := req.Validate(); err != nil {
 		return f, err
 	}
-	e.derive(&f, &req, e.read(&req, at))
+	rd := e.read(&req, at)
+	e.derive(&f, &req, &rd)
 	return f, nil
 }
 
-// read returns the findings in the request's text, never nil.
-func (e *Engine) read(req *aftercare.Request, at time.Time) []aftercare.Finding {
-	var findings []aftercare.Finding
+// read reads the request's text; its findings are never nil.
+func (e *Engine) read(req *aftercare.Request, at time.Time) textread.Reading {
+	var rd textread.Reading
 	if req.Text != "" && e.reader != nil {
-		findings = e.reader.Read(req.Text, at)
+		if fr, ok := e.reader.(fullReader); ok {
+			rd = fr.ReadAll(req.Text, at)
+		} else {
+			rd.Findings = e.reader.Read(req.Text, at)
+		}
 	}
-	if findings == nil {
-		findings = []aftercare.Finding{}
+	if rd.Findings == nil {
+		rd.Findings = []aftercare.Finding{}
 	}
-	return findings
+	return rd
 }
 
 // reason states one fired rule for the client, with its sources.

@@ -3,17 +3,26 @@ package triage
 import (
 	"aftercare"
 	"aftercare/knowledge"
+	"aftercare/textread"
 )
 
 // derive fills the facts from the request merged with what its text says.
 // Structured fields win where both speak; text adds what they leave out.
-func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, findings []aftercare.Finding) {
+func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread.Reading) {
+	findings := rd.Findings
 	f.Style, f.Pressure = req.Style, req.Pressure
 	if req.HoursSince != nil {
 		f.Hours, f.HoursKnown = *req.HoursSince, true
 	}
+	// An answer "no" drops the symptom, wherever it was said.
+	denied := func(code string) bool {
+		yes, ok := answered(req, code)
+		return ok && !yes
+	}
 	for _, s := range req.Symptoms {
-		f.Symptom.Set(s)
+		if !denied(s) {
+			f.Symptom.Set(s)
+		}
 	}
 	for _, h := range req.Health {
 		f.Health.Set(h)
@@ -41,7 +50,9 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, findings []a
 		}
 		switch fd.Type {
 		case "symptom":
-			f.Symptom.Set(fd.Code)
+			if !denied(fd.Code) {
+				f.Symptom.Set(fd.Code)
+			}
 		case "health":
 			f.Health.Set(fd.Code)
 		case "style":
@@ -82,11 +93,35 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, findings []a
 				f.Sore = true
 			}
 		}
+		if rd.Sore && (!textPainKnown || textPain > 0) {
+			f.Sore = true // "still sore after four days": soreness with no place named
+		}
+	}
+
+	if len(req.Answers) > 0 {
+		e.settle(f, req, rd, textAreas, denied)
 	}
 
 	e.window(f)
 	f.Band = band(e.kb, f.Pain)
-	e.trend(f, req.History)
+	history := req.History
+	if len(history) == 0 && len(req.Soreness) == 0 {
+		// The course the text tells: "was 2, then 4, now 7".
+		for _, v := range rd.Earlier {
+			history = append(history, aftercare.HistoryPoint{Pain: int(v)})
+		}
+	}
+	e.trend(f, history)
+	if len(history) == 0 && f.PainKnown && rd.Trend != "" {
+		// Words alone ("getting worse", "not easing", "better every day") say which
+		// way the pain goes, not by how much: they count as the smallest change
+		// that matters (2 points, Farrar et al. 2001), from one earlier check.
+		f.Trend, f.Checkins = rd.Trend, 1
+		f.Rise, f.RisePercent = 2, 100
+		if rd.Trend == "falling" {
+			f.Rise, f.RisePercent = -2, -100
+		}
+	}
 
 	f.NeckWork = f.Worked.Neck || f.Worked.Head || f.SoreIn.Neck
 	f.LegWork = f.Worked.Quads || f.Worked.Hamstrings || f.Worked.Calves || f.Worked.Shins || f.Worked.Feet ||
@@ -95,6 +130,47 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, findings []a
 	for _, c := range aftercare.Symptoms.Codes() {
 		if f.Symptom.Has(c.Code) {
 			f.Symptoms++
+		}
+	}
+}
+
+// settle lays the answers to questions over the facts: they settle what the
+// text left unsure or did not say.
+func (e *Engine) settle(f *knowledge.Facts, req *aftercare.Request, rd *textread.Reading, textAreas []string, denied func(string) bool) {
+	for _, u := range rd.Unsure {
+		if u.Else != "" && denied(u.Code) && !denied(u.Else) {
+			f.Symptom.Set(u.Else) // "can't lift my arm": not weak, so too sore
+		}
+	}
+	for id, a := range req.Answers {
+		_, code, ok := aftercare.ParseQuestionID(id)
+		if !ok {
+			continue
+		}
+		v, isNumber := a.Number()
+		yes, isYesNo := a.YesNo()
+		switch {
+		case isYesNo && yes && code != "":
+			f.Symptom.Set(code)
+		case isNumber && id == aftercare.QuestionHoursSince:
+			f.Hours, f.HoursKnown = v, true
+		case isNumber && id == aftercare.QuestionPain:
+			p := int(v)
+			f.Pain, f.PainKnown = p, true
+			for _, area := range textAreas {
+				f.AreaPain.Raise(area, p)
+			}
+			if p > 0 {
+				f.Sore = true
+			}
+		case isNumber && code != "":
+			p := int(v)
+			f.AreaPain.Raise(code, p)
+			if p > 0 {
+				f.SoreIn.Set(code)
+				f.Sore = true
+			}
+			f.Pain, f.PainKnown = max(f.Pain, p), true
 		}
 	}
 }

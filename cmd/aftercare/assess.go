@@ -35,12 +35,16 @@ const assessUsage = `usage: aftercare assess [flags] [TEXT]
 
 Grades soreness or symptoms after a massage. With --json and no other flags it
 reads one request (JSON, as in the contract) from standard input and writes the
-answer as JSON. Run in a terminal with no flags at all, it asks a few questions.
+answer as JSON, with the questions that would settle what the reading is unsure
+of in it. Run in a terminal with no flags at all, it asks a few questions. In a
+terminal (or with --ask) it asks the questions of the answer before it grades;
+otherwise it prints them, to be answered with --answer ID=VALUE.
 
 examples:
   aftercare assess --style deep_tissue --hours 30 --pain lower_back=4 --symptom headache
   aftercare assess "my lower back aches since yesterday, about a 4, no numbness"
   echo '{"style":"sports","hours_since":30,"symptoms":["calf_swelling"]}' | aftercare assess --json
+  aftercare assess --answer symptom.one_sided_weakness=no "can't lift my arm, it's too sore"
 
 flags:
 `
@@ -56,13 +60,16 @@ func runAssess(ctx context.Context, e *env, args []string) error {
 		hours                                   = fs.String("hours", "", "hours since the session ended")
 		knowledge                               = fs.String("knowledge", e.getenv("AFTERCARE_KNOWLEDGE"), "a clinic's own knowledge file laid over the built-in one")
 		noColor                                 = fs.Bool("no-color", e.getenv("NO_COLOR") != "", "plain text without colour")
+		askFlag                                 = fs.Bool("ask", false, "ask the answer's questions on standard input before grading (the default in a terminal)")
 		pains, symptoms, health, areas, history listFlag
+		answers                                 listFlag
 	)
 	fs.Var(&pains, "pain", "AREA=N: pain 0–10 in an area, e.g. lower_back=4 (repeatable)")
 	fs.Var(&symptoms, "symptom", "a symptom code (repeatable or comma separated): "+aftercare.Symptoms.Allowed())
 	fs.Var(&health, "health", "a health code (repeatable): "+aftercare.Health.Allowed())
 	fs.Var(&areas, "area", "an area worked on (repeatable): "+aftercare.Areas.Allowed())
 	fs.Var(&history, "history", "HOURS=PAIN: an earlier check-in, oldest first (repeatable), e.g. 24=4")
+	fs.Var(&answers, "answer", "ID=VALUE: the answer to a question, e.g. symptom.one_sided_weakness=no, hours_since=30, pain=4 (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -71,13 +78,14 @@ func runAssess(ctx context.Context, e *env, args []string) error {
 	}
 	text := strings.Join(fs.Args(), " ")
 	fromFlags := text != "" || *style != "" || *pressure != "" || *hours != "" ||
-		len(pains)+len(symptoms)+len(health)+len(areas)+len(history) > 0
+		len(pains)+len(symptoms)+len(health)+len(areas)+len(history)+len(answers) > 0
+	in := bufio.NewScanner(e.stdin)
 
 	var req aftercare.Request
 	var err error
 	switch {
 	case fromFlags:
-		req, err = requestFromFlags(*style, *pressure, *hours, pains, symptoms, health, areas, history, text)
+		req, err = requestFromFlags(*style, *pressure, *hours, pains, symptoms, health, areas, history, text, answers)
 	case *asJSON || !isTerminal(e.stdin):
 		var data []byte
 		data, err = io.ReadAll(io.LimitReader(e.stdin, 1<<20+1))
@@ -88,7 +96,7 @@ func runAssess(ctx context.Context, e *env, args []string) error {
 			req, err = aftercare.DecodeRequest(data)
 		}
 	default:
-		req, err = interview(e)
+		req, err = interview(e, in)
 	}
 	if err != nil {
 		return badRequest(e, err, *asJSON)
@@ -98,7 +106,23 @@ func runAssess(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	resp, err := engine.Assess(req, time.Now())
+	at := time.Now()
+	resp, err := engine.Assess(req, at)
+	// A person at a terminal answers the questions before the answer is given.
+	for asked := 0; err == nil && len(resp.Questions) > 0 && !*asJSON && asked < 3 &&
+		(*askFlag || !fromFlags && isTerminal(e.stdin) || fromFlags && isTerminal(e.stdin) && isTerminal(e.stdout)); asked++ {
+		var more map[string]aftercare.Answer
+		if more, err = askQuestions(e, in, resp.Questions); err != nil || len(more) == 0 {
+			break
+		}
+		if req.Answers == nil {
+			req.Answers = map[string]aftercare.Answer{}
+		}
+		for id, a := range more {
+			req.Answers[id] = a
+		}
+		resp, err = engine.Assess(req, at)
+	}
 	if err != nil {
 		if aftercare.ErrorCode(err) == aftercare.EINVALID {
 			return badRequest(e, err, *asJSON)
@@ -129,7 +153,7 @@ func badRequest(e *env, err error, asJSON bool) error {
 
 // requestFromFlags builds a request from the command line; the result is
 // validated like one read from JSON, with flag names in the errors.
-func requestFromFlags(style, pressure, hours string, pains, symptoms, health, areas, history []string, text string) (aftercare.Request, error) {
+func requestFromFlags(style, pressure, hours string, pains, symptoms, health, areas, history []string, text string, answers []string) (aftercare.Request, error) {
 	req := aftercare.Request{Style: style, Pressure: pressure, Symptoms: symptoms, Health: health, AreasWorked: areas, Text: text}
 	if hours != "" {
 		h, err := strconv.ParseFloat(hours, 64)
@@ -155,6 +179,16 @@ func requestFromFlags(style, pressure, hours string, pains, symptoms, health, ar
 		}
 		req.History = append(req.History, aftercare.HistoryPoint{HoursSince: &hv, Pain: pain})
 	}
+	for _, a := range answers {
+		id, v, ok := strings.Cut(a, "=")
+		if !ok {
+			return req, aftercare.Errorf(aftercare.EINVALID, "answers", "--answer takes ID=VALUE, e.g. symptom.numbness=no or pain=4; got %q", a)
+		}
+		if req.Answers == nil {
+			req.Answers = map[string]aftercare.Answer{}
+		}
+		req.Answers[id] = parseAnswer(v)
+	}
 	// Round-trip through the one decoder so flags and JSON are checked alike.
 	data, err := json.Marshal(req)
 	if err != nil {
@@ -173,9 +207,58 @@ func isTerminal(f any) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// parseAnswer reads an answer typed by a person: yes or no, or a number.
+// Anything else is kept as a "no number" answer that the request's
+// validation refuses with the question's field and allowed values.
+func parseAnswer(v string) aftercare.Answer {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "y", "yes", "true":
+		return aftercare.YesNoAnswer(true)
+	case "n", "no", "false":
+		return aftercare.YesNoAnswer(false)
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		return aftercare.Answer{}
+	}
+	return aftercare.NumberAnswer(n)
+}
+
+// askQuestions asks each question on the terminal; an empty line skips one,
+// and an answer of the wrong kind is asked again once.
+func askQuestions(e *env, in *bufio.Scanner, qs []aftercare.Question) (map[string]aftercare.Answer, error) {
+	out := map[string]aftercare.Answer{}
+	fmt.Fprintln(e.stdout, "A few questions would settle it (press Enter to skip one).")
+	for _, q := range qs {
+		hint := "yes/no"
+		if q.Kind != aftercare.KindYesNo && q.Min != nil && q.Max != nil {
+			hint = fmt.Sprintf("%d–%d", *q.Min, *q.Max)
+		}
+		for try := 0; try < 2; try++ {
+			fmt.Fprintf(e.stdout, "%s (%s) ", q.Text, hint)
+			if !in.Scan() {
+				return out, in.Err()
+			}
+			line := strings.TrimSpace(in.Text())
+			if line == "" {
+				break
+			}
+			a := parseAnswer(line)
+			check := aftercare.Request{Text: "-", Answers: map[string]aftercare.Answer{q.ID: a}}
+			if err := check.Validate(); err != nil {
+				fmt.Fprintln(e.stdout, "  ", err)
+				continue
+			}
+			out[q.ID] = a
+			break
+		}
+	}
+	fmt.Fprintln(e.stdout)
+	return out, nil
+}
+
 // interview asks a few short questions on the terminal.
-func interview(e *env) (aftercare.Request, error) {
-	in := bufio.NewScanner(e.stdin)
+func interview(e *env, in *bufio.Scanner) (aftercare.Request, error) {
 	ask := func(q string) string {
 		fmt.Fprint(e.stdout, q)
 		if !in.Scan() {
@@ -191,5 +274,5 @@ func interview(e *env) (aftercare.Request, error) {
 	symptoms := strings.Fields(strings.ReplaceAll(ask("Any of these ("+aftercare.Symptoms.Allowed()+")? "), ",", " "))
 	health := strings.Fields(strings.ReplaceAll(ask("Any of these ("+aftercare.Health.Allowed()+")? "), ",", " "))
 	text := ask("Anything else, in your own words? ")
-	return requestFromFlags(style, pressure, hours, pains, symptoms, health, nil, nil, text)
+	return requestFromFlags(style, pressure, hours, pains, symptoms, health, nil, nil, text, nil)
 }

@@ -175,3 +175,59 @@ func TestKnowledgeCommands(t *testing.T) {
 		}
 	})
 }
+
+func TestAssessQuestions(t *testing.T) {
+	const unsure = "I can't lift my arm above my head since yesterday's massage, it's too sore"
+	t.Run("with --json the questions are in the answer, graded on what is known", func(t *testing.T) {
+		code, out, errOut := call(t, `{"text":"`+unsure+`"}`, "assess", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var resp aftercare.Response
+		if err := json.Unmarshal([]byte(out), &resp); err != nil {
+			t.Fatal(err)
+		}
+		if resp.Level != aftercare.Consult || len(resp.Questions) == 0 || resp.Questions[0].ID != "symptom.one_sided_weakness" {
+			t.Errorf("level %s, questions %+v", resp.Level, resp.Questions)
+		}
+	})
+	t.Run("printed for a person, each question says how to answer it", func(t *testing.T) {
+		code, out, _ := call(t, "", "assess", "--no-color", unsure)
+		if code != 0 || !strings.Contains(out, "--answer symptom.one_sided_weakness=yes|no") {
+			t.Errorf("exit %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("asked with --ask, a yes moves the level up", func(t *testing.T) {
+		code, out, _ := call(t, "yes\n", "assess", "--ask", "--no-color", unsure)
+		if code != 0 || !strings.Contains(out, "weak, not just too sore") || !strings.Contains(out, "EMERGENCY") {
+			t.Errorf("exit %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("asked with --ask, an answer of the wrong kind is asked again", func(t *testing.T) {
+		code, out, _ := call(t, "maybe\nno\n", "assess", "--ask", "--no-color", unsure)
+		if code != 0 || !strings.Contains(out, "must be true or false") || !strings.Contains(out, "CONSULT") {
+			t.Errorf("exit %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("--answer settles the fact", func(t *testing.T) {
+		code, out, _ := call(t, "", "assess", "--no-color", "--answer", "symptom.one_sided_weakness=yes", unsure)
+		if code != 0 || !strings.Contains(out, "EMERGENCY") {
+			t.Errorf("exit %d, output:\n%s", code, out)
+		}
+	})
+	for _, tc := range []struct{ name, body, field string }{
+		{"an unknown answer key", `{"text":"sore","answers":{"symptom.nope":true}}`, "answers.symptom.nope"},
+		{"an answer of the wrong kind", `{"text":"sore","answers":{"pain":true}}`, "answers.pain"},
+		{"a yes/no answered with a number", `{"text":"sore","answers":{"symptom.numbness":3}}`, "answers.symptom.numbness"},
+	} {
+		t.Run(tc.name+" is exit 2 naming the field", func(t *testing.T) {
+			code, _, errOut := call(t, tc.body, "assess", "--json")
+			var e struct {
+				Error struct{ Field string } `json:"error"`
+			}
+			if code != 2 || json.Unmarshal([]byte(errOut), &e) != nil || e.Error.Field != tc.field {
+				t.Errorf("exit %d, stderr %s; want 2 naming %s", code, errOut, tc.field)
+			}
+		})
+	}
+}

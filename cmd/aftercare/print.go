@@ -57,6 +57,16 @@ func printResponse(w io.Writer, r *aftercare.Response, colour bool) error {
 			fmt.Fprintf(&b, "  - %s\n", s)
 		}
 	}
+	if len(r.Questions) > 0 {
+		fmt.Fprintf(&b, "\n%sThis answer is graded on what is known; these would settle it%s\n", bold, off)
+		for _, q := range r.Questions {
+			how := "yes|no"
+			if q.Kind != aftercare.KindYesNo {
+				how = "N"
+			}
+			fmt.Fprintf(&b, "  - %s (--answer %s=%s)\n", q.Text, q.ID, how)
+		}
+	}
 	if len(r.Findings) > 0 {
 		fmt.Fprintf(&b, "\n%sWhat we read in your words%s\n", bold, off)
 		for _, f := range r.Findings {

@@ -1,0 +1,362 @@
+package textread
+
+import "aftercare"
+
+// The status of a mention beyond negation (ConText's other values, and what a
+// reader of plain messages meets besides):
+//
+//   - a figure of speech: "legs like jelly, I floated home", "so relaxed my
+//     eyelids drooped" describe relaxation, not a sign; they do not count, and
+//     the reader says it is unsure of them;
+//   - a sign of the session itself that has passed: "it felt like a knife at one
+//     point", "felt sick during the massage but it went": past (historical);
+//   - one reading per sign: "feels bruised but there are no bruises", "what if
+//     the numbness starts later? I have no numbness" end on the negation, which
+//     wins over the earlier mention; a warning sign that may have passed (a
+//     drooping face, chest pain) is never read away this way;
+//   - words with two meanings: "can't lift my arm" is a weak arm (a stroke sign)
+//     or an arm too sore to lift; with pain in its sentence it is read as pain on
+//     movement, without as weakness; either way the reader is unsure;
+//   - a hedge ("maybe a bit numb?", "kind of tingly I think") or a comparison
+//     ("like being stabbed") counts, and the reader is unsure of it.
+//
+// What the reader is unsure of is returned with the reading (Unsure) so that
+// the one who grades can ask the client instead of guessing.
+
+// Unsure is a mention the reader cannot be sure of.
+type Unsure struct {
+	Code       string // the symptom the mention may be
+	Why        string // "figure", "passed", "hedge" or "ambiguous"
+	Counted    bool   // whether the reading counts the symptom as present
+	Else       string // what the mention is read as when it is not Code ("pain_on_movement"), or ""
+	Start, End int    // byte offsets of the mention in the text
+}
+
+var (
+	// relaxWords mark a sentence about how relaxed or well the client feels.
+	relaxWords = wordSet(`relaxed relaxing floated floating noodle noodles blissed blissful zen melted chilled
+		amazing lovely wonderful heavenly sleepy dreamy`)
+	// relaxSigns are the signs that relaxation is described with: "legs like jelly",
+	// "wobbly", "eyelids drooped", "limp as a noodle".
+	relaxSigns = wordSet(`leg_weakness unsteadiness facial_droop pain_on_movement severe_weakness`)
+	// sessionMarkers set a clause in the session itself.
+	sessionMarkers = [][]string{{"during"}, {"at", "the", "time"}, {"at", "one", "point"}, {"halfway", "through"},
+		{"on", "the", "table"}, {"while", "she"}, {"while", "he"}, {"when", "she"}, {"when", "he"}, {"as", "she"}}
+	// passingSigns are the signs that may come and go with the pressure of a massage.
+	passingSigns = wordSet(`sharp_pain nausea dizziness pain_on_movement headache tingling numbness fatigue stiffness
+		vomiting`)
+	comfortWords = wordSet(`comfortable comfy cosy cozy nice lovely pleasant pleasantly relaxed soothing soothed`)
+	hedgeWords   = wordSet(`maybe perhaps possibly kinda sorta slightly`)
+	figureWords  = wordSet(`like as`)
+	painNear     = wordSet(`sore sorer soreness pain painful hurt hurts hurting ache aching achy agony tender too stiff`)
+	weakWords    = wordSet(`weak weakness strength power floppy limp dead heavy`)
+)
+
+// status applies what this file describes to the findings and returns what the
+// reader is unsure of.
+func status(ws []word, fs []found, cl clauses) []Unsure {
+	var un []Unsure
+	add := func(f *found, why string, counted bool) {
+		un = append(un, Unsure{Code: f.code, Why: why, Counted: counted, Start: ws[f.start].start, End: ws[f.end-1].end})
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.typ == "symptom" && f.ctx == "negated" && f.passed {
+			add(f, "passed", false) // "my hand went numb, fine now": is it, now?
+		}
+		if f.typ != "symptom" || f.ctx != "" {
+			continue
+		}
+		switch {
+		case f.end < len(ws) && ws[f.end].sep == sepNone && mediaWords[ws[f.end].norm]:
+			f.ctx = "hypothetical" // "the chest pain stories": what others tell
+		case relaxSigns[f.code] && sentenceHas(ws, f.start, relaxWords) && !sentenceHasSide(ws, f.start):
+			f.ctx = "hypothetical"
+			add(f, "figure", false)
+		case passingSigns[f.code] && inSession(ws, cl, f.start) && resolvedAfter(ws, f.end):
+			f.ctx = "historical"
+			if f.code == "tingling" || f.code == "numbness" {
+				add(f, "passed", false)
+			}
+		case f.code == "unsteadiness" && hasWord(ws, f.start, f.end, "unstable") && sentenceHas(ws, f.start, jointWords):
+			f.code = "joint_instability" // "my shoulder ... has felt unstable since"
+		case f.code == "one_sided_weakness" && liftWords(ws, f) && !sentenceHas(ws, f.start, weakWords):
+			if sentenceHas(ws, f.start, painNear) || sentenceHasPainScore(ws, f.start) || saysNotWeak(ws, fs) {
+				f.code = "pain_on_movement"
+				add(f, "ambiguous", false)
+				un[len(un)-1].Code = "one_sided_weakness"
+			} else {
+				add(f, "ambiguous", true)
+			}
+			un[len(un)-1].Else = "pain_on_movement"
+		case f.code == "warmth_redness" && sentenceHas(ws, f.start, comfortWords):
+			f.ctx = "hypothetical" // "my hands feel warm and comfortable"
+		case f.code == "severe_weakness" && oneLimb(ws, cl, f):
+			f.code = "one_sided_weakness" // "my left hand is numb and has no strength"
+		case hedged(ws, f):
+			add(f, "hedge", true)
+		case f.code == "sharp_pain" && likeBefore(ws, f.start):
+			add(f, "figure", true)
+		}
+	}
+	oneReading(fs)
+	return un
+}
+
+// mediaWords after a sign make it a topic, not a finding: "the chest pain
+// stories", "stroke videos".
+var mediaWords = wordSet(`stories story articles article posts videos video threads thread forums forum
+	cases horror`)
+
+var (
+	limbWords = wordSet(`arm hand leg foot fingers grip`)
+	limbSides = wordSet(`left right one`)
+)
+
+// oneLimb reports whether the weakness of f is of one limb: a side and a limb
+// in its clause ("my left hand ... has no strength").
+func oneLimb(ws []word, cl clauses, f *found) bool {
+	side, limb := false, false
+	for k := range ws {
+		if cl.coarse[k] != cl.coarse[f.start] {
+			continue
+		}
+		side = side || limbSides[ws[k].norm] && k+1 < len(ws) && limbWords[ws[k+1].norm]
+		limb = limb || limbWords[ws[k].norm]
+	}
+	return side && limb
+}
+
+// resolvedWords after a sign of the session say that it is over: "fine now",
+// "legs felt so light after", "none of the usual aches".
+var resolvedWords = wordSet(`fine better good great light lighter none gone went okay ok normal`)
+
+// resolvedAfter reports whether a word of resolvedWords follows word i.
+func resolvedAfter(ws []word, i int) bool {
+	for k := i; k < len(ws); k++ {
+		if resolvedWords[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+var jointWords = wordSet(`shoulder shoulders knee knees hip hips ankle ankles elbow elbows wrist wrists joint joints`)
+
+// saysNotWeak reports whether the message says the client is not weak, or
+// too sore: "it's not weak exactly, it's just too sore to lift".
+func saysNotWeak(ws []word, fs []found) bool {
+	for i := range fs {
+		if fs[i].typ == "symptom" && fs[i].ctx == "negated" && (fs[i].code == "severe_weakness" || fs[i].code == "one_sided_weakness") {
+			return true
+		}
+	}
+	for k := 0; k+1 < len(ws); k++ {
+		if ws[k].norm == "too" && (ws[k+1].norm == "sore" || ws[k+1].norm == "painful" || ws[k+1].norm == "stiff") {
+			return true
+		}
+	}
+	return false
+}
+
+// likeBefore reports whether "like" or "as" stands in the three words before
+// word i, in its sentence: "like being stabbed", "as if a knife".
+func likeBefore(ws []word, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-3 && ws[k].sent == ws[i].sent; k-- {
+		if figureWords[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// calfPainCode is the code of pain in one calf or leg without swelling, read
+// only when the vocabulary has it.
+const calfPainCode = "calf_pain_one_side"
+
+var (
+	calfPainWords = wordSet(`pain painful hurts hurt hurting sore sorer ache aches aching achy tender throbbing throbs
+		cramp cramping cramps cramped`)
+	calfSides = wordSet(`left right one`)
+)
+
+// calfPain reads pain in one calf or leg ("my left calf is hurting more than
+// my right", "only the right calf is sore", "pain in my right calf") as
+// calf_pain_one_side: a sign of a clot even without swelling. A calf or leg
+// with a side, and a pain word in its clause; not when a swelling of it is
+// read, nor when both calves are named.
+func calfPain(ws []word, fs []found, cl clauses) []found {
+	if !aftercare.Symptoms.Has(calfPainCode) {
+		return fs
+	}
+	for _, f := range fs {
+		if f.typ == "symptom" && (f.code == "calf_swelling" || f.code == calfPainCode) && f.ctx == "" {
+			return fs
+		}
+	}
+	for k := range ws {
+		w := ws[k].norm
+		if w != "calf" && w != "leg" {
+			continue
+		}
+		sided := k > 0 && calfSides[ws[k-1].norm] || k > 1 && calfSides[ws[k-2].norm] && ws[k-1].norm == "the"
+		for j := range ws {
+			// "calf feels sore only on the right side"
+			sided = sided || ws[j].sent == ws[k].sent && calfSides[ws[j].norm] && j+1 < len(ws) && ws[j+1].norm == "side"
+		}
+		if !sided {
+			continue
+		}
+		if inContext(fs, k) {
+			continue // "no pain in my left calf", "my mum's left leg"
+		}
+		pain, both := false, false
+		for j := range ws {
+			if cl.coarse[j] != cl.coarse[k] {
+				continue
+			}
+			pain = pain || calfPainWords[ws[j].norm] || calfPainWords[ws[j].stem]
+			both = both || ws[j].norm == "both" || ws[j].norm == "calves" || ws[j].norm == "legs"
+		}
+		if pain && !both {
+			start := k
+			if k > 0 && calfSides[ws[k-1].norm] {
+				start = k - 1
+			}
+			return append(fs, found{ph: -1, typ: "symptom", code: calfPainCode, start: start, end: k + 1, lits: 2, from: start})
+		}
+	}
+	return fs
+}
+
+// inContext reports whether word k belongs to a finding that is negated,
+// hypothetical or historical.
+func inContext(fs []found, k int) bool {
+	for _, f := range fs {
+		if k >= f.start && k < f.end && f.ctx != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceHas reports whether the sentence of word i holds a word of set.
+func sentenceHas(ws []word, i int, set map[string]bool) bool {
+	for k := i; k >= 0 && ws[k].sent == ws[i].sent; k-- {
+		if set[ws[k].norm] {
+			return true
+		}
+	}
+	for k := i + 1; k < len(ws) && ws[k].sent == ws[i].sent; k++ {
+		if set[ws[k].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+var sideWords = wordSet(`left right one side sided half`)
+
+// sentenceHasSide reports whether the sentence of word i names one side: a
+// sign of one side is never a figure of relaxation.
+func sentenceHasSide(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent != ws[i].sent || !sideWords[ws[k].norm] {
+			continue
+		}
+		for j := k + 1; j < len(ws) && j <= k+2; j++ {
+			if sideBody[ws[j].norm] {
+				return true // "left arm", "one side of my face"
+			}
+		}
+	}
+	return false
+}
+
+// sideBody are the words a side names: "left arm", "right side".
+var sideBody = wordSet(`arm arms hand hands leg legs foot feet face side eye calf cheek body`)
+
+// sentenceHasPainScore reports whether the sentence of word i gives a number
+// of 1 to 10 (a pain score).
+func sentenceHasPainScore(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent == ws[i].sent && ws[k].num && ws[k].val >= 1 && ws[k].val <= 10 {
+			return true
+		}
+	}
+	return false
+}
+
+// inSession reports whether word i stands in a clause set in the session
+// itself ("during the massage", "at one point").
+func inSession(ws []word, cl clauses, i int) bool {
+	for k := range ws {
+		if cl.fine[k] != cl.fine[i] && cl.coarse[k] != cl.coarse[i] {
+			continue
+		}
+		for _, m := range sessionMarkers {
+			if k+len(m) > len(ws) {
+				continue
+			}
+			ok := true
+			for j, w := range m {
+				if ws[k+j].norm != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// liftWords reports whether a finding is "can't lift/raise/move ... arm".
+func liftWords(ws []word, f *found) bool {
+	return hasWord(ws, f.start, f.end, "lift") || hasWord(ws, f.start, f.end, "raise") ||
+		hasWord(ws, f.start, f.end, "move")
+}
+
+// hedged reports whether a finding is hedged: "maybe a bit numb?", a question
+// about oneself ("is my arm tingly?") or "kind of / sort of".
+func hedged(ws []word, f *found) bool {
+	for k := max(0, f.start-3); k < f.start; k++ {
+		if ws[k].sent != ws[f.start].sent {
+			continue
+		}
+		if hedgeWords[ws[k].norm] || (ws[k].norm == "kind" || ws[k].norm == "sort") && ws[k+1].norm == "of" {
+			return true
+		}
+	}
+	return false
+}
+
+// oneReading gives each symptom one reading: when a message both affirms and
+// negates it, the last mention wins ("feels bruised but there are no
+// bruises"), except that a warning sign affirmed by the client is never read
+// away by a later denial.
+func oneReading(fs []found) {
+	for i := range fs {
+		f := &fs[i]
+		if f.typ != "symptom" || f.ctx != "negated" {
+			continue
+		}
+		last := true
+		for j := i + 1; j < len(fs); j++ {
+			if fs[j].typ == "symptom" && fs[j].code == f.code && fs[j].ctx == "" {
+				last = false
+				break
+			}
+		}
+		if !last {
+			continue
+		}
+		for j := 0; j < i; j++ {
+			if g := &fs[j]; g.typ == "symptom" && g.code == f.code && g.ctx == "" && !stillCounts(g) {
+				g.ctx = "negated"
+			}
+		}
+	}
+}
