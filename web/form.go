@@ -62,6 +62,8 @@ type form struct {
 	Map *bodyMap
 	// Open shows the areas-worked list unfolded.
 	Open bool
+	// Key is the form's one-time key (see once.go).
+	Key string
 }
 
 // symptomGroups sorts the symptoms for the form, the warning signs first so
@@ -105,6 +107,7 @@ func newForm() *form {
 		AreasWorked: options(aftercare.Areas),
 		Health:      options(aftercare.Health),
 		Quick:       quick,
+		Key:         newFormKey(),
 	}
 	for _, a := range aftercare.Areas.Codes() {
 		f.Pain = append(f.Pain, painRow{Code: a.Code, Label: a.Label})

@@ -253,6 +253,28 @@ func (s *staffSite) post(t *testing.T, path string, form url.Values) page {
 	return read(t, resp)
 }
 
+// follow loads the page a redirect leads to, with the cookies it set.
+func (s *staffSite) follow(t *testing.T, p page) page {
+	t.Helper()
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303: %.1000s", p.status, p.body)
+	}
+	req, err := http.NewRequest(http.MethodGet, s.srv.URL+p.header.Get("Location"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range (&http.Response{Header: p.header}).Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err := s.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func sessionPath(id int64) string { return fmt.Sprintf("/staff/sessions/%d", id) }
+
 func owner(clinicID int64) *aftercare.Principal {
 	return &aftercare.Principal{ClinicID: clinicID, UserID: 1, Email: "owner@example.com", Role: aftercare.RoleOwner, Scopes: aftercare.RoleScopes(aftercare.RoleOwner)}
 }
@@ -335,15 +357,25 @@ func TestStaffPages(t *testing.T) {
 		if bad.status != 400 || !strings.Contains(bad.body, `data-field="pressure_neck"`) {
 			t.Errorf("a bad pressure: status %d", bad.status)
 		}
-		p := s.post(t, "/staff/sessions", url.Values{
+		v := url.Values{
 			"client_id": {id}, "style": {"deep_tissue"}, "pressure": {"firm"}, "ended": {"60"},
 			"pressure_calves": {"deep"}, "pressure_neck": {"firm"}, "notes": {"tight calves"},
-		})
+			"key": {formKeyOf(t, s.get(t, clientPath).body)},
+		}
+		first, again := s.post(t, "/staff/sessions", v), s.post(t, "/staff/sessions", v)
+		to := first.header.Get("Location")
+		if first.status != http.StatusSeeOther || !strings.HasPrefix(to, "/staff/sessions/") || again.header.Get("Location") != to {
+			t.Fatalf("status %d, Location %q then %q", first.status, to, again.header.Get("Location"))
+		}
+		p := s.follow(t, again)
 		m := linkURL.FindStringSubmatch(p.body)
 		if p.status != 200 || m == nil {
 			t.Fatalf("status %d: %.3000s", p.status, p.body)
 		}
 		link = m[1]
+		if later := s.get(t, to); later.status != 200 || linkURL.MatchString(later.body) || !strings.Contains(later.body, "Make a new check-in link") {
+			t.Errorf("the session's page shows the link to a browser that did not record it: status %d", later.status)
+		}
 		sessions, err := s.store.ListSessions(ctx, clinic.ID, 0)
 		if err != nil || len(sessions) != 1 {
 			t.Fatalf("%v %d sessions", err, len(sessions))
@@ -367,7 +399,7 @@ func TestStaffPages(t *testing.T) {
 		}
 		s.advance(20 * time.Hour)
 		defer s.advance(-20 * time.Hour)
-		p := s.post(t, link, url.Values{"pain_calves": {"7"}, "symptoms": {"calf_swelling"}})
+		p := s.follow(t, s.post(t, link, url.Values{"pain_calves": {"7"}, "symptoms": {"calf_swelling"}}))
 		if lv := p.level(); lv != "urgent" && lv != "emergency" {
 			t.Fatalf("level %q: %.2000s", lv, p.body)
 		}
@@ -414,7 +446,7 @@ func TestStaffPages(t *testing.T) {
 	})
 	t.Run("a new link for a session works", func(t *testing.T) {
 		sessions, _ := s.store.ListSessions(ctx, clinic.ID, 0)
-		p := s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sessions[0].ID), nil)
+		p := s.follow(t, s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sessions[0].ID), url.Values{"key": {formKeyOf(t, s.get(t, sessionPath(sessions[0].ID)).body)}}))
 		m := linkURL.FindStringSubmatch(p.body)
 		if p.status != 200 || m == nil || m[1] == link {
 			t.Fatalf("status %d", p.status)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"aftercare"
@@ -134,7 +135,30 @@ func (h *handler) linkPage(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm()
 	f.prefill(l.Session)
-	h.render(w, http.StatusOK, "check.html", h.clientPage(r, l, f))
+	p := h.clientPage(r, l, f)
+	if c := sentCheckIn(l.Session, r.URL.Query().Get("answer")); c != nil {
+		p.Title = levels[c.Assessment.Level].Title
+		p.Answer = h.answer(&c.Assessment, c.Request.Soreness, c.CreatedAt)
+		p.Answer.Saved = true
+		p.Answer.Next = p.Link.Next
+		p.Emergency = c.Assessment.Level == aftercare.Emergency
+	}
+	h.render(w, http.StatusOK, "check.html", p)
+}
+
+// sentCheckIn is the check-in of the session whose id is given (the page a
+// check-in form redirects to shows it); nil when there is none.
+func sentCheckIn(s *aftercare.Session, id string) *aftercare.CheckIn {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil
+	}
+	for i := range s.CheckIns {
+		if s.CheckIns[i].ID == n {
+			return &s.CheckIns[i]
+		}
+	}
+	return nil
 }
 
 func (h *handler) clientPage(r *http.Request, l *checkin.Link, f *form) *page {
@@ -233,7 +257,12 @@ func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.d.Now().UTC()
-	c, _, err := l.Record(r.Context(), h.d.Assessor, req, now)
+	var door checkin.Door = l
+	if key := formKey(r.PostForm.Get("key")); key != "" {
+		k, hash := checkInKey(key, &req)
+		door = keyedDoor{door: l, key: k, hash: hash}
+	}
+	c, _, err := checkin.Record(r.Context(), door, h.d.Assessor, l.Session, req, now)
 	if err != nil {
 		var e *aftercare.Error
 		if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
@@ -245,14 +274,5 @@ func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
 		h.fault(w, r, err, h.clientPage(r, l, f))
 		return
 	}
-	l.Session.CheckIns = append(l.Session.CheckIns, *c)
-	f = newForm()
-	f.prefill(l.Session)
-	p := h.clientPage(r, l, f)
-	p.Title = levels[c.Assessment.Level].Title
-	p.Answer = h.answer(&c.Assessment, c.Request.Soreness, now)
-	p.Answer.Saved = true
-	p.Answer.Next = p.Link.Next
-	p.Emergency = c.Assessment.Level == aftercare.Emergency
-	h.render(w, http.StatusOK, "check.html", p)
+	http.Redirect(w, r, "/c/"+r.PathValue("token")+"?answer="+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 }

@@ -302,15 +302,18 @@ func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *sta
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d#screening", id), http.StatusSeeOther)
 }
 
-// createdSession is the page shown when a session is recorded or given a new
-// link: the client's link, shown this once.
+// createdSession is the page of a recorded session: the client's link, shown
+// just after it is made (by recording the session or asking for a new one).
 type createdSession struct {
 	Session *aftercare.Session
 	Client  *aftercare.Client
+	// URL is the client's link; empty when it is no longer shown.
 	URL     string
 	Expires time.Time
 	// Fresh is true for a new link of an earlier session.
 	Fresh bool
+	// Key is the one-time key of the form that makes a new link.
+	Key string
 }
 
 // endedChoices are the answers to "when did the session end?", in minutes ago.
@@ -339,26 +342,82 @@ func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staff
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	sf := sessionFormOf(v)
-	sess, ferr := sf.session(clientID, h.d.Now())
-	if ferr != nil {
-		sf.Error = ferr
-		h.showClient(w, r, s, client, sf, http.StatusBadRequest)
-		return
+	h.linkOnce(w, r, s, func(hash []byte) (*aftercare.Session, error) {
+		sf := sessionFormOf(v)
+		sess, ferr := sf.session(clientID, h.d.Now())
+		if ferr != nil {
+			sf.Error = ferr
+			h.showClient(w, r, s, client, sf, http.StatusBadRequest)
+			return nil, nil
+		}
+		checkin.Schedule(sess, s.clinic, h.d.LinkTTL)
+		sess.CreatedAt = aftercare.StoredTime(h.d.Now())
+		return sess, s.acc.CreateSession(ctx, sess, hash)
+	})
+}
+
+// linkOnce makes a form's client link once, then sends the browser to the
+// session's page, which shows the link. The link's token comes from the
+// form's key, so the same form posted again (a reload, a second tap) finds
+// the session its link was stored with, and store is not called; two posts
+// at once both try, and the link being unique, one store fails and finds the
+// other's. store stores the link's hash and returns its session, or nil and
+// no error when it has answered the request itself (a form shown again).
+// A fresh link of an earlier session is said so by the query "link=new".
+func (h *handler) linkOnce(w http.ResponseWriter, r *http.Request, s *staffReq, store func(hash []byte) (*aftercare.Session, error)) {
+	ctx := r.Context()
+	key := formKey(r.PostForm.Get("key"))
+	if key == "" {
+		key = newFormKey()
 	}
-	token, hash := checkin.Schedule(sess, s.clinic, h.d.LinkTTL)
-	sess.CheckInURL = h.base(r) + checkin.LinkPath(token)
-	sess.CreatedAt = aftercare.StoredTime(h.d.Now())
-	if err := s.acc.CreateSession(ctx, sess, hash); err != nil {
+	token := linkToken(key)
+	sess, err := h.linkOf(ctx, s.acc.ClinicID(), token)
+	if err == nil && sess == nil {
+		sess, err = store(aftercare.HashSecret(token))
+		if err != nil {
+			if done, err2 := h.linkOf(ctx, s.acc.ClinicID(), token); err2 == nil && done != nil {
+				sess, err = done, nil
+			}
+		} else if sess == nil {
+			return
+		}
+	}
+	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	s.p.Title = "Session recorded"
-	s.p.Created = &createdSession{Session: sess, Client: client, URL: sess.CheckInURL, Expires: sess.LinkExpiresAt}
-	h.render(w, http.StatusOK, "session.html", s.p)
+	h.setLinkCookie(w, r, sess.ID, token)
+	to := sessionPath(sess.ID)
+	if r.PathValue("id") != "" {
+		to += "?link=new"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	var sess *aftercare.Session
+	if err == nil {
+		sess, err = s.acc.FindSession(ctx, id)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	h.linkOnce(w, r, s, func(hash []byte) (*aftercare.Session, error) {
+		expires := aftercare.StoredTime(checkin.LinkExpiry(sess, h.d.LinkTTL, h.d.Now()))
+		return sess, s.acc.CreateLink(ctx, id, hash, expires)
+	})
+}
+
+// sessionPage shows a recorded session with the client link the form that
+// recorded it (or made it a new link) has just made; the link is shown for
+// linkCookieAge after, then only a new one can be made.
+func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffReq) {
 	ctx := r.Context()
 	id, err := pathID(r)
 	var sess *aftercare.Session
@@ -373,14 +432,20 @@ func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	token, hash := aftercare.NewSecret(checkin.TokenPrefix)
-	expires := aftercare.StoredTime(checkin.LinkExpiry(sess, h.d.LinkTTL, h.d.Now()))
-	if err := s.acc.CreateLink(ctx, id, hash, expires); err != nil {
-		h.refuse(w, r, err, s.p)
-		return
+	cs := &createdSession{Session: sess, Client: client, Key: newFormKey()}
+	if c, err := r.Cookie(linkCookie); err == nil {
+		live, err := h.linkOf(ctx, s.acc.ClinicID(), c.Value)
+		if err != nil {
+			h.refuse(w, r, err, s.p)
+			return
+		}
+		if live != nil && live.ID == sess.ID {
+			cs.URL, cs.Expires = h.base(r)+checkin.LinkPath(c.Value), live.LinkExpiresAt
+			cs.Fresh = r.URL.Query().Get("link") == "new"
+		}
 	}
-	s.p.Title = "A new check-in link"
-	s.p.Created = &createdSession{Session: sess, Client: client, URL: h.base(r) + checkin.LinkPath(token), Expires: expires, Fresh: true}
+	s.p.Title = "Session of " + client.Name
+	s.p.Created = cs
 	h.render(w, http.StatusOK, "session.html", s.p)
 }
 
@@ -394,6 +459,8 @@ type sessionForm struct {
 	Map       *bodyMap
 	Notes     string
 	Error     *aftercare.Error
+	// Key is the form's one-time key; the form posted again keeps it.
+	Key string
 	// Suggested is true when the per-area pressures come from the suggestion.
 	Suggested bool
 
@@ -408,7 +475,7 @@ type pressureRow struct {
 }
 
 func newSessionForm(clientID int64, style, pressure string, area map[string]string, ended int) *sessionForm {
-	sf := &sessionForm{ClientID: clientID, Styles: options(aftercare.Styles), Pressures: options(aftercare.Pressures)}
+	sf := &sessionForm{ClientID: clientID, Styles: options(aftercare.Styles), Pressures: options(aftercare.Pressures), Key: newFormKey()}
 	check(sf.Styles, []string{style})
 	check(sf.Pressures, []string{pressure})
 	for _, e := range endedChoices {
@@ -438,6 +505,9 @@ func sessionFormOf(v url.Values) *sessionForm {
 	id, _ := strconv.ParseInt(v.Get("client_id"), 10, 64)
 	sf := newSessionForm(id, v.Get("style"), v.Get("pressure"), area, ended)
 	sf.Notes = v.Get("notes")
+	if k := formKey(v.Get("key")); k != "" {
+		sf.Key = k
+	}
 	sf.raw = v
 	return sf
 }

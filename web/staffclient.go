@@ -44,6 +44,8 @@ const maxTimeline = 12
 // sessionView is one session of the client's timeline.
 type sessionView struct {
 	*aftercare.Session
+	// Key is the one-time key of the form that makes the session a new link.
+	Key      string
 	CheckIns []checkInView
 	Flags    []*aftercare.Flag
 	Areas    []areaPressure
@@ -153,7 +155,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		v.Hidden = len(sessions) - maxTimeline
 	}
 	for i := len(shown) - 1; i >= 0; i-- {
-		sv := sessionView{Session: shown[i]}
+		sv := sessionView{Session: shown[i], Key: newFormKey()}
 		for _, a := range aftercare.Areas.Codes() {
 			if !slices.Contains(sv.AreasWorked, a.Code) {
 				continue

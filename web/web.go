@@ -114,6 +114,7 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("GET /staff/clients/{id}", h.staff(h.staffClient))
 	h.mux.HandleFunc("POST /staff/clients/{id}/screenings", h.staff(h.createScreening))
 	h.mux.HandleFunc("POST /staff/sessions", h.staff(h.createSession))
+	h.mux.HandleFunc("GET /staff/sessions/{id}", h.staff(h.sessionPage))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))

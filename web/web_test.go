@@ -357,6 +357,48 @@ func TestClientPages(t *testing.T) {
 			t.Errorf("the earlier check-in is not listed: %.3000s", again.body)
 		}
 	})
+	t.Run("a check-in form sent twice (a reload, a second tap) is stored once, and the post is answered by a redirect", func(t *testing.T) {
+		form := s.get(t, "/c/"+token)
+		key := formKeyOf(t, form.body)
+		before, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		flagsBefore, _ := s.store.ListFlags(ctx, clinic.ID)
+		v := url.Values{"key": {key}, "pain_hamstrings": {"6"}, "symptoms": {"numbness"}}
+		var locations []string
+		for range 2 {
+			resp, err := noRedirect(s.srv.Client()).PostForm(s.srv.URL+"/c/"+token, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := read(t, resp)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("status %d, want 303", p.status)
+			}
+			locations = append(locations, p.header.Get("Location"))
+		}
+		if locations[0] != locations[1] || !strings.HasPrefix(locations[0], "/c/"+token+"?answer=") {
+			t.Errorf("the two posts lead to %q", locations)
+		}
+		after, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		flagsAfter, _ := s.store.ListFlags(ctx, clinic.ID)
+		if len(after.CheckIns) != len(before.CheckIns)+1 || len(flagsAfter) != len(flagsBefore)+1 {
+			t.Errorf("%d check-ins and %d flags stored, want one of each", len(after.CheckIns)-len(before.CheckIns), len(flagsAfter)-len(flagsBefore))
+		}
+		answer := s.get(t, locations[0])
+		if answer.status != 200 || answer.level() != "consult" || !strings.Contains(answer.body, "sent to your therapist") {
+			t.Errorf("the page the post leads to: status %d, level %q", answer.status, answer.level())
+		}
+		v.Set("pain_hamstrings", "2")
+		if p := s.post(t, "/c/"+token, v); p.status != 200 {
+			t.Fatalf("status %d", p.status)
+		}
+		changed, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		if len(changed.CheckIns) != len(after.CheckIns)+1 {
+			t.Error("the form changed and sent again under its key is not stored as a new check-in")
+		}
+		if next := formKeyOf(t, answer.body); next == key {
+			t.Error("the page after a check-in offers the same key again")
+		}
+	})
 	t.Run("the clinic's emergency number is shown to its client", func(t *testing.T) {
 		p := s.post(t, "/c/"+token, url.Values{"symptoms": {"shortness_of_breath"}})
 		if p.level() != "emergency" || !strings.Contains(p.body, `href="tel:112"`) {
@@ -369,8 +411,8 @@ func TestClientPages(t *testing.T) {
 			t.Errorf("status %d", p.status)
 		}
 		got, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
-		if len(got.CheckIns) != 2 {
-			t.Errorf("%d check-ins, want 2", len(got.CheckIns))
+		if len(got.CheckIns) != 4 {
+			t.Errorf("%d check-ins, want 4", len(got.CheckIns))
 		}
 	})
 	bad := []struct{ name, path string }{
@@ -393,4 +435,23 @@ func TestClientPages(t *testing.T) {
 			t.Errorf("status %d", p.status)
 		}
 	})
+}
+
+var formKeyField = regexp.MustCompile(`<input type="hidden" name="key" value="(k_[A-Za-z0-9_-]{43})">`)
+
+// formKeyOf returns the one-time key of the first form of a page.
+func formKeyOf(t *testing.T, body string) string {
+	t.Helper()
+	m := formKeyField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the form has no one-time key")
+	}
+	return m[1]
+}
+
+// noRedirect is c answering redirects as they come.
+func noRedirect(c *http.Client) *http.Client {
+	n := *c
+	n.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &n
 }
