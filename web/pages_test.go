@@ -417,7 +417,7 @@ func TestStaffPages(t *testing.T) {
 			t.Fatalf("%d flags", len(flags))
 		}
 		c := s.get(t, clientPath)
-		for _, want := range []string{`id="areas"`, `id="heat-map"`, `class="region v-7" data-area="calves"`, "Open flag", `<li class="lighter" data-area="calves">`} {
+		for _, want := range []string{`id="areas"`, `id="heat-map"`, `class="region v-7" data-area="calves"`, "Open flag", `<li class="held" data-area="calves">`, "Do not treat Front of thighs (quads), Back of thighs (hamstrings), Calves, Shins, Feet until a clinician has cleared the client."} {
 			if !strings.Contains(c.body, want) {
 				t.Errorf("the client page lacks %s", want)
 			}
@@ -434,14 +434,39 @@ func TestStaffPages(t *testing.T) {
 			t.Error("the acknowledged flag is still listed")
 		}
 	})
-	t.Run("the suggestion goes lighter where soreness was high", func(t *testing.T) {
+	t.Run("after a suspected clot, even acknowledged, the legs are not to be treated until the therapist confirms a clearance", func(t *testing.T) {
 		c := s.get(t, clientPath)
-		row := regexp.MustCompile(`(?s)data-area="calves"><p class="sl-head"><strong>Calves</strong> <span class="sl-change">last time deep · next time <strong class="sl-next">([a-z]+)</strong>`).FindStringSubmatch(c.body)
-		if row == nil || row[1] != "light" {
-			t.Errorf("calves after deep work and a flagged 7: %v", row)
+		row := regexp.MustCompile(`(?s)data-area="calves"><p class="sl-head"><strong>Calves</strong> <span class="sl-change">last time deep · next time <strong class="sl-next">([a-z ]+)</strong>`).FindStringSubmatch(c.body)
+		if row == nil || row[1] != "do not treat" {
+			t.Errorf("the suggestion for the calves after a suspected clot: %v", row)
 		}
-		if !strings.Contains(c.body, `name="pressure_calves"><option value="">Not worked</option><option value="light" selected>`) {
-			t.Error("the session form is not prefilled from the suggestion")
+		if !strings.Contains(c.body, `name="pressure_calves" aria-describedby="held_calves"><option value="">Not worked</option><option value="light">`) {
+			t.Error("the session form does not leave the held calves out")
+		}
+		if !strings.Contains(c.body, `<select id="pressure_neck" name="pressure_neck"><option value="">Not worked</option><option value="light">Light</option><option value="medium" selected>`) {
+			t.Error("the session form is not prefilled from the suggestion (capped at medium by the screening) where nothing is held")
+		}
+		id := strings.TrimPrefix(clientPath, "/staff/clients/")
+		v := url.Values{"client_id": {id}, "style": {"sports"}, "pressure": {"medium"}, "pressure_calves": {"light"}, "key": {formKeyOf(t, c.body)}}
+		refused := s.post(t, "/staff/sessions", v)
+		if refused.status != 400 || !strings.Contains(refused.body, `data-field="cleared"`) || !strings.Contains(refused.body, "calves (a suspected blood clot)") {
+			t.Errorf("working a held area unconfirmed: status %d", refused.status)
+		}
+		if n, _ := s.store.ListSessions(ctx, clinic.ID, 0); len(n) != 1 {
+			t.Fatalf("%d sessions stored", len(n))
+		}
+		v.Set("cleared", "yes")
+		s.advance(48 * time.Hour) // days after the flag
+		defer s.advance(-48 * time.Hour)
+		if p := s.post(t, "/staff/sessions", v); p.status != http.StatusSeeOther {
+			t.Fatalf("confirmed: status %d: %.2000s", p.status, p.body)
+		}
+		sessions, _ := s.store.ListSessions(ctx, clinic.ID, 0)
+		if len(sessions) != 2 || !strings.Contains(sessions[1].Notes, "clinician cleared the client") {
+			t.Fatalf("the override is not recorded: %+v", sessions[len(sessions)-1])
+		}
+		if after := s.get(t, clientPath); strings.Contains(after.body, `data-area="calves" class="held"`) || !strings.Contains(after.body, "Do not treat Front of thighs (quads), Back of thighs (hamstrings), Shins, Feet until") {
+			t.Error("the hold of the calves, worked after the confirmation, is not lifted (or the others are)")
 		}
 	})
 	t.Run("a new link for a session works", func(t *testing.T) {

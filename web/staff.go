@@ -14,6 +14,7 @@ import (
 
 	"aftercare"
 	"aftercare/httpapi/checkin"
+	"aftercare/suggest"
 )
 
 // The therapist's workspace. Every page reaches the clinic's data only
@@ -342,8 +343,13 @@ func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staff
 		h.refuse(w, r, err, s.p)
 		return
 	}
+	holds, err := h.holdsOf(r, s, clientID)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
 	h.linkOnce(w, r, s, func(hash []byte) (*aftercare.Session, error) {
-		sf := sessionFormOf(v)
+		sf := sessionFormOf(v, holds)
 		sess, ferr := sf.session(clientID, h.d.Now())
 		if ferr != nil {
 			sf.Error = ferr
@@ -461,6 +467,10 @@ type sessionForm struct {
 	Error     *aftercare.Error
 	// Key is the form's one-time key; the form posted again keeps it.
 	Key string
+	// Held lists the areas on hold; Cleared is true when the therapist
+	// confirms a clinician has cleared the client, to work them.
+	Held    []string
+	Cleared bool
 	// Suggested is true when the per-area pressures come from the suggestion.
 	Suggested bool
 
@@ -472,9 +482,13 @@ type pressureRow struct {
 	Code    string
 	Label   string
 	Options []option
+	// Held names the concern for which the area is not to be treated; empty when it may be.
+	Held string
 }
 
-func newSessionForm(clientID int64, style, pressure string, area map[string]string, ended int) *sessionForm {
+// newSessionForm returns the session form with these values; the areas
+// held are marked, and must be confirmed cleared to be worked.
+func newSessionForm(clientID int64, style, pressure string, area map[string]string, ended int, holds []suggest.Hold) *sessionForm {
 	sf := &sessionForm{ClientID: clientID, Styles: options(aftercare.Styles), Pressures: options(aftercare.Pressures), Key: newFormKey()}
 	check(sf.Styles, []string{style})
 	check(sf.Pressures, []string{pressure})
@@ -484,6 +498,10 @@ func newSessionForm(clientID int64, style, pressure string, area map[string]stri
 	values := map[string]string{}
 	for _, a := range aftercare.Areas.Codes() {
 		row := pressureRow{Code: a.Code, Label: a.Label, Options: options(aftercare.Pressures)}
+		if i := slices.IndexFunc(holds, func(h suggest.Hold) bool { return h.Area == a.Code }); i >= 0 {
+			row.Held = suggest.ConcernText[holds[i].Concern]
+			sf.Held = append(sf.Held, a.Label)
+		}
 		if p := area[a.Code]; aftercare.Pressures.Has(p) {
 			check(row.Options, []string{p})
 			values[a.Code] = p
@@ -494,7 +512,10 @@ func newSessionForm(clientID int64, style, pressure string, area map[string]stri
 	return sf
 }
 
-func sessionFormOf(v url.Values) *sessionForm {
+// Invalid reports whether the form's error is about field.
+func (sf *sessionForm) Invalid(field string) bool { return sf.Error != nil && sf.Error.Field == field }
+
+func sessionFormOf(v url.Values, holds []suggest.Hold) *sessionForm {
 	area := map[string]string{}
 	for _, a := range aftercare.Areas.Codes() {
 		if p := v.Get("pressure_" + a.Code); p != "" {
@@ -503,8 +524,9 @@ func sessionFormOf(v url.Values) *sessionForm {
 	}
 	ended, _ := strconv.Atoi(v.Get("ended"))
 	id, _ := strconv.ParseInt(v.Get("client_id"), 10, 64)
-	sf := newSessionForm(id, v.Get("style"), v.Get("pressure"), area, ended)
+	sf := newSessionForm(id, v.Get("style"), v.Get("pressure"), area, ended, holds)
 	sf.Notes = v.Get("notes")
+	sf.Cleared = v.Get("cleared") == "yes"
 	if k := formKey(v.Get("key")); k != "" {
 		sf.Key = k
 	}
@@ -549,6 +571,20 @@ func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Sessio
 	}
 	if err != nil || minutes < 0 || minutes > 7*24*60 {
 		return nil, aftercare.Errorf(aftercare.EINVALID, "ended", "Choose when the session ended.")
+	}
+	var heldWorked []string
+	for _, row := range sf.Rows {
+		if row.Held != "" && slices.Contains(s.AreasWorked, row.Code) {
+			heldWorked = append(heldWorked, strings.ToLower(row.Label)+" ("+row.Held+")")
+		}
+	}
+	if len(heldWorked) > 0 {
+		if !sf.Cleared {
+			return nil, aftercare.Errorf(aftercare.EINVALID, "cleared",
+				"Not to be treated until a clinician has cleared the client: %s. Set them to Not worked, or confirm below that the client has been cleared.", strings.Join(heldWorked, ", "))
+		}
+		note := "Worked after a clinician cleared the client (confirmed by the therapist): " + strings.Join(heldWorked, ", ") + "."
+		s.Notes = strings.TrimSpace(s.Notes + "\n" + note)
 	}
 	if len(s.Notes) > aftercare.MaxTextBytes {
 		return nil, aftercare.Errorf(aftercare.EINVALID, "notes", "The notes are too long: at most %d bytes.", aftercare.MaxTextBytes)

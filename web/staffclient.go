@@ -29,6 +29,9 @@ type clientView struct {
 	// Heat is the body map of the worst pain per area after the latest rated session.
 	Heat        *bodyMap
 	HeatCaption string
+	// Holds are the areas not to be treated until a clinician has cleared the
+	// client, one group per flag and concern.
+	Holds []holdGroup
 	// Suggest is the pressure proposed per area for the next session.
 	Suggest    []suggest.Area
 	SuggestMap *bodyMap
@@ -214,10 +217,14 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		v.HeatCaption = "Worst soreness per area after the session of " + last.Label + "."
 	}
 
-	v.Suggest = suggest.Next(sessions, cautions, h.expect())
+	holds := suggest.Holds(sessions, flags)
+	v.Holds = groupHolds(holds)
+	v.Suggest = suggest.Next(sessions, cautions, holds, h.expect())
 	proposed := map[string]string{}
 	for _, a := range v.Suggest {
-		proposed[a.Area] = a.Suggested
+		if a.Suggested != "" {
+			proposed[a.Area] = a.Suggested
+		}
 	}
 	if len(v.Suggest) > 0 {
 		v.SuggestMap = newBodyMap("suggest-map", "pressure", "", "Suggested pressure per area", proposed)
@@ -227,7 +234,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		if n := len(sessions); n > 0 {
 			style, pressure = sessions[n-1].Style, sessions[n-1].Pressure
 		}
-		form = newSessionForm(c.ID, style, pressure, proposed, 0)
+		form = newSessionForm(c.ID, style, pressure, proposed, 0, holds)
 		form.Suggested = len(proposed) > 0
 	}
 	v.Form = form
@@ -272,4 +279,41 @@ func newChartTable(cols []sessionColumn) *chartTable {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// holdGroup is the areas one flag holds for one concern.
+type holdGroup struct {
+	Concern string
+	Areas   []string
+	Flag    *aftercare.Flag
+	Session *aftercare.Session
+	// HoursAfter is when the flagged check-in was sent, in hours after the session.
+	HoursAfter float64
+}
+
+// groupHolds gathers holds by flag and concern, in the order of the first area of each.
+func groupHolds(holds []suggest.Hold) []holdGroup {
+	var out []holdGroup
+	for _, h := range holds {
+		i := slices.IndexFunc(out, func(g holdGroup) bool { return g.Flag == h.Flag && g.Concern == suggest.ConcernText[h.Concern] })
+		if i < 0 {
+			out = append(out, holdGroup{Concern: suggest.ConcernText[h.Concern], Flag: h.Flag, Session: h.Session, HoursAfter: h.HoursAfter})
+			i = len(out) - 1
+		}
+		out[i].Areas = append(out[i].Areas, aftercare.Areas.Label(h.Area))
+	}
+	return out
+}
+
+// holdsOf returns the holds of a client, for the session form.
+func (h *handler) holdsOf(r *http.Request, s *staffReq, clientID int64) ([]suggest.Hold, error) {
+	sessions, err := s.acc.ListSessions(r.Context(), clientID)
+	if err != nil {
+		return nil, err
+	}
+	flags, err := s.acc.ListClientFlags(r.Context(), clientID)
+	if err != nil {
+		return nil, err
+	}
+	return suggest.Holds(sessions, flags), nil
 }
