@@ -129,7 +129,6 @@ func TestAFormSentTwiceStoresOnce(t *testing.T) {
 	client.phone()
 	client.visit(strings.TrimPrefix(link, a.URL))
 	client.do(
-		chromedp.Click(chromedp.CSS("#step-1 [data-next]")),
 		chromedp.Click(chromedp.CSS("#step-2 [data-next]")),
 		chromedp.WaitVisible(chromedp.CSS("#step-3-title")),
 		chromedp.Click(chromedp.CSS("input[name=symptoms][value=calf_swelling]")),

@@ -80,12 +80,24 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// hoursText writes hours as a whole number when it is one.
+// hoursText writes hours as a page says them: to the nearest whole hour
+// from 2 hours on, so that every time on a page agrees, and to a tenth below.
 func hoursText(h float64) string {
+	if h >= 2 {
+		h = math.Round(h)
+	}
 	if h == math.Trunc(h) {
 		return fmt.Sprintf("%d", int(h))
 	}
 	return fmt.Sprintf("%.1f", h)
+}
+
+// hoursWords writes hours with their unit, as hoursText does: "1 hour", "26 hours".
+func hoursWords(h float64) string {
+	if t := hoursText(h); t != "1" {
+		return t + " hours"
+	}
+	return "1 hour"
 }
 
 // ago says how long ago something was, in the largest sensible unit.

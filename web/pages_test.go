@@ -508,3 +508,61 @@ func TestStaffPages(t *testing.T) {
 		}
 	})
 }
+
+func TestTheFlagQueue(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic := &aftercare.Clinic{Name: "Calm Hands"}
+	if err := s.store.CreateClinic(ctx, clinic); err != nil {
+		t.Fatal(err)
+	}
+	client := &aftercare.Client{ClinicID: clinic.ID, Name: "Ana Lima"}
+	if err := s.store.CreateClient(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	ended := s.now().Add(-30 * time.Hour)
+	sess := &aftercare.Session{ClinicID: clinic.ID, ClientID: client.ID, Style: "deep_tissue", Pressure: "firm", AreasWorked: []string{"calves"},
+		EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour), CreatedAt: ended}
+	_, hash := aftercare.NewSecret("c_")
+	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
+		t.Fatal(err)
+	}
+	checkIn := func(hours float64, req aftercare.Request) {
+		t.Helper()
+		req.HoursSince = &hours
+		resp, err := realEngine(t).Assess(req, s.now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &aftercare.CheckIn{ClinicID: clinic.ID, SessionID: sess.ID, HoursSince: hours, Request: req, Assessment: *resp, CreatedAt: ended.Add(time.Duration(hours) * time.Hour)}
+		if _, err := s.store.CreateCheckIn(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkIn(18, aftercare.Request{Symptoms: []string{"numbness"}, Soreness: []aftercare.Soreness{{Area: "forearms", Pain: 2}}})
+	checkIn(20, aftercare.Request{Symptoms: []string{"calf_swelling"}, Soreness: []aftercare.Soreness{{Area: "calves", Pain: 6}}, Text: "my left calf is swollen and hot"})
+	checkIn(24, aftercare.Request{Symptoms: []string{"tingling"}})
+	s.as(owner(clinic.ID))
+	d := s.get(t, "/staff")
+	levels := regexp.MustCompile(`<li class="flag lvl-[a-z_]+" data-flag="\d+" data-level="([a-z_]+)">`).FindAllStringSubmatch(d.body, -1)
+	t.Run("the most serious flag comes first, then the oldest", func(t *testing.T) {
+		var got []string
+		for _, m := range levels {
+			got = append(got, m[1])
+		}
+		if strings.Join(got, " ") != "urgent consult consult" {
+			t.Fatalf("flags in the order %v", got)
+		}
+		if strings.Index(d.body, "Numbness") > strings.Index(d.body, "Tingling") {
+			t.Error("of two flags of one level, the newer comes first")
+		}
+	})
+	t.Run("each flag says what raised it, in the clinic's words", func(t *testing.T) {
+		first := d.body[strings.Index(d.body, `data-level="urgent"`):strings.Index(d.body, `data-level="consult"`)]
+		for _, want := range []string{"Signs:</strong> " + aftercare.Symptoms.Label("calf_swelling"), "Sore:</strong> Calves 6/10", "20 h after the session of", "Deep tissue, firm pressure", "my left calf is swollen and hot", "A suspected blood clot: do not treat"} {
+			if !strings.Contains(first, want) {
+				t.Errorf("the urgent flag lacks %q: %s", want, first)
+			}
+		}
+	})
+}

@@ -24,10 +24,25 @@ type answerView struct {
 	Next *nextCheckIn
 	// At is when the answer was made (printed on the aftercare sheet).
 	At time.Time
+	// Soon is true when the answer sends the client for care today or now:
+	// it then shows what to do first, and leaves out the recovery window,
+	// the general watch list and the reasons below consult.
+	Soon bool
+	// Shown are the reasons shown: every one, or those at consult and above
+	// when the answer is Soon (no "normal soreness" line beside a red flag).
+	Shown []aftercare.Reason
 }
 
 func (h *handler) answer(resp *aftercare.Response, soreness []aftercare.Soreness, at time.Time) *answerView {
-	a := &answerView{Response: resp, Chart: newRecoveryChart(resp.Recovery), At: at}
+	a := &answerView{Response: resp, Chart: newRecoveryChart(resp.Recovery), At: at, Soon: resp.Level >= aftercare.Urgent, Shown: resp.Reasons}
+	if a.Soon {
+		a.Shown = nil
+		for _, r := range resp.Reasons {
+			if r.Level >= aftercare.Consult {
+				a.Shown = append(a.Shown, r)
+			}
+		}
+	}
 	if len(soreness) > 0 {
 		a.Map = newBodyMap("answer-map", "pain", "", "Where it hurts", painValues(soreness))
 	}
@@ -77,8 +92,9 @@ type linkInfo struct {
 	Style      string
 	Pressure   string
 	Areas      []string
-	HoursAgo   int
-	CheckIns   []pastCheckIn
+	// HoursAgo is the time since the session ended, as the page says it.
+	HoursAgo string
+	CheckIns []pastCheckIn
 	// Curve is the client's soreness so far; nil before any check-in with a pain rating.
 	Curve *lineChart
 	// Last is the answer to the latest check-in, shown on a later visit.
@@ -173,7 +189,7 @@ func (h *handler) clientPage(r *http.Request, l *checkin.Link, f *form) *page {
 		Style:      s.Style,
 		Pressure:   s.Pressure,
 		Areas:      s.AreasWorked,
-		HoursAgo:   int(checkin.HoursSince(s, now)),
+		HoursAgo:   hoursWords(checkin.HoursSince(s, now)),
 		Next:       nextTime(s, now),
 	}
 	var points []painPoint
@@ -190,7 +206,6 @@ func (h *handler) clientPage(r *http.Request, l *checkin.Link, f *form) *page {
 	if len(points) > 0 {
 		info.Curve = newCurve(points, h.window(s, info.Last))
 	}
-	f.HoursHint = hoursText(checkin.HoursSince(s, now))
 	p := h.basePage("Your check-in", "check")
 	p.EmergencyNumber, p.Tel = number, telURL(number)
 	p.Action = "/c/" + r.PathValue("token")

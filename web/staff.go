@@ -108,10 +108,22 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, http.StatusOK, "login.html", p)
 }
 
-// flagView is a flag with its client's name.
+// flagView is a flag with its client's name and what raised it.
 type flagView struct {
 	*aftercare.Flag
 	ClientName string
+	// Signs are the warning signs reported, in words.
+	Signs []string
+	// Sore lists the rated areas, such as "Calves 6/10".
+	Sore []string
+	// HoursAfter is when the check-in was sent, in hours after the session.
+	HoursAfter float64
+	// Session is the session the check-in was about; nil when it is not found.
+	Session *aftercare.Session
+	// Words is what the client typed, shortened.
+	Words string
+	// Hold names the areas not to treat and why; empty when none.
+	Hold string
 }
 
 // clientRow is one client of the list.
@@ -122,8 +134,8 @@ type clientRow struct {
 
 // dashboard is the staff's front page: the flags to acknowledge and the clients.
 type dashboard struct {
-	Today     []flagView
-	Earlier   []flagView
+	// Flags are the open flags, most serious first, then oldest.
+	Flags     []flagView
 	Clients   []clientRow
 	Name      string
 	Email     string
@@ -151,19 +163,26 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 	for _, c := range clients {
 		names[c.ID] = c.Name
 	}
-	now := h.d.Now().In(h.d.Location)
-	y, m, dd := now.Date()
-	midnight := time.Date(y, m, dd, 0, 0, 0, 0, h.d.Location)
-	for i := len(flags) - 1; i >= 0; i-- {
-		fl := flags[i]
+	sessions := map[int64]*aftercare.Session{}
+	for _, fl := range flags {
 		open[fl.ClientID]++
-		v := flagView{Flag: fl, ClientName: names[fl.ClientID]}
-		if fl.CreatedAt.Before(midnight) {
-			d.Earlier = append(d.Earlier, v)
-		} else {
-			d.Today = append(d.Today, v)
+		sess, ok := sessions[fl.SessionID]
+		if !ok {
+			sess, err = s.acc.FindSession(ctx, fl.SessionID)
+			if err != nil && aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+				h.refuse(w, r, err, s.p)
+				return
+			}
+			sessions[fl.SessionID] = sess
 		}
+		d.Flags = append(d.Flags, describeFlag(fl, names[fl.ClientID], sess))
 	}
+	slices.SortStableFunc(d.Flags, func(a, b flagView) int {
+		if a.Level != b.Level {
+			return int(b.Level) - int(a.Level)
+		}
+		return a.CreatedAt.Compare(b.CreatedAt)
+	})
 	for _, c := range clients {
 		d.Clients = append(d.Clients, clientRow{Client: c, OpenFlags: open[c.ID]})
 	}
@@ -176,6 +195,49 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 	s.p.Title = "Today"
 	s.p.Dash = d
 	h.render(w, status, "staff.html", s.p)
+}
+
+// maxWords is the most of a client's own words a flag shows.
+const maxWords = 160
+
+// describeFlag says what raised a flag, from its check-in in sess.
+func describeFlag(fl *aftercare.Flag, client string, sess *aftercare.Session) flagView {
+	v := flagView{Flag: fl, ClientName: client, Session: sess}
+	if sess == nil {
+		return v
+	}
+	i := slices.IndexFunc(sess.CheckIns, func(c aftercare.CheckIn) bool { return c.ID == fl.CheckInID })
+	if i < 0 {
+		return v
+	}
+	c := &sess.CheckIns[i]
+	v.HoursAfter = c.HoursSince
+	signs := slices.Clone(c.Request.Symptoms)
+	for _, f := range c.Assessment.Findings {
+		if f.Type == "symptom" && !f.Negated && !slices.Contains(signs, f.Code) {
+			signs = append(signs, f.Code)
+		}
+	}
+	for _, code := range signs {
+		v.Signs = append(v.Signs, aftercare.Symptoms.Label(code))
+	}
+	for _, so := range c.Request.Soreness {
+		v.Sore = append(v.Sore, fmt.Sprintf("%s %d/10", aftercare.Areas.Label(so.Area), so.Pain))
+	}
+	if words := strings.Join(strings.Fields(c.Request.Text), " "); words != "" {
+		if r := []rune(words); len(r) > maxWords {
+			words = string(r[:maxWords]) + "…"
+		}
+		v.Words = words
+	}
+	if holds := groupHolds(suggest.Holds([]*aftercare.Session{sess}, []*aftercare.Flag{fl})); len(holds) > 0 {
+		var parts []string
+		for _, g := range holds {
+			parts = append(parts, upperFirst(g.Concern)+": do not treat "+strings.Join(g.Areas, ", "))
+		}
+		v.Hold = strings.Join(parts, ". ") + ", until a clinician has cleared the client."
+	}
+	return v
 }
 
 // Limits of the staff forms.

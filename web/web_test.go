@@ -235,6 +235,37 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
+	t.Run("every answer says when to get help before the plan", func(t *testing.T) {
+		for _, form := range []url.Values{
+			{"style": {"deep_tissue"}, "hours_since": {"24"}, "pain_lower_back": {"4"}},
+			{"hours_since": {"24"}, "symptoms": {"numbness"}},
+		} {
+			p := s.post(t, "/check", form)
+			help, plan := strings.Index(p.body, "data-get-help"), strings.Index(p.body, `id="plan-title"`)
+			if help < 0 || plan < 0 || help > plan || help > strings.Index(p.body, `id="why-title"`) {
+				t.Errorf("%s: get help at %d, the plan at %d", p.level(), help, plan)
+			}
+		}
+	})
+	t.Run("an urgent or emergency answer shows only the reasons that matter", func(t *testing.T) {
+		for _, form := range []url.Values{
+			{"style": {"deep_tissue"}, "hours_since": {"24"}, "pain_calves": {"3"}, "symptoms": {"calf_swelling"}},
+			{"style": {"deep_tissue"}, "hours_since": {"24"}, "pain_neck": {"3"}, "symptoms": {"chest_pain"}},
+		} {
+			p := s.post(t, "/check", form)
+			if lv := p.level(); lv != "urgent" && lv != "emergency" {
+				t.Fatalf("level %s", lv)
+			}
+			for _, not := range []string{`data-level="self_care"`, `data-level="monitor"`, "data-get-help", `class="watch-for"`} {
+				if strings.Contains(p.body, not) {
+					t.Errorf("%s: the answer shows %s", p.level(), not)
+				}
+			}
+			if !strings.Contains(p.body, `<ul class="reasons">`) || !strings.Contains(p.body, "What to do now") {
+				t.Errorf("%s: no reason or no first steps", p.level())
+			}
+		}
+	})
 	t.Run("the emergency banner comes first, with a tel: link", func(t *testing.T) {
 		p := s.post(t, "/check", url.Values{"symptoms": {"facial_droop"}})
 		i := strings.Index(p.body, `class="emergency-banner"`)
@@ -328,9 +359,14 @@ func TestClientPages(t *testing.T) {
 	}
 	t.Run("the client's page is prefilled from the session", func(t *testing.T) {
 		p := s.get(t, "/c/"+token)
-		for _, want := range []string{"Calm Hands", "about 26 hours ago", `<option value="sports" selected>`, `<option value="firm" selected>`, `value="hamstrings" checked`, `action="/c/` + token + `"`} {
+		for _, want := range []string{"Calm Hands", "about 26 hours ago", "Sports, firm pressure", "Back of thighs (hamstrings)", `action="/c/` + token + `"`, "Step 1 of 2"} {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("the page lacks %s", want)
+			}
+		}
+		for _, asked := range []string{`name="style"`, `name="pressure"`, `name="hours_since"`, `name="areas_worked"`, "Step 1 of 3"} {
+			if strings.Contains(p.body, asked) {
+				t.Errorf("the page asks %s, which the session says", asked)
 			}
 		}
 		if strings.Contains(p.body, "Kai") {
@@ -355,6 +391,9 @@ func TestClientPages(t *testing.T) {
 		again := s.get(t, "/c/"+token)
 		if !strings.Contains(again.body, "Your check-ins") || !strings.Contains(again.body, "worst pain 5/10") || !strings.Contains(again.body, `id="curve"`) {
 			t.Errorf("the earlier check-in is not listed: %.3000s", again.body)
+		}
+		if !strings.Contains(again.body, `name="pain_hamstrings" min="0" max="10" step="1" inputmode="numeric" value="5"`) || !strings.Contains(again.body, "what you rated last time") {
+			t.Error("the next check-in is not filled with the areas rated last time")
 		}
 	})
 	t.Run("a check-in form sent twice (a reload, a second tap) is stored once, and the post is answered by a redirect", func(t *testing.T) {
