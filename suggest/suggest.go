@@ -1,8 +1,8 @@
 // Package suggest proposes the pressure of a client's next session, area by
 // area, from how the client responded to the sessions before: lighter where
-// soreness was high, lasted past its usual window, or was flagged, as the seed
-// guide advises ("request lighter pressure in areas that are extra
-// sensitive"), and never above what the client's screening allows. It never
+// soreness was high, lasted past its usual window, or was flagged, as the
+// knowledge base's consumer guide advises ("request lighter pressure in areas
+// that are extra sensitive"), and never above what the client's screening allows. It never
 // proposes heavier work: that stays the therapist's call. Pure: no I/O, no clock.
 package suggest
 
@@ -74,7 +74,7 @@ type Area struct {
 }
 
 // Source is the citation of the advice the suggestion follows.
-const Source = "Aftercare seed guide (2025): request lighter pressure in areas that are extra sensitive"
+const Source = "Sore after a massage? (consumer guide, 2025): request lighter pressure in areas that are extra sensitive"
 
 // rank orders the pressures, lightest first.
 func rank(p string) int { return aftercare.Pressures.Index(p) }

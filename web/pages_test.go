@@ -191,6 +191,17 @@ func TestAnswerPage(t *testing.T) {
 			t.Error("the answer's body map does not show the ratings")
 		}
 	})
+	t.Run("sources are named by their own titles, not by working names", func(t *testing.T) {
+		if strings.Contains(strings.ToLower(p.body), "seed guide") || !strings.Contains(p.body, "“Sore after a massage?” (2025)") {
+			t.Error("the answer names a source by a working name")
+		}
+	})
+	t.Run("the pain picker offers 0 and a way to remove a rating, not two ways to say no pain", func(t *testing.T) {
+		home := s.get(t, "/").body
+		if strings.Contains(home, ">Not sore<") || !strings.Contains(home, ">Remove the rating<") {
+			t.Error("the picker offers both 0 and Not sore")
+		}
+	})
 	t.Run("the sheet prints", func(t *testing.T) {
 		css := s.get(t, "/static/style.css").body
 		if !strings.Contains(css, "@media print") || !strings.Contains(p.body, `data-print`) || !strings.Contains(p.body, `class="print-only printed"`) {

@@ -197,6 +197,21 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 	h.render(w, status, "staff.html", s.p)
 }
 
+// signsOf lists in words the signs a check-in reported, ticked or read from its text.
+func signsOf(c *aftercare.CheckIn) []string {
+	signs := slices.Clone(c.Request.Symptoms)
+	for _, f := range c.Assessment.Findings {
+		if f.Type == "symptom" && !f.Negated && !slices.Contains(signs, f.Code) {
+			signs = append(signs, f.Code)
+		}
+	}
+	out := make([]string, 0, len(signs))
+	for _, code := range signs {
+		out = append(out, aftercare.Symptoms.Label(code))
+	}
+	return out
+}
+
 // maxWords is the most of a client's own words a flag shows.
 const maxWords = 160
 
@@ -212,15 +227,7 @@ func describeFlag(fl *aftercare.Flag, client string, sess *aftercare.Session) fl
 	}
 	c := &sess.CheckIns[i]
 	v.HoursAfter = c.HoursSince
-	signs := slices.Clone(c.Request.Symptoms)
-	for _, f := range c.Assessment.Findings {
-		if f.Type == "symptom" && !f.Negated && !slices.Contains(signs, f.Code) {
-			signs = append(signs, f.Code)
-		}
-	}
-	for _, code := range signs {
-		v.Signs = append(v.Signs, aftercare.Symptoms.Label(code))
-	}
+	v.Signs = signsOf(c)
 	for _, so := range c.Request.Soreness {
 		v.Sore = append(v.Sore, fmt.Sprintf("%s %d/10", aftercare.Areas.Label(so.Area), so.Pain))
 	}

@@ -66,6 +66,8 @@ type checkInView struct {
 	Pain string
 	// Sore lists the rated areas, such as "Neck 4, Lower back 6".
 	Sore string
+	// Signs lists the signs reported, in words.
+	Signs string
 }
 
 func (h *handler) staffClient(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -180,6 +182,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 				sore = append(sore, fmt.Sprintf("%s %d", aftercare.Areas.Label(so.Area), so.Pain))
 			}
 			cv.Sore = strings.Join(sore, ", ")
+			cv.Signs = strings.Join(signsOf(ci), ", ")
 			sv.CheckIns = append(sv.CheckIns, cv)
 		}
 		for _, fl := range flags {
