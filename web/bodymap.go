@@ -124,6 +124,8 @@ type mapRegion struct {
 	Name string
 	// Field is the prefix of the form field the region sets; empty on a map that only shows.
 	Field string
+	// Invalid is true when the form's error is about the area's field.
+	Invalid bool
 }
 
 // bodyMap is a body map ready to draw.

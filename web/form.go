@@ -67,6 +67,16 @@ type form struct {
 	Open bool
 	// Key is the form's one-time key (see once.go).
 	Key string
+	// Message is the error's text, shown beside the field it is about (Invalid).
+	Message string
+}
+
+// ErrorOn returns the error's text when it is about field, to show beside it.
+func (f *form) ErrorOn(field string) string {
+	if f.Invalid == field {
+		return f.Message
+	}
+	return ""
 }
 
 // symptomGroups sorts the symptoms for the form, the warning signs first so
@@ -147,6 +157,11 @@ func (f *form) finish() {
 		}
 	}
 	f.Map = newBodyMap("pain-map", "pain", "pain_", "Body map: where it hurts", values)
+	for _, side := range [][]mapRegion{f.Map.Front, f.Map.Back} {
+		for i := range side {
+			side[i].Invalid = f.Invalid == "pain_"+side[i].Area
+		}
+	}
 }
 
 // fill marks the form with the posted values, to show them again.
@@ -205,7 +220,7 @@ func readForm(w http.ResponseWriter, r *http.Request) (*form, aftercare.Request,
 	f.fill(r.PostForm)
 	req, e := requestOf(r.PostForm)
 	if e != nil {
-		f.Invalid = e.Field
+		f.Invalid, f.Message = e.Field, e.Message
 		f.finish()
 	}
 	return f, req, e

@@ -315,6 +315,15 @@ func TestCheck(t *testing.T) {
 			if p.level() != "" {
 				t.Error("an answer is shown for a bad form")
 			}
+			if strings.HasPrefix(tt.field, "pain_") || tt.field == "hours_since" {
+				beside := regexp.MustCompile(`id="` + tt.field + `"[^>]*aria-invalid="true" aria-describedby="err-` + tt.field + `">\s*<p class="field-error" id="err-` + tt.field + `">[^<]+</p>`)
+				if !beside.MatchString(p.body) {
+					t.Error("the error is not beside its field")
+				}
+			}
+			if area, ok := strings.CutPrefix(tt.field, "pain_"); ok && !strings.Contains(p.body, `invalid" data-area="`+area+`"`) {
+				t.Error("the area is not marked on the body map")
+			}
 		})
 	}
 }

@@ -177,6 +177,22 @@
     });
   });
 
+  /* The sign-in form keeps the email after a failed attempt (in this tab
+     only; the server never puts it in an address). */
+  try {
+    var login = doc.querySelector("form.login");
+    if (login) {
+      var email = login.querySelector("#email");
+      if (doc.getElementById("login-error") && !email.value) {
+        email.value = sessionStorage.getItem("aftercare-email") || "";
+        if (email.value) { login.querySelector("#password").focus(); }
+      }
+      login.addEventListener("submit", function () { sessionStorage.setItem("aftercare-email", email.value); });
+    } else {
+      sessionStorage.removeItem("aftercare-email");
+    }
+  } catch (err) { /* storage refused: the email is typed again */ }
+
   /* Times in the reader's own zone. */
   all("time[data-local]").forEach(function (t) {
     var d = new Date(t.getAttribute("datetime"));
