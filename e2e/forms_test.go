@@ -64,3 +64,56 @@ func TestTheSignInFormKeepsTheEmail(t *testing.T) {
 	tb.inspect("the sign-in page after a wrong password")
 	tb.shoot("sign-in-error", phoneWidth)
 }
+
+// smallTargets lists the map targets (what opens the picker, tabbable)
+// smaller than 44 × 44 CSS px, with their size.
+const smallTargets = `[...document.querySelectorAll(".area-chips a.area-chip")].map(e => {
+	const r = e.getBoundingClientRect(); return {area: e.dataset.area, w: r.width, h: r.height};
+}).filter(b => b.w < 44 || b.h < 44).map(b => b.area + " " + Math.round(b.w) + "x" + Math.round(b.h))`
+
+func TestTheBodyMapOnAPhone(t *testing.T) {
+	a := startApp(t)
+	tb := a.open(t)
+	tb.phone()
+	tb.visit("/")
+	tb.do(chromedp.Tap(chromedp.CSS("#step-1 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-2-title")))
+	t.Run("every target of the map is at least 44 by 44 px", func(t *testing.T) {
+		if n := eval[int](tb, `document.querySelectorAll(".area-chips a.area-chip").length`); n != 18 {
+			t.Fatalf("%d targets, want one per area (18)", n)
+		}
+		if small := eval[[]string](tb, smallTargets); len(small) > 0 {
+			t.Errorf("targets under 44 x 44 px: %v", small)
+		}
+		if n := eval[int](tb, `[...document.querySelectorAll("#pain-map a.region")].filter(e => e.tabIndex >= 0).length`); n != 0 {
+			t.Errorf("%d drawn shapes are tab stops besides the targets", n)
+		}
+	})
+	t.Run("each step is an entry of the history", func(t *testing.T) {
+		if loc := tb.location(); !strings.HasSuffix(loc, "#step-2") {
+			t.Errorf("step 2 is at %s", loc)
+		}
+		eval[bool](tb, `(history.back(), true)`)
+		tb.do(chromedp.WaitVisible(chromedp.CSS("#step-1-title")), chromedp.WaitNotVisible(chromedp.CSS("#step-2-title")))
+		eval[bool](tb, `(history.forward(), true)`)
+		tb.do(chromedp.WaitVisible(chromedp.CSS("#step-2-title")))
+	})
+	t.Run("what was entered is kept across Back and Forward", func(t *testing.T) {
+		tb.tapArea("pain-map", "pain-picker", "calves", "4")
+		tb.do(chromedp.Tap(chromedp.CSS("#step-2 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-3-title")))
+		eval[bool](tb, `document.querySelector("input[name=symptoms][value=stiffness]").checked = true`)
+		eval[bool](tb, `(document.querySelector("input[name=symptoms][value=stiffness]").dispatchEvent(new Event("change", {bubbles: true})), true)`)
+		tb.submit("#step-3 button[type=submit]")
+		tb.history(-1)
+		if v := eval[string](tb, `document.getElementById("pain_calves").value`); v != "4" {
+			t.Errorf("after Back, pain_calves is %q", v)
+		}
+		if !eval[bool](tb, `document.querySelector("input[name=symptoms][value=stiffness]").checked`) {
+			t.Error("after Back, the ticked symptom is not ticked")
+		}
+		if c := eval[string](tb, `document.querySelector("#pain-map-areas a.area-chip[data-area='calves']").className`); !strings.Contains(c, "v-4") {
+			t.Errorf("after Back, the map shows the calves as %q", c)
+		}
+	})
+	tb.inspect("the body map after Back")
+	tb.shoot("body-map-back", phoneWidth)
+}

@@ -577,3 +577,48 @@ func TestTheFlagQueue(t *testing.T) {
 		}
 	})
 }
+
+func TestTheWorkspaceSaysWhetherRemindersAreSent(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	silent := &aftercare.Clinic{Name: "No Mail"}
+	hooked := &aftercare.Clinic{Name: "Hooked", WebhookURL: "https://hooks.example/aftercare"}
+	for _, c := range []*aftercare.Clinic{silent, hooked} {
+		if err := s.store.CreateClinic(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := &aftercare.Client{ClinicID: silent.ID, Name: "Ana Lima", Email: "ana@example.com"}
+	if err := s.store.CreateClient(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	ended := s.now().Add(-30 * time.Hour)
+	sess := &aftercare.Session{ClinicID: silent.ID, ClientID: client.ID, EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour),
+		FollowUps: []aftercare.FollowUp{{Hours: 24, DueAt: ended.Add(24 * time.Hour), Status: "scheduled"}, {Hours: 48, DueAt: ended.Add(48 * time.Hour), Status: "scheduled"}}}
+	_, hash := aftercare.NewSecret("c_")
+	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
+		t.Fatal(err)
+	}
+	// The worker marks a reminder sent when its time comes, whatever could deliver it.
+	if err := s.store.MarkFollowUp(ctx, silent.ID, sess.ID, 24, aftercare.FollowUpSent, ended.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("without a mail server or a webhook, the workspace says reminders are not sent", func(t *testing.T) {
+		s.as(owner(silent.ID))
+		for _, path := range []string{"/staff", fmt.Sprintf("/staff/clients/%d", client.ID), sessionPath(sess.ID)} {
+			if p := s.get(t, path); !strings.Contains(p.body, "Reminders are not being sent") || !strings.Contains(p.body, "--smtp-host") {
+				t.Errorf("%s does not say reminders are not sent", path)
+			}
+		}
+		p := s.get(t, sessionPath(sess.ID))
+		if !strings.Contains(p.body, "24 hours after: not delivered") || !strings.Contains(p.body, "48 hours after: due") || !strings.Contains(p.body, "will not be sent") {
+			t.Errorf("the reminders are not shown as they are: %.3000s", p.body)
+		}
+	})
+	t.Run("with a webhook, nothing is said", func(t *testing.T) {
+		s.as(owner(hooked.ID))
+		if p := s.get(t, "/staff"); strings.Contains(p.body, "data-reach") {
+			t.Error("a clinic with a webhook is told reminders are not sent")
+		}
+	})
+}

@@ -140,6 +140,8 @@ type dashboard struct {
 	Name      string
 	Email     string
 	FormError *aftercare.Error
+	// Reach says whether reminders can reach the clinic's clients.
+	Reach reach
 }
 
 func (h *handler) dashboard(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -192,6 +194,7 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 		}
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
+	d.Reach = h.reachOf(s.clinic, nil)
 	s.p.Title = "Today"
 	s.p.Dash = d
 	h.render(w, status, "staff.html", s.p)
@@ -384,6 +387,9 @@ type createdSession struct {
 	Fresh bool
 	// Key is the one-time key of the form that makes a new link.
 	Key string
+	// Reach says whether reminders reach the client; FollowUps say each as it is.
+	Reach     reach
+	FollowUps []followUpView
 }
 
 // endedChoices are the answers to "when did the session end?", in minutes ago.
@@ -507,7 +513,8 @@ func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffRe
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	cs := &createdSession{Session: sess, Client: client, Key: newFormKey()}
+	cs := &createdSession{Session: sess, Client: client, Key: newFormKey(), Reach: h.reachOf(s.clinic, client)}
+	cs.FollowUps = h.followUps(sess, cs.Reach)
 	if c, err := r.Cookie(linkCookie); err == nil {
 		live, err := h.linkOf(ctx, s.acc.ClinicID(), c.Value)
 		if err != nil {

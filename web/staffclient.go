@@ -39,6 +39,8 @@ type clientView struct {
 	OpenFlags  int
 	// Hidden counts the older sessions left out of the timeline and the chart.
 	Hidden int
+	// Reach says whether reminders reach the client.
+	Reach reach
 }
 
 // maxTimeline is the most sessions a client's page shows, newest first, so that it stays light.
@@ -48,10 +50,12 @@ const maxTimeline = 12
 type sessionView struct {
 	*aftercare.Session
 	// Key is the one-time key of the form that makes the session a new link.
-	Key      string
-	CheckIns []checkInView
-	Flags    []*aftercare.Flag
-	Areas    []areaPressure
+	Key string
+	// Reminders are its follow-ups as they are.
+	Reminders []followUpView
+	CheckIns  []checkInView
+	Flags     []*aftercare.Flag
+	Areas     []areaPressure
 }
 
 // areaPressure is one area worked, with its pressure.
@@ -140,7 +144,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	v := &clientView{Client: c, Health: options(aftercare.Health)}
+	v := &clientView{Client: c, Health: options(aftercare.Health), Reach: h.reachOf(s.clinic, c)}
 	var cautions []aftercare.Caution
 	if n := len(screenings); n > 0 {
 		v.Screening = screenings[n-1]
@@ -160,7 +164,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		v.Hidden = len(sessions) - maxTimeline
 	}
 	for i := len(shown) - 1; i >= 0; i-- {
-		sv := sessionView{Session: shown[i], Key: newFormKey()}
+		sv := sessionView{Session: shown[i], Key: newFormKey(), Reminders: h.followUps(shown[i], v.Reach)}
 		for _, a := range aftercare.Areas.Codes() {
 			if !slices.Contains(sv.AreasWorked, a.Code) {
 				continue

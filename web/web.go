@@ -64,6 +64,10 @@ type Deps struct {
 	LinkTTL time.Duration
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
+	// Mail is true when follow-up mail can be sent (a mail server is set
+	// up); without it, and without a clinic's webhook, the workspace says
+	// that reminders are not being sent.
+	Mail bool
 }
 
 type handler struct {

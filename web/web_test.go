@@ -169,15 +169,15 @@ func TestHomePage(t *testing.T) {
 			t.Error("the red-flag group is not the first symptoms of step 3")
 		}
 	})
-	t.Run("the body map has one link per area to its pain field", func(t *testing.T) {
+	t.Run("the body map has one link per area to its pain field, and one named target beside the figure", func(t *testing.T) {
 		for _, c := range aftercare.Areas.Codes() {
 			link := `<a href="#pain_` + c.Code + `" class="region v-unset" data-area="` + c.Code + `"`
 			if n := strings.Count(p.body, link); n < 1 {
 				t.Errorf("no map region links to pain_%s", c.Code)
 			}
-			tabbable := regexp.MustCompile(link + `[^>]*aria-label="[^"]+">`)
+			tabbable := regexp.MustCompile(`<a href="#pain_` + c.Code + `" class="area-chip v-unset" data-area="` + c.Code + `"[^>]*><span class="ac-name">[^<]+<span class="sr-only ac-sr">: no rating</span>`)
 			if n := len(tabbable.FindAllString(p.body, -1)); n != 1 {
-				t.Errorf("%d tabbable regions for %s, want 1", n, c.Code)
+				t.Errorf("%d tabbable targets for %s, want 1", n, c.Code)
 			}
 			if !strings.Contains(p.body, `<label for="pain_`+c.Code+`">`+c.Label+`</label>`) {
 				t.Errorf("the pain field of %s has no label", c.Code)
