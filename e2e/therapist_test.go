@@ -42,6 +42,7 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 		t.Fatalf("not sent to sign in: %s", loc)
 	}
 	therapist.inspect("the sign-in page")
+	therapist.shoot("sign-in", phoneWidth)
 	therapist.do(
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), pw),
@@ -76,12 +77,14 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 	}
 	therapist.do(chromedp.SendKeys(chromedp.CSS("#s-notes"), "Tight calves after a half marathon."))
 	therapist.shoot("session-form", desktopWidth)
+	therapist.shoot("session-form", phoneWidth)
 	therapist.submit(".session-form button[type=submit]")
 	link := eval[string](therapist, `document.getElementById("check-in-url").value`)
 	if !strings.HasPrefix(link, a.URL+"/c/c_") {
 		t.Fatalf("no check-in link on the page: %q", link)
 	}
 	therapist.inspect("the recorded session")
+	therapist.shoot("session-recorded-link", phoneWidth)
 
 	// The client opens the link, in a browser of their own, and checks in with a red flag.
 	client := a.open(t, chromedp.WithNewBrowserContext())
@@ -100,6 +103,7 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 		t.Error("the client's page shows the client's name")
 	}
 	client.inspect("the client's check-in page")
+	client.shoot("client-check-in", phoneWidth)
 	client.do(chromedp.WaitVisible(chromedp.CSS("#step-2-title")))
 	client.tapArea("pain-map", "pain-picker", "calves", "6")
 	client.do(
