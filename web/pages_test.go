@@ -520,17 +520,25 @@ func TestStaffPages(t *testing.T) {
 	})
 }
 
-func TestTheFlagQueue(t *testing.T) {
-	s := newStaffSite(t)
+// clinicWithClient stores a clinic with one client.
+func (s *staffSite) clinicWithClient(t *testing.T, name string) (*aftercare.Clinic, *aftercare.Client) {
+	t.Helper()
 	ctx := context.Background()
 	clinic := &aftercare.Clinic{Name: "Calm Hands"}
 	if err := s.store.CreateClinic(ctx, clinic); err != nil {
 		t.Fatal(err)
 	}
-	client := &aftercare.Client{ClinicID: clinic.ID, Name: "Ana Lima"}
+	client := &aftercare.Client{ClinicID: clinic.ID, Name: name}
 	if err := s.store.CreateClient(ctx, client); err != nil {
 		t.Fatal(err)
 	}
+	return clinic, client
+}
+
+func TestTheFlagQueue(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic, client := s.clinicWithClient(t, "Ana Lima")
 	ended := s.now().Add(-30 * time.Hour)
 	sess := &aftercare.Session{ClinicID: clinic.ID, ClientID: client.ID, Style: "deep_tissue", Pressure: "firm", AreasWorked: []string{"calves"},
 		EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour), CreatedAt: ended}
@@ -621,4 +629,36 @@ func TestTheWorkspaceSaysWhetherRemindersAreSent(t *testing.T) {
 			t.Error("a clinic with a webhook is told reminders are not sent")
 		}
 	})
+}
+
+func TestTheSessionFormTakesAnyEndTime(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic, client := s.clinicWithClient(t, "Ana Lima")
+	s.as(owner(clinic.ID))
+	twoDaysAgo := s.now().Add(-48 * time.Hour).Truncate(time.Minute)
+	tests := []struct {
+		name, endedAt string
+		status        int
+	}{
+		{"two days ago at a given time is recorded then", twoDaysAgo.Format("2006-01-02T15:04"), http.StatusSeeOther},
+		{"a time in the future is refused", s.now().Add(3 * time.Hour).Format("2006-01-02T15:04"), http.StatusBadRequest},
+		{"a time more than a week ago is refused", s.now().Add(-9 * 24 * time.Hour).Format("2006-01-02T15:04"), http.StatusBadRequest},
+		{"a time that is not one is refused", "yesterday-ish", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := s.post(t, "/staff/sessions", url.Values{"client_id": {fmt.Sprint(client.ID)}, "ended_at": {tt.endedAt}, "pressure_neck": {"medium"}})
+			if p.status != tt.status {
+				t.Fatalf("status %d, want %d", p.status, tt.status)
+			}
+			if tt.status == http.StatusBadRequest && !strings.Contains(p.body, `<p class="field-error" id="err-ended_at">`) {
+				t.Error("the error is not beside the date and time")
+			}
+		})
+	}
+	sessions, _ := s.store.ListSessions(ctx, clinic.ID, client.ID)
+	if len(sessions) != 1 || !sessions[0].EndedAt.Equal(twoDaysAgo) {
+		t.Errorf("sessions %+v, want one that ended at %v", sessions, twoDaysAgo)
+	}
 }

@@ -425,7 +425,7 @@ func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staff
 	}
 	h.linkOnce(w, r, s, func(hash []byte) (*aftercare.Session, error) {
 		sf := sessionFormOf(v, holds)
-		sess, ferr := sf.session(clientID, h.d.Now())
+		sess, ferr := sf.session(clientID, h.d.Now(), h.d.Location)
 		if ferr != nil {
 			sf.Error = ferr
 			h.showClient(w, r, s, client, sf, http.StatusBadRequest)
@@ -543,6 +543,10 @@ type sessionForm struct {
 	Error     *aftercare.Error
 	// Key is the form's one-time key; the form posted again keeps it.
 	Key string
+	// EndedAt is the date and time the session ended, when picked (a datetime-local value).
+	EndedAt string
+	// Zone names the time zone of EndedAt.
+	Zone string
 	// Held lists the areas on hold; Cleared is true when the therapist
 	// confirms a clinician has cleared the client, to work them.
 	Held    []string
@@ -602,6 +606,7 @@ func sessionFormOf(v url.Values, holds []suggest.Hold) *sessionForm {
 	id, _ := strconv.ParseInt(v.Get("client_id"), 10, 64)
 	sf := newSessionForm(id, v.Get("style"), v.Get("pressure"), area, ended, holds)
 	sf.Notes = v.Get("notes")
+	sf.EndedAt = v.Get("ended_at")
 	sf.Cleared = v.Get("cleared") == "yes"
 	if k := formKey(v.Get("key")); k != "" {
 		sf.Key = k
@@ -610,7 +615,13 @@ func sessionFormOf(v url.Values, holds []suggest.Hold) *sessionForm {
 	return sf
 }
 
-func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Session, *aftercare.Error) {
+// endedAtLayout is the layout of a datetime-local field.
+const endedAtLayout = "2006-01-02T15:04"
+
+// maxEndedAgo is the longest before now a recorded session may have ended.
+const maxEndedAgo = 7 * 24 * time.Hour
+
+func (sf *sessionForm) session(clientID int64, now time.Time, loc *time.Location) (*aftercare.Session, *aftercare.Error) {
 	v := sf.raw
 	s := &aftercare.Session{ClientID: clientID, Notes: strings.TrimSpace(v.Get("notes"))}
 	if st := v.Get("style"); st != "" {
@@ -666,5 +677,17 @@ func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Sessio
 		return nil, aftercare.Errorf(aftercare.EINVALID, "notes", "The notes are too long: at most %d bytes.", aftercare.MaxTextBytes)
 	}
 	s.EndedAt = aftercare.StoredTime(now.Add(-time.Duration(minutes) * time.Minute))
+	if at := strings.TrimSpace(v.Get("ended_at")); at != "" {
+		t, err := time.ParseInLocation(endedAtLayout, at, loc)
+		switch {
+		case err != nil:
+			return nil, aftercare.Errorf(aftercare.EINVALID, "ended_at", "Give the date and time the session ended, such as %s.", now.In(loc).Add(-2*time.Hour).Format(endedAtLayout))
+		case t.After(now.Add(5 * time.Minute)):
+			return nil, aftercare.Errorf(aftercare.EINVALID, "ended_at", "The session cannot end in the future: give the time it ended.")
+		case now.Sub(t) > maxEndedAgo:
+			return nil, aftercare.Errorf(aftercare.EINVALID, "ended_at", "The session ended more than 7 days ago: its reminders and the client's link would already be over.")
+		}
+		s.EndedAt = aftercare.StoredTime(t)
+	}
 	return s, nil
 }

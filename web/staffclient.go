@@ -244,6 +244,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		form = newSessionForm(c.ID, style, pressure, proposed, 0, holds)
 		form.Suggested = len(proposed) > 0
 	}
+	form.Zone = h.d.Location.String()
 	v.Form = form
 	s.p.Title = c.Name
 	s.p.Client = v

@@ -201,6 +201,11 @@
       };
       form.addEventListener("input", save);
       form.addEventListener("change", save);
+      /* A form that stores something starts afresh once sent: Back to it
+         must not offer the same answers to send a second time. */
+      if (!/\/check$/.test(form.getAttribute("action"))) {
+        form.addEventListener("submit", function () { sessionStorage.removeItem(key); });
+      }
     });
   } catch (err) { /* storage refused: the form starts afresh */ }
 
