@@ -220,11 +220,13 @@ func TestEveryPublicPageIsAccessibleLightAndQuiet(t *testing.T) {
 		{"/login?error=1", 200},
 		{"/c/c_" + strings.Repeat("Z", 43), 404},
 	}
+	tb.phone()
 	for _, p := range pages {
 		if s := tb.visit(p.path); s != p.status {
 			t.Errorf("%s: status %d, want %d", p.path, s, p.status)
 		}
 		tb.inspect(p.path)
+		tb.shoot("page"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(p.path[:min(len(p.path), 40)]), phoneWidth)
 	}
 	tb.visit("/guide/red-flags")
 	tb.shoot("guide-red-flags", desktopWidth)

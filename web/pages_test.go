@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/draw"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	qr "github.com/piglig/go-qr"
 
 	"aftercare"
 	"aftercare/sqlite"
@@ -384,6 +388,9 @@ func TestStaffPages(t *testing.T) {
 			t.Fatalf("status %d: %.3000s", p.status, p.body)
 		}
 		link = m[1]
+		if got := decodeQR(t, p.body); got != "https://aftercare.example"+link {
+			t.Errorf("the QR code reads %q, the link is %q", got, link)
+		}
 		if later := s.get(t, to); later.status != 200 || linkURL.MatchString(later.body) || !strings.Contains(later.body, "Make a new check-in link") {
 			t.Errorf("the session's page shows the link to a browser that did not record it: status %d", later.status)
 		}
@@ -661,4 +668,33 @@ func TestTheSessionFormTakesAnyEndTime(t *testing.T) {
 	if len(sessions) != 1 || !sessions[0].EndedAt.Equal(twoDaysAgo) {
 		t.Errorf("sessions %+v, want one that ended at %v", sessions, twoDaysAgo)
 	}
+}
+
+var (
+	qrSVG = regexp.MustCompile(`<figure class="qr"><svg viewBox="0 0 (\d+) \d+"[^>]*><rect[^>]*/><path d="([^"]+)"`)
+	qrRun = regexp.MustCompile(`M(\d+) (\d+)h(\d+)v1h-\d+z`)
+)
+
+// decodeQR reads the QR code drawn on a page, as a phone's camera would.
+func decodeQR(t *testing.T, body string) string {
+	t.Helper()
+	m := qrSVG.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page has no QR code")
+	}
+	size, _ := strconv.Atoi(m[1])
+	const scale = 6
+	img := image.NewGray(image.Rect(0, 0, size*scale, size*scale))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	for _, r := range qrRun.FindAllStringSubmatch(m[2], -1) {
+		x, _ := strconv.Atoi(r[1])
+		y, _ := strconv.Atoi(r[2])
+		n, _ := strconv.Atoi(r[3])
+		draw.Draw(img, image.Rect(x*scale, y*scale, (x+n)*scale, (y+1)*scale), image.Black, image.Point{}, draw.Src)
+	}
+	text, err := qr.Decode(img)
+	if err != nil {
+		t.Fatalf("decoding the QR code: %v", err)
+	}
+	return text
 }

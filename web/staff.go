@@ -381,7 +381,9 @@ type createdSession struct {
 	Session *aftercare.Session
 	Client  *aftercare.Client
 	// URL is the client's link; empty when it is no longer shown.
-	URL     string
+	URL string
+	// QR is the link as a QR code, to show the client.
+	QR      *qrCode
 	Expires time.Time
 	// Fresh is true for a new link of an earlier session.
 	Fresh bool
@@ -523,6 +525,7 @@ func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffRe
 		}
 		if live != nil && live.ID == sess.ID {
 			cs.URL, cs.Expires = h.base(r)+checkin.LinkPath(c.Value), live.LinkExpiresAt
+			cs.QR = newQRCode(cs.URL)
 			cs.Fresh = r.URL.Query().Get("link") == "new"
 		}
 	}
