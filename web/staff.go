@@ -165,11 +165,18 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 	for _, c := range clients {
 		names[c.ID] = c.Name
 	}
+	flags = slices.Clone(flags)
+	slices.SortStableFunc(flags, func(a, b *aftercare.Flag) int {
+		if a.Level != b.Level {
+			return int(b.Level) - int(a.Level)
+		}
+		return a.CreatedAt.Compare(b.CreatedAt)
+	})
 	sessions := map[int64]*aftercare.Session{}
-	for _, fl := range flags {
+	for i, fl := range flags {
 		open[fl.ClientID]++
 		sess, ok := sessions[fl.SessionID]
-		if !ok {
+		if !ok && i < maxDescribed {
 			sess, err = s.acc.FindSession(ctx, fl.SessionID)
 			if err != nil && aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
 				h.refuse(w, r, err, s.p)
@@ -179,12 +186,6 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 		}
 		d.Flags = append(d.Flags, describeFlag(fl, names[fl.ClientID], sess))
 	}
-	slices.SortStableFunc(d.Flags, func(a, b flagView) int {
-		if a.Level != b.Level {
-			return int(b.Level) - int(a.Level)
-		}
-		return a.CreatedAt.Compare(b.CreatedAt)
-	})
 	for _, c := range clients {
 		d.Clients = append(d.Clients, clientRow{Client: c, OpenFlags: open[c.ID]})
 	}
@@ -214,6 +215,11 @@ func signsOf(c *aftercare.CheckIn) []string {
 	}
 	return out
 }
+
+// maxDescribed is how many flags, the most serious first, the queue
+// describes from their check-ins (one read of a session each); the others
+// are listed by client, level and time.
+const maxDescribed = 40
 
 // maxWords is the most of a client's own words a flag shows.
 const maxWords = 160
