@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"aftercare"
@@ -115,4 +116,67 @@ func (h *handler) linkOf(ctx context.Context, clinicID int64, token string) (*af
 		return nil, nil
 	}
 	return s, err
+}
+
+// Forms whose records have no place for a key (a new client, a screening)
+// are kept once by the process: the first post of a key stores, and a
+// second one (a double tap, a reload of the post) waits for it and is sent
+// where it was sent. This holds within one server, which is where a double
+// tap lands; a key older than recentKeyAge is forgotten.
+const (
+	recentKeyAge = 30 * time.Minute
+	maxRecentKey = 10000
+)
+
+// recentKeys are the keys of recent posts and where each was answered.
+type recentKeys struct {
+	mu   sync.Mutex
+	seen map[string]*recentPost
+}
+
+// recentPost is one post under a key: done is closed once to (the
+// redirect's target) or err is known.
+type recentPost struct {
+	at   time.Time
+	done chan struct{}
+	to   string
+	err  error
+}
+
+// once runs store for the first post under key (scoped to a clinic by the
+// caller) and returns where to send the browser; a later post under the
+// same key waits for the first and gets its answer. A failed store is
+// forgotten, so that the form can be sent again. An empty key always stores.
+func (k *recentKeys) once(key string, now time.Time, store func() (string, error)) (string, error) {
+	if key == "" {
+		return store()
+	}
+	k.mu.Lock()
+	if k.seen == nil {
+		k.seen = map[string]*recentPost{}
+	}
+	if p, ok := k.seen[key]; ok && now.Sub(p.at) < recentKeyAge {
+		k.mu.Unlock()
+		<-p.done
+		return p.to, p.err
+	}
+	if len(k.seen) >= maxRecentKey {
+		for old, p := range k.seen {
+			if now.Sub(p.at) >= recentKeyAge {
+				delete(k.seen, old)
+			}
+		}
+	}
+	p := &recentPost{at: now, done: make(chan struct{})}
+	k.seen[key] = p
+	k.mu.Unlock()
+
+	p.to, p.err = store()
+	if p.err != nil {
+		k.mu.Lock()
+		delete(k.seen, key)
+		k.mu.Unlock()
+	}
+	close(p.done)
+	return p.to, p.err
 }

@@ -698,3 +698,47 @@ func decodeQR(t *testing.T, body string) string {
 	}
 	return text
 }
+
+func TestTheClientAndScreeningFormsStoreOnce(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic, ana := s.clinicWithClient(t, "Ana Lima")
+	s.as(owner(clinic.ID))
+	tests := []struct {
+		name, page, action string
+		form               url.Values
+		count              func() int
+	}{
+		{"a new client", "/staff", "/staff/clients", url.Values{"name": {"Sam Rivers"}}, func() int {
+			cs, _ := s.store.ListClients(ctx, clinic.ID)
+			return len(cs)
+		}},
+		{"a screening", fmt.Sprintf("/staff/clients/%d", ana.ID), fmt.Sprintf("/staff/clients/%d/screenings", ana.ID), url.Values{"health": {"pregnant"}}, func() int {
+			sc, _ := s.store.ListScreenings(ctx, clinic.ID, ana.ID)
+			return len(sc)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" sent twice under its key is stored once", func(t *testing.T) {
+			before := tt.count()
+			tt.form.Set("key", formKeyOf(t, s.get(t, tt.page).body))
+			// Both at once, as a double tap sends them.
+			var first, again page
+			var wg sync.WaitGroup
+			wg.Add(2)
+			go func() { defer wg.Done(); first = s.post(t, tt.action, tt.form) }()
+			go func() { defer wg.Done(); again = s.post(t, tt.action, tt.form) }()
+			wg.Wait()
+			if first.status != http.StatusSeeOther || again.header.Get("Location") != first.header.Get("Location") {
+				t.Errorf("status %d, Location %q then %q", first.status, first.header.Get("Location"), again.header.Get("Location"))
+			}
+			if n := tt.count() - before; n != 1 {
+				t.Errorf("%d stored, want 1", n)
+			}
+			tt.form.Set("key", formKeyOf(t, s.get(t, tt.page).body))
+			if s.post(t, tt.action, tt.form); tt.count()-before != 2 {
+				t.Error("the form sent again from a fresh page is not stored")
+			}
+		})
+	}
+}

@@ -62,6 +62,15 @@ func (h *handler) staff(fn staffFunc) http.HandlerFunc {
 	}
 }
 
+// formKey is the one-time key of the posted form, scoped to the caller's
+// clinic; "" when the form carries none.
+func (s *staffReq) formKey(r *http.Request) string {
+	if k := formKey(r.PostForm.Get("key")); k != "" {
+		return strconv.FormatInt(s.acc.ClinicID(), 10) + "/" + k
+	}
+	return ""
+}
+
 // refuse shows the page for an error of a staff request.
 func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *page) {
 	back := message{Back: "/staff", BackText: "Back to today"}
@@ -142,6 +151,8 @@ type dashboard struct {
 	FormError *aftercare.Error
 	// Reach says whether reminders can reach the clinic's clients.
 	Reach reach
+	// Key is the one-time key of the form that adds a client.
+	Key string
 }
 
 func (h *handler) dashboard(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -196,6 +207,7 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
 	d.Reach = h.reachOf(s.clinic, nil)
+	d.Key = newFormKey()
 	s.p.Title = "Today"
 	s.p.Dash = d
 	h.render(w, status, "staff.html", s.p)
@@ -308,12 +320,16 @@ func (h *handler) createClient(w http.ResponseWriter, r *http.Request, s *staffR
 		h.showDashboard(w, r, s, d, http.StatusBadRequest)
 		return
 	}
-	c := &aftercare.Client{Name: d.Name, Email: d.Email, CreatedAt: aftercare.StoredTime(h.d.Now())}
-	if err := s.acc.CreateClient(r.Context(), c); err != nil {
+	to, err := h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
+		c := &aftercare.Client{Name: d.Name, Email: d.Email, CreatedAt: aftercare.StoredTime(h.d.Now())}
+		err := s.acc.CreateClient(r.Context(), c)
+		return fmt.Sprintf("/staff/clients/%d", c.ID), err
+	})
+	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -374,11 +390,14 @@ func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *sta
 	if sc.Health == nil {
 		sc.Health = []string{}
 	}
-	if err := s.acc.CreateScreening(r.Context(), sc); err != nil {
+	to, err := h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
+		return fmt.Sprintf("/staff/clients/%d#screening", id), s.acc.CreateScreening(r.Context(), sc)
+	})
+	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d#screening", id), http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // createdSession is the page of a recorded session: the client's link, shown

@@ -41,6 +41,8 @@ type clientView struct {
 	Hidden int
 	// Reach says whether reminders reach the client.
 	Reach reach
+	// ScreenKey is the one-time key of the screening form.
+	ScreenKey string
 }
 
 // maxTimeline is the most sessions a client's page shows, newest first, so that it stays light.
@@ -144,7 +146,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	v := &clientView{Client: c, Health: options(aftercare.Health), Reach: h.reachOf(s.clinic, c)}
+	v := &clientView{Client: c, Health: options(aftercare.Health), Reach: h.reachOf(s.clinic, c), ScreenKey: newFormKey()}
 	var cautions []aftercare.Caution
 	if n := len(screenings); n > 0 {
 		v.Screening = screenings[n-1]

@@ -75,6 +75,8 @@ type handler struct {
 	kb    *knowledge.Base
 	pages *template.Template
 	mux   *http.ServeMux
+	// recent keeps the posts of forms with no stored key once (see once.go).
+	recent recentKeys
 }
 
 // New returns the handler of the pages: GET /, POST /check, GET and POST
