@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -27,11 +28,11 @@ func (tb *tab) centre(sel string) (x, y float64) {
 	return p[0], p[1]
 }
 
-// tapArea taps an area of a body map (its first shape) and picks a value in
-// the picker that opens.
+// tapArea taps an area of a body map (its target beside the figure) and
+// picks a value in the picker that opens.
 func (tb *tab) tapArea(mapID, pickerID, area, value string) {
 	tb.t.Helper()
-	x, y := tb.centre("#" + mapID + " a.region[data-area='" + area + "'] path")
+	x, y := tb.centre("#" + mapID + "-areas a.area-chip[data-area='" + area + "']")
 	tb.do(chromedp.TapXY(x, y), chromedp.WaitVisible(chromedp.CSS("#"+pickerID+" .picker-area")))
 	if got, want := tb.text("#"+pickerID+" .picker-area"), tb.attr("#"+mapID+" a.region[data-area='"+area+"']", "data-label"); got != want {
 		tb.t.Fatalf("the picker asks about %q after a tap on %q", got, want)
@@ -73,11 +74,11 @@ func TestANewcomerTapsTheBodyMapAndIsToldTheSorenessIsExpected(t *testing.T) {
 	if c := tb.attr("#pain-map a.region[data-area='lower_back']", "class"); !strings.Contains(c, "v-4") {
 		t.Errorf("the lower back is not coloured for a 4: class %q", c)
 	}
-	if l := tb.attr("#pain-map a.region[data-area='lower_back']", "aria-label"); l != "Lower back: pain 4 out of 10" {
-		t.Errorf("the region's name is %q", l)
+	if l := eval[string](tb, `document.querySelector("#pain-map-areas a.area-chip[data-area='lower_back']").textContent`); l != "Lower back: pain 4 out of 104" {
+		t.Errorf("the area's name is %q", l)
 	}
-	// The same by keyboard: the neck's region, Enter, two tabs to the 2, Space.
-	eval[bool](tb, `(document.querySelector("#pain-map a.region[data-area='neck']").focus(), true)`)
+	// The same by keyboard: the neck's target, Enter, two tabs to the 2, Space.
+	eval[bool](tb, `(document.querySelector("#pain-map-areas a.area-chip[data-area='neck']").focus(), true)`)
 	tb.do(chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS("#pain-picker .picker-area")))
 	if f := eval[string](tb, `document.activeElement.getAttribute("data-value")`); f != "0" {
 		t.Fatalf("the picker does not take the focus: %q", f)
@@ -87,7 +88,16 @@ func TestANewcomerTapsTheBodyMapAndIsToldTheSorenessIsExpected(t *testing.T) {
 		t.Errorf("by keyboard, pain_neck is %q", v)
 	}
 	if f := eval[string](tb, `document.activeElement.getAttribute("data-area") || ""`); f != "neck" {
-		t.Errorf("the focus does not return to the neck's region: %q", f)
+		t.Errorf("the focus does not return to the neck's target: %q", f)
+	}
+	// Enter on a value chooses it, and does not open the picker again.
+	tb.do(chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS("#pain-picker .picker-area")), chromedp.KeyEvent("\t"), chromedp.KeyEvent("\r"))
+	time.Sleep(100 * time.Millisecond)
+	if v := eval[string](tb, `document.getElementById("pain_neck").value`); v != "3" {
+		t.Errorf("Enter on the 3 set pain_neck to %q", v)
+	}
+	if !eval[bool](tb, `document.getElementById("pain-picker").hidden`) {
+		t.Error("Enter on a value opens the picker again")
 	}
 	tb.inspect("the body map after a tap")
 	tb.shoot("body-map", phoneWidth)
@@ -210,11 +220,13 @@ func TestEveryPublicPageIsAccessibleLightAndQuiet(t *testing.T) {
 		{"/login?error=1", 200},
 		{"/c/c_" + strings.Repeat("Z", 43), 404},
 	}
+	tb.phone()
 	for _, p := range pages {
 		if s := tb.visit(p.path); s != p.status {
 			t.Errorf("%s: status %d, want %d", p.path, s, p.status)
 		}
 		tb.inspect(p.path)
+		tb.shoot("page"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(p.path[:min(len(p.path), 40)]), phoneWidth)
 	}
 	tb.visit("/guide/red-flags")
 	tb.shoot("guide-red-flags", desktopWidth)

@@ -42,6 +42,7 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 		t.Fatalf("not sent to sign in: %s", loc)
 	}
 	therapist.inspect("the sign-in page")
+	therapist.shoot("sign-in", phoneWidth)
 	therapist.do(
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), pw),
@@ -76,12 +77,14 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 	}
 	therapist.do(chromedp.SendKeys(chromedp.CSS("#s-notes"), "Tight calves after a half marathon."))
 	therapist.shoot("session-form", desktopWidth)
+	therapist.shoot("session-form", phoneWidth)
 	therapist.submit(".session-form button[type=submit]")
 	link := eval[string](therapist, `document.getElementById("check-in-url").value`)
 	if !strings.HasPrefix(link, a.URL+"/c/c_") {
 		t.Fatalf("no check-in link on the page: %q", link)
 	}
 	therapist.inspect("the recorded session")
+	therapist.shoot("session-recorded-link", phoneWidth)
 
 	// The client opens the link, in a browser of their own, and checks in with a red flag.
 	client := a.open(t, chromedp.WithNewBrowserContext())
@@ -90,14 +93,18 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 	if h := client.text("h1"); !strings.Contains(h, "How are you feeling") {
 		t.Fatalf("the link opens %q", h)
 	}
-	if v := eval[string](client, `document.getElementById("style").value`); v != "deep_tissue" {
-		t.Errorf("the form is not prefilled from the session: style %q", v)
+	if facts := client.text("[data-session]"); !strings.Contains(facts, "Deep tissue, firm pressure") || !strings.Contains(facts, "about 1 hour ago") {
+		t.Errorf("the page does not show the session: %q", facts)
+	}
+	if n := eval[int](client, `document.querySelectorAll("#style, #pressure, #hours_since, [name=areas_worked]").length`); n != 0 {
+		t.Errorf("the check-in page asks %d things its session says (style, pressure, hours, areas)", n)
 	}
 	if strings.Contains(client.text("main"), "Sam Rivers") {
 		t.Error("the client's page shows the client's name")
 	}
 	client.inspect("the client's check-in page")
-	client.do(chromedp.Tap(chromedp.CSS("#step-1 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-2-title")))
+	client.shoot("client-check-in", phoneWidth)
+	client.do(chromedp.WaitVisible(chromedp.CSS("#step-2-title")))
 	client.tapArea("pain-map", "pain-picker", "calves", "6")
 	client.do(
 		chromedp.Tap(chromedp.CSS("#step-2 [data-next]")),
@@ -112,6 +119,9 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 	}
 	if !strings.Contains(client.text(".answer"), "sent to your therapist") {
 		t.Error("the client is not told the check-in was sent")
+	}
+	if first := eval[bool](client, `!!(document.querySelector("[data-dont-wait]").compareDocumentPosition(document.querySelector(".answer .saved")) & Node.DOCUMENT_POSITION_FOLLOWING)`); !first {
+		t.Error("an urgent answer does not say not to wait for the therapist above the thank-you")
 	}
 	client.inspect("the client's answer")
 	client.shoot("client-answer-urgent", phoneWidth)
@@ -140,8 +150,11 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 	if c := therapist.attr("#heat-map .region[data-area='calves']", "class"); !strings.Contains(c, "v-6") {
 		t.Errorf("the heat map shows the calves as %q", c)
 	}
-	if v := eval[string](therapist, `document.getElementById("pressure_calves").value`); v == "deep" || v == "" {
-		t.Errorf("the next session's calves are suggested at %q after soreness and a flag", v)
+	if v := eval[string](therapist, `document.getElementById("pressure_calves").value`); v != "" {
+		t.Errorf("the next session's calves are suggested at %q after a suspected clot", v)
+	}
+	if hold := therapist.text(".hold"); !strings.Contains(hold, "Calves") {
+		t.Errorf("the client's page does not say to leave the calves alone: %q", hold)
 	}
 	therapist.inspect("the client's timeline")
 	therapist.shoot("staff-client", desktopWidth)

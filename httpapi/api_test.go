@@ -661,7 +661,7 @@ func TestPagesThroughTheServer(t *testing.T) {
 			{"the home page shows the form", "GET", "/", "", 200, `name="hours_since"`},
 			{"a form post gives the answer's level", "POST", "/check", "hours_since=20&pain_quads=3&style=sports", 200, `data-level="self_care"`},
 			{"the client's page shows the form", "GET", "/c/" + token, "", 200, `action="/c/` + token + `"`},
-			{"the client's post is stored", "POST", "/c/" + token, "pain_quads=4", 200, `data-level="`},
+			{"the client's post is stored, and answered by a redirect to its answer", "POST", "/c/" + token, "pain_quads=4", 303, ""},
 			{"a bad link shows the not-found page", "GET", "/c/c_nothing", "", 404, "not valid"},
 			{"the style sheet is served", "GET", "/static/style.css", "", 200, "emergency-banner"},
 		}

@@ -1,8 +1,8 @@
 // Package suggest proposes the pressure of a client's next session, area by
 // area, from how the client responded to the sessions before: lighter where
-// soreness was high, lasted past its usual window, or was flagged, as the seed
-// guide advises ("request lighter pressure in areas that are extra
-// sensitive"), and never above what the client's screening allows. It never
+// soreness was high, lasted past its usual window, or was flagged, as the
+// knowledge base's consumer guide advises ("request lighter pressure in areas
+// that are extra sensitive"), and never above what the client's screening allows. It never
 // proposes heavier work: that stays the therapist's call. Pure: no I/O, no clock.
 package suggest
 
@@ -66,12 +66,15 @@ type Area struct {
 	Capped string
 	// Avoid is true when the screening says to leave the area out or work it only lightly.
 	Avoid bool
+	// Hold is set when the area is not to be treated until a clinician has
+	// cleared the client (Suggested is then empty).
+	Hold *Hold
 	// Reason says in one sentence why.
 	Reason string
 }
 
 // Source is the citation of the advice the suggestion follows.
-const Source = "Aftercare seed guide (2025): request lighter pressure in areas that are extra sensitive"
+const Source = "Sore after a massage? (consumer guide, 2025): request lighter pressure in areas that are extra sensitive"
 
 // rank orders the pressures, lightest first.
 func rank(p string) int { return aftercare.Pressures.Index(p) }
@@ -82,11 +85,13 @@ func lighter(p string, steps int) string {
 	return codes[i].Code
 }
 
-// Next returns the suggestion for every area worked in any session, and every
-// area a caution says to avoid, in the order of aftercare.Areas. Sessions are
-// the client's, in any order, each with its check-ins; cautions are those of
-// the client's latest screening.
-func Next(sessions []*aftercare.Session, cautions []aftercare.Caution, exp Expect) []Area {
+// Next returns the suggestion for every area worked in any session, every
+// area a caution says to avoid and every area on hold, in the order of
+// aftercare.Areas. Sessions are the client's, in any order, each with its
+// check-ins; cautions are those of the client's latest screening; holds are
+// Holds of the client. A held area is suggested as not to be treated
+// (Suggested empty), whatever else is known of it.
+func Next(sessions []*aftercare.Session, cautions []aftercare.Caution, holds []Hold, exp Expect) []Area {
 	if exp.MaxPain == nil {
 		exp.MaxPain = DefaultExpect.MaxPain
 	}
@@ -100,7 +105,8 @@ func Next(sessions []*aftercare.Session, cautions []aftercare.Caution, exp Expec
 	for _, code := range aftercare.Areas.Codes() {
 		a, ok := forArea(code.Code, ordered, exp)
 		avoid, capBy, capTo := screening(code.Code, cautions)
-		if !ok && !avoid {
+		i := slices.IndexFunc(holds, func(h Hold) bool { return h.Area == code.Code })
+		if !ok && !avoid && i < 0 {
 			continue
 		}
 		if !ok {
@@ -114,53 +120,97 @@ func Next(sessions []*aftercare.Session, cautions []aftercare.Caution, exp Expec
 			a.Avoid, a.Suggested = true, "light"
 			a.Reason += " The screening says to leave this area out or work it only lightly."
 		}
+		if i >= 0 {
+			h := holds[i]
+			a.Hold, a.Suggested, a.Steps = &h, "", 0
+			a.Reason = "Do not treat until a clinician has cleared the client: " + ConcernText[h.Concern] + " was flagged."
+		}
 		out = append(out, a)
 	}
 	return out
 }
 
-// forArea judges one area from the last session that worked it (or in which
-// the client reported soreness there).
-func forArea(area string, sessions []*aftercare.Session, exp Expect) (Area, bool) {
-	for i := len(sessions) - 1; i >= 0; i-- {
-		s := sessions[i]
-		worked := slices.Contains(s.AreasWorked, area) || s.AreaPressure[area] != ""
-		a := Area{Area: area, Last: s.AreaPressure[area]}
-		if a.Last == "" {
-			a.Last = s.Pressure
-		}
-		for _, c := range s.CheckIns {
-			for _, so := range c.Request.Soreness {
-				if so.Area != area {
-					continue
-				}
-				if !a.Reported || so.Pain > a.Pain {
-					a.Pain = so.Pain
-				}
-				a.Reported = true
-				if so.Pain >= LingeringPain && c.HoursSince > a.SoreAtHours {
-					a.SoreAtHours = c.HoursSince
-				}
-				if so.Pain > 0 && c.Assessment.Level >= aftercare.Consult {
-					a.Flagged = true
-				}
-			}
-		}
-		if !worked && !a.Reported {
-			continue
-		}
-		judge(&a, s, len(s.CheckIns) > 0, exp)
-		return a, true
-	}
-	return Area{}, false
+// worked reports whether a session worked an area; reported, whether a check-in of it rated the area.
+func worked(s *aftercare.Session, area string) bool {
+	return slices.Contains(s.AreasWorked, area) || s.AreaPressure[area] != ""
 }
 
-func judge(a *Area, s *aftercare.Session, checkedIn bool, exp Expect) {
+func reported(s *aftercare.Session, area string) bool {
+	for _, c := range s.CheckIns {
+		if slices.ContainsFunc(c.Request.Soreness, func(so aftercare.Soreness) bool { return so.Area == area }) {
+			return true
+		}
+	}
+	return false
+}
+
+// pressureOf is the pressure a session used on an area.
+func pressureOf(s *aftercare.Session, area string) string {
+	if p := s.AreaPressure[area]; p != "" {
+		return p
+	}
+	return s.Pressure
+}
+
+// forArea judges one area from the last session that worked it (or in which
+// the client reported soreness there). When that session has no check-in
+// yet, what the client reported after the one before that worked the area
+// still counts: a newer session does not make an area's soreness, or its
+// flag, forgotten.
+func forArea(area string, sessions []*aftercare.Session, exp Expect) (Area, bool) {
+	last := len(sessions) - 1
+	for last >= 0 && !worked(sessions[last], area) && !reported(sessions[last], area) {
+		last--
+	}
+	if last < 0 {
+		return Area{}, false
+	}
+	s := sessions[last]
+	a := Area{Area: area, Last: pressureOf(s, area)}
+	ev := s
+	if len(s.CheckIns) == 0 {
+		for i := last - 1; i >= 0; i-- {
+			if len(sessions[i].CheckIns) > 0 && (worked(sessions[i], area) || reported(sessions[i], area)) {
+				ev = sessions[i]
+				break
+			}
+		}
+	}
+	for _, c := range ev.CheckIns {
+		for _, so := range c.Request.Soreness {
+			if so.Area != area {
+				continue
+			}
+			if !a.Reported || so.Pain > a.Pain {
+				a.Pain = so.Pain
+			}
+			a.Reported = true
+			if so.Pain >= LingeringPain && c.HoursSince > a.SoreAtHours {
+				a.SoreAtHours = c.HoursSince
+			}
+			if so.Pain > 0 && c.Assessment.Level >= aftercare.Consult {
+				a.Flagged = true
+			}
+		}
+	}
+	judge(&a, ev, pressureOf(ev, area), len(ev.CheckIns) > 0, exp)
+	if ev != s && len(ev.CheckIns) > 0 {
+		a.Reason += " (After the session before: the last one has no check-in yet.)"
+	}
+	return a, true
+}
+
+// judge sets the suggestion of an area from what the client reported after
+// session s, in which the area was worked at pressure judged (or none).
+func judge(a *Area, s *aftercare.Session, judged string, checkedIn bool, exp Expect) {
 	base := a.Last
 	if base == "" {
 		base = "medium"
 	}
-	window := exp.WindowTo(s.Style, base)
+	if judged == "" {
+		judged = base
+	}
+	window := exp.WindowTo(s.Style, judged)
 	switch {
 	case a.Flagged:
 		a.Steps, a.Reason = 2, "A check-in with soreness here was flagged for medical advice: work it much lighter, and only once the client has been cleared."
@@ -168,7 +218,7 @@ func judge(a *Area, s *aftercare.Session, checkedIn bool, exp Expect) {
 		a.Steps, a.Reason = 2, "Soreness here was severe: work it much lighter."
 	case a.SoreAtHours > LongHours:
 		a.Steps, a.Reason = 2, "Soreness here lasted more than 72 hours: work it much lighter."
-	case a.Reported && a.Pain > exp.MaxPain(base):
+	case a.Reported && a.Pain > exp.MaxPain(judged):
 		a.Steps, a.Reason = 1, "Soreness here was more than this pressure usually leaves: go one grade lighter."
 	case a.SoreAtHours > float64(window):
 		a.Steps, a.Reason = 1, "Soreness here lasted past the usual window for this work: go one grade lighter."

@@ -46,6 +46,10 @@ type Links struct {
 	BaseURL string
 	// TTL is how long a link works after its session ends; zero means DefaultLinkTTL.
 	TTL time.Duration
+	// Token, when set, is the link's token: a door that must make the same
+	// link again for the same form (a reload) derives it from the form's
+	// one-time key. Empty draws a random token.
+	Token string
 }
 
 func (l Links) ttl() time.Duration {

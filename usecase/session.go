@@ -52,6 +52,9 @@ func CreateSession(ctx context.Context, door SessionDoor, s *aftercare.Session, 
 		return err
 	}
 	token, hash := Schedule(s, clinic, links.ttl())
+	if links.Token != "" {
+		token, hash = links.Token, aftercare.HashSecret(links.Token)
+	}
 	s.CheckInURL = LinkURL(links.BaseURL, token)
 	s.CreatedAt = aftercare.StoredTime(now)
 	if err := door.CreateSession(ctx, s, hash); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -124,6 +125,8 @@ type mapRegion struct {
 	Name string
 	// Field is the prefix of the form field the region sets; empty on a map that only shows.
 	Field string
+	// Invalid is true when the form's error is about the area's field.
+	Invalid bool
 }
 
 // bodyMap is a body map ready to draw.
@@ -161,6 +164,24 @@ func (m *bodyMap) Summary() string {
 		return "No area has a value."
 	}
 	return strings.Join(parts, "; ") + "."
+}
+
+// NameRest is the accessible name of the region after its label, such as ": pain 4 out of 10".
+func (r mapRegion) NameRest() string { return strings.TrimPrefix(r.Name, r.Label) }
+
+// Chips are the map's areas as a list beside the figure, one per area in
+// the order of aftercare.Areas: the targets to tap or tab to (at least 44 px
+// each, which the drawn shapes of a phone-sized figure are not).
+func (m *bodyMap) Chips() []mapRegion {
+	var out []mapRegion
+	for _, a := range aftercare.Areas.Codes() {
+		for _, side := range [][]mapRegion{m.Front, m.Back} {
+			if i := slices.IndexFunc(side, func(r mapRegion) bool { return r.Primary && r.Area == a.Code }); i >= 0 {
+				out = append(out, side[i])
+			}
+		}
+	}
+	return out
 }
 
 // newBodyMap builds a map of values per area; kind is "pain" or "pressure".

@@ -52,16 +52,31 @@ type form struct {
 	SymptomGroups []symptomGroup
 	Health        []option
 	HoursSince    string
-	// HoursHint is shown in the empty hours field (on a client's page, the hours since their session).
-	HoursHint string
-	Quick     []quickHours
-	Text      string
+	// Known is set on a client's page: the session is known, so the form
+	// asks nothing about the massage (style, pressure, time, areas).
+	Known bool
+	// LastSore is true when the pain fields are filled from the client's last check-in.
+	LastSore bool
+	Quick    []quickHours
+	Text     string
 	// Invalid is the form field an error is about.
 	Invalid string
 	// Map is the body map of the pain entered so far.
 	Map *bodyMap
 	// Open shows the areas-worked list unfolded.
 	Open bool
+	// Key is the form's one-time key (see once.go).
+	Key string
+	// Message is the error's text, shown beside the field it is about (Invalid).
+	Message string
+}
+
+// ErrorOn returns the error's text when it is about field, to show beside it.
+func (f *form) ErrorOn(field string) string {
+	if f.Invalid == field {
+		return f.Message
+	}
+	return ""
 }
 
 // symptomGroups sorts the symptoms for the form, the warning signs first so
@@ -105,6 +120,7 @@ func newForm() *form {
 		AreasWorked: options(aftercare.Areas),
 		Health:      options(aftercare.Health),
 		Quick:       quick,
+		Key:         newFormKey(),
 	}
 	for _, a := range aftercare.Areas.Codes() {
 		f.Pain = append(f.Pain, painRow{Code: a.Code, Label: a.Label})
@@ -141,6 +157,11 @@ func (f *form) finish() {
 		}
 	}
 	f.Map = newBodyMap("pain-map", "pain", "pain_", "Body map: where it hurts", values)
+	for _, side := range [][]mapRegion{f.Map.Front, f.Map.Back} {
+		for i := range side {
+			side[i].Invalid = f.Invalid == "pain_"+side[i].Area
+		}
+	}
 }
 
 // fill marks the form with the posted values, to show them again.
@@ -161,14 +182,32 @@ func (f *form) fill(v url.Values) {
 	f.finish()
 }
 
-// prefill marks the form with what the session says.
+// prefill makes the form of a client's page: the session is known, and
+// the pain fields hold what the client rated at their last check-in.
 func (f *form) prefill(s *aftercare.Session) {
-	check(f.Styles, []string{s.Style})
-	check(f.Pressures, []string{s.Pressure})
-	check(f.AreasWorked, s.AreasWorked)
-	f.Open = len(s.AreasWorked) > 0
+	f.Known = true
+	if n := len(s.CheckIns); n > 0 {
+		last := painValues(s.CheckIns[n-1].Request.Soreness)
+		for i := range f.Pain {
+			if v, ok := last[f.Pain[i].Code]; ok {
+				f.Pain[i].Value, f.LastSore = v, true
+			}
+		}
+	}
 	f.finish()
 }
+
+// Step is the number of step n (1–3) of the check form as shown: a form
+// that asks nothing about the massage starts at "Where it hurts".
+func (f *form) Step(n int) int {
+	if f.Known {
+		return n - 1
+	}
+	return n
+}
+
+// Steps is how many steps the form has.
+func (f *form) Steps() int { return f.Step(3) }
 
 // readForm reads the posted form into the form view (to show it again) and
 // into an assessment request, checked by the same decoder as the JSON API.
@@ -181,7 +220,7 @@ func readForm(w http.ResponseWriter, r *http.Request) (*form, aftercare.Request,
 	f.fill(r.PostForm)
 	req, e := requestOf(r.PostForm)
 	if e != nil {
-		f.Invalid = e.Field
+		f.Invalid, f.Message = e.Field, e.Message
 		f.finish()
 	}
 	return f, req, e

@@ -40,6 +40,7 @@ func (h *handler) funcs() template.FuncMap {
 		"healthLabel":  aftercare.Health.Label,
 		"findingLabel": findingLabel,
 		"hours":        hoursText,
+		"cite":         h.cite,
 		"isEmergency":  func(l aftercare.Level) bool { return l == aftercare.Emergency },
 		"atLeast": func(l aftercare.Level, code string) bool {
 			min, err := aftercare.ParseLevel(code)
@@ -80,12 +81,24 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// hoursText writes hours as a whole number when it is one.
+// hoursText writes hours as a page says them: to the nearest whole hour
+// from 2 hours on, so that every time on a page agrees, and to a tenth below.
 func hoursText(h float64) string {
+	if h >= 2 {
+		h = math.Round(h)
+	}
 	if h == math.Trunc(h) {
 		return fmt.Sprintf("%d", int(h))
 	}
 	return fmt.Sprintf("%.1f", h)
+}
+
+// hoursWords writes hours with their unit, as hoursText does: "1 hour", "26 hours".
+func hoursWords(h float64) string {
+	if t := hoursText(h); t != "1" {
+		return t + " hours"
+	}
+	return "1 hour"
 }
 
 // ago says how long ago something was, in the largest sensible unit.
@@ -155,4 +168,29 @@ func findingLabel(f aftercare.Finding) string {
 		}
 	}
 	return what
+}
+
+// cite writes a source line of an answer or a caution for its reader: the
+// knowledge base names its seed article by a working name ("… seed guide
+// (2025)"), which the pages replace with the article's own title.
+func (h *handler) cite(source string) string {
+	if h.kb == nil {
+		return source
+	}
+	for _, src := range h.kb.Sources {
+		if !strings.Contains(strings.ToLower(src.Cite), "seed") || !strings.Contains(source, src.Cite) {
+			continue
+		}
+		title := src.Title
+		if i := strings.IndexAny(title, "?("); i > 0 {
+			title = strings.TrimSpace(title[:i+1])
+			title = strings.TrimSuffix(title, "(")
+		}
+		year := ""
+		if i := strings.LastIndex(src.Cite, "("); i >= 0 {
+			year = " " + src.Cite[i:]
+		}
+		source = strings.ReplaceAll(source, src.Cite, "“"+strings.TrimSpace(title)+"”"+year)
+	}
+	return source
 }

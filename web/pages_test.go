@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/draw"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	qr "github.com/piglig/go-qr"
 
 	"aftercare"
 	"aftercare/sqlite"
@@ -191,6 +195,17 @@ func TestAnswerPage(t *testing.T) {
 			t.Error("the answer's body map does not show the ratings")
 		}
 	})
+	t.Run("sources are named by their own titles, not by working names", func(t *testing.T) {
+		if strings.Contains(strings.ToLower(p.body), "seed guide") || !strings.Contains(p.body, "“Sore after a massage?” (2025)") {
+			t.Error("the answer names a source by a working name")
+		}
+	})
+	t.Run("the pain picker offers 0 and a way to remove a rating, not two ways to say no pain", func(t *testing.T) {
+		home := s.get(t, "/").body
+		if strings.Contains(home, ">Not sore<") || !strings.Contains(home, ">Remove the rating<") {
+			t.Error("the picker offers both 0 and Not sore")
+		}
+	})
 	t.Run("the sheet prints", func(t *testing.T) {
 		css := s.get(t, "/static/style.css").body
 		if !strings.Contains(css, "@media print") || !strings.Contains(p.body, `data-print`) || !strings.Contains(p.body, `class="print-only printed"`) {
@@ -252,6 +267,28 @@ func (s *staffSite) post(t *testing.T, path string, form url.Values) page {
 	}
 	return read(t, resp)
 }
+
+// follow loads the page a redirect leads to, with the cookies it set.
+func (s *staffSite) follow(t *testing.T, p page) page {
+	t.Helper()
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303: %.1000s", p.status, p.body)
+	}
+	req, err := http.NewRequest(http.MethodGet, s.srv.URL+p.header.Get("Location"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range (&http.Response{Header: p.header}).Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err := s.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func sessionPath(id int64) string { return fmt.Sprintf("/staff/sessions/%d", id) }
 
 func owner(clinicID int64) *aftercare.Principal {
 	return &aftercare.Principal{ClinicID: clinicID, UserID: 1, Email: "owner@example.com", Role: aftercare.RoleOwner, Scopes: aftercare.RoleScopes(aftercare.RoleOwner)}
@@ -335,15 +372,28 @@ func TestStaffPages(t *testing.T) {
 		if bad.status != 400 || !strings.Contains(bad.body, `data-field="pressure_neck"`) {
 			t.Errorf("a bad pressure: status %d", bad.status)
 		}
-		p := s.post(t, "/staff/sessions", url.Values{
+		v := url.Values{
 			"client_id": {id}, "style": {"deep_tissue"}, "pressure": {"firm"}, "ended": {"60"},
 			"pressure_calves": {"deep"}, "pressure_neck": {"firm"}, "notes": {"tight calves"},
-		})
+			"key": {formKeyOf(t, s.get(t, clientPath).body)},
+		}
+		first, again := s.post(t, "/staff/sessions", v), s.post(t, "/staff/sessions", v)
+		to := first.header.Get("Location")
+		if first.status != http.StatusSeeOther || !strings.HasPrefix(to, "/staff/sessions/") || again.header.Get("Location") != to {
+			t.Fatalf("status %d, Location %q then %q", first.status, to, again.header.Get("Location"))
+		}
+		p := s.follow(t, again)
 		m := linkURL.FindStringSubmatch(p.body)
 		if p.status != 200 || m == nil {
 			t.Fatalf("status %d: %.3000s", p.status, p.body)
 		}
 		link = m[1]
+		if got := decodeQR(t, p.body); got != "https://aftercare.example"+link {
+			t.Errorf("the QR code reads %q, the link is %q", got, link)
+		}
+		if later := s.get(t, to); later.status != 200 || linkURL.MatchString(later.body) || !strings.Contains(later.body, "Make a new check-in link") {
+			t.Errorf("the session's page shows the link to a browser that did not record it: status %d", later.status)
+		}
 		sessions, err := s.store.ListSessions(ctx, clinic.ID, 0)
 		if err != nil || len(sessions) != 1 {
 			t.Fatalf("%v %d sessions", err, len(sessions))
@@ -367,7 +417,7 @@ func TestStaffPages(t *testing.T) {
 		}
 		s.advance(20 * time.Hour)
 		defer s.advance(-20 * time.Hour)
-		p := s.post(t, link, url.Values{"pain_calves": {"7"}, "symptoms": {"calf_swelling"}})
+		p := s.follow(t, s.post(t, link, url.Values{"pain_calves": {"7"}, "symptoms": {"calf_swelling"}}))
 		if lv := p.level(); lv != "urgent" && lv != "emergency" {
 			t.Fatalf("level %q: %.2000s", lv, p.body)
 		}
@@ -385,7 +435,7 @@ func TestStaffPages(t *testing.T) {
 			t.Fatalf("%d flags", len(flags))
 		}
 		c := s.get(t, clientPath)
-		for _, want := range []string{`id="areas"`, `id="heat-map"`, `class="region v-7" data-area="calves"`, "Open flag", `<li class="lighter" data-area="calves">`} {
+		for _, want := range []string{`id="areas"`, `id="heat-map"`, `class="region v-7" data-area="calves"`, "Open flag", `<li class="held" data-area="calves">`, "Do not treat Front of thighs (quads), Back of thighs (hamstrings), Calves, Shins, Feet until a clinician has cleared the client."} {
 			if !strings.Contains(c.body, want) {
 				t.Errorf("the client page lacks %s", want)
 			}
@@ -402,19 +452,44 @@ func TestStaffPages(t *testing.T) {
 			t.Error("the acknowledged flag is still listed")
 		}
 	})
-	t.Run("the suggestion goes lighter where soreness was high", func(t *testing.T) {
+	t.Run("after a suspected clot, even acknowledged, the legs are not to be treated until the therapist confirms a clearance", func(t *testing.T) {
 		c := s.get(t, clientPath)
-		row := regexp.MustCompile(`(?s)data-area="calves"><p class="sl-head"><strong>Calves</strong> <span class="sl-change">last time deep · next time <strong class="sl-next">([a-z]+)</strong>`).FindStringSubmatch(c.body)
-		if row == nil || row[1] != "light" {
-			t.Errorf("calves after deep work and a flagged 7: %v", row)
+		row := regexp.MustCompile(`(?s)data-area="calves"><p class="sl-head"><strong>Calves</strong> <span class="sl-change">last time deep · next time <strong class="sl-next">([a-z ]+)</strong>`).FindStringSubmatch(c.body)
+		if row == nil || row[1] != "do not treat" {
+			t.Errorf("the suggestion for the calves after a suspected clot: %v", row)
 		}
-		if !strings.Contains(c.body, `name="pressure_calves"><option value="">Not worked</option><option value="light" selected>`) {
-			t.Error("the session form is not prefilled from the suggestion")
+		if !strings.Contains(c.body, `name="pressure_calves" aria-describedby="held_calves"><option value="">Not worked</option><option value="light">`) {
+			t.Error("the session form does not leave the held calves out")
+		}
+		if !strings.Contains(c.body, `<select id="pressure_neck" name="pressure_neck"><option value="">Not worked</option><option value="light">Light</option><option value="medium" selected>`) {
+			t.Error("the session form is not prefilled from the suggestion (capped at medium by the screening) where nothing is held")
+		}
+		id := strings.TrimPrefix(clientPath, "/staff/clients/")
+		v := url.Values{"client_id": {id}, "style": {"sports"}, "pressure": {"medium"}, "pressure_calves": {"light"}, "key": {formKeyOf(t, c.body)}}
+		refused := s.post(t, "/staff/sessions", v)
+		if refused.status != 400 || !strings.Contains(refused.body, `data-field="cleared"`) || !strings.Contains(refused.body, "calves (a suspected blood clot)") {
+			t.Errorf("working a held area unconfirmed: status %d", refused.status)
+		}
+		if n, _ := s.store.ListSessions(ctx, clinic.ID, 0); len(n) != 1 {
+			t.Fatalf("%d sessions stored", len(n))
+		}
+		v.Set("cleared", "yes")
+		s.advance(48 * time.Hour) // days after the flag
+		defer s.advance(-48 * time.Hour)
+		if p := s.post(t, "/staff/sessions", v); p.status != http.StatusSeeOther {
+			t.Fatalf("confirmed: status %d: %.2000s", p.status, p.body)
+		}
+		sessions, _ := s.store.ListSessions(ctx, clinic.ID, 0)
+		if len(sessions) != 2 || !strings.Contains(sessions[1].Notes, "clinician cleared the client") {
+			t.Fatalf("the override is not recorded: %+v", sessions[len(sessions)-1])
+		}
+		if after := s.get(t, clientPath); strings.Contains(after.body, `data-area="calves" class="held"`) || !strings.Contains(after.body, "Do not treat Front of thighs (quads), Back of thighs (hamstrings), Shins, Feet until") {
+			t.Error("the hold of the calves, worked after the confirmation, is not lifted (or the others are)")
 		}
 	})
 	t.Run("a new link for a session works", func(t *testing.T) {
 		sessions, _ := s.store.ListSessions(ctx, clinic.ID, 0)
-		p := s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sessions[0].ID), nil)
+		p := s.follow(t, s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sessions[0].ID), url.Values{"key": {formKeyOf(t, s.get(t, sessionPath(sessions[0].ID)).body)}}))
 		m := linkURL.FindStringSubmatch(p.body)
 		if p.status != 200 || m == nil || m[1] == link {
 			t.Fatalf("status %d", p.status)
@@ -450,4 +525,220 @@ func TestStaffPages(t *testing.T) {
 			t.Errorf("status %d, Location %q", p.status, p.header.Get("Location"))
 		}
 	})
+}
+
+// clinicWithClient stores a clinic with one client.
+func (s *staffSite) clinicWithClient(t *testing.T, name string) (*aftercare.Clinic, *aftercare.Client) {
+	t.Helper()
+	ctx := context.Background()
+	clinic := &aftercare.Clinic{Name: "Calm Hands"}
+	if err := s.store.CreateClinic(ctx, clinic); err != nil {
+		t.Fatal(err)
+	}
+	client := &aftercare.Client{ClinicID: clinic.ID, Name: name}
+	if err := s.store.CreateClient(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	return clinic, client
+}
+
+func TestTheFlagQueue(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic, client := s.clinicWithClient(t, "Ana Lima")
+	ended := s.now().Add(-30 * time.Hour)
+	sess := &aftercare.Session{ClinicID: clinic.ID, ClientID: client.ID, Style: "deep_tissue", Pressure: "firm", AreasWorked: []string{"calves"},
+		EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour), CreatedAt: ended}
+	_, hash := aftercare.NewSecret("c_")
+	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
+		t.Fatal(err)
+	}
+	checkIn := func(hours float64, req aftercare.Request) {
+		t.Helper()
+		req.HoursSince = &hours
+		resp, err := realEngine(t).Assess(req, s.now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &aftercare.CheckIn{ClinicID: clinic.ID, SessionID: sess.ID, HoursSince: hours, Request: req, Assessment: *resp, CreatedAt: ended.Add(time.Duration(hours) * time.Hour)}
+		if _, err := s.store.CreateCheckIn(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkIn(18, aftercare.Request{Symptoms: []string{"numbness"}, Soreness: []aftercare.Soreness{{Area: "forearms", Pain: 2}}})
+	checkIn(20, aftercare.Request{Symptoms: []string{"calf_swelling"}, Soreness: []aftercare.Soreness{{Area: "calves", Pain: 6}}, Text: "my left calf is swollen and hot"})
+	checkIn(24, aftercare.Request{Symptoms: []string{"tingling"}})
+	s.as(owner(clinic.ID))
+	d := s.get(t, "/staff")
+	levels := regexp.MustCompile(`<li class="flag lvl-[a-z_]+" data-flag="\d+" data-level="([a-z_]+)">`).FindAllStringSubmatch(d.body, -1)
+	t.Run("the most serious flag comes first, then the oldest", func(t *testing.T) {
+		var got []string
+		for _, m := range levels {
+			got = append(got, m[1])
+		}
+		if strings.Join(got, " ") != "urgent consult consult" {
+			t.Fatalf("flags in the order %v", got)
+		}
+		if strings.Index(d.body, "Numbness") > strings.Index(d.body, "Tingling") {
+			t.Error("of two flags of one level, the newer comes first")
+		}
+	})
+	t.Run("each flag says what raised it, in the clinic's words", func(t *testing.T) {
+		first := d.body[strings.Index(d.body, `data-level="urgent"`):strings.Index(d.body, `data-level="consult"`)]
+		for _, want := range []string{"Signs:</strong> " + aftercare.Symptoms.Label("calf_swelling"), "Sore:</strong> Calves 6/10", "20 h after the session of", "Deep tissue, firm pressure", "my left calf is swollen and hot", "A suspected blood clot: do not treat"} {
+			if !strings.Contains(first, want) {
+				t.Errorf("the urgent flag lacks %q: %s", want, first)
+			}
+		}
+	})
+}
+
+func TestTheWorkspaceSaysWhetherRemindersAreSent(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	silent := &aftercare.Clinic{Name: "No Mail"}
+	hooked := &aftercare.Clinic{Name: "Hooked", WebhookURL: "https://hooks.example/aftercare"}
+	for _, c := range []*aftercare.Clinic{silent, hooked} {
+		if err := s.store.CreateClinic(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := &aftercare.Client{ClinicID: silent.ID, Name: "Ana Lima", Email: "ana@example.com"}
+	if err := s.store.CreateClient(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	ended := s.now().Add(-30 * time.Hour)
+	sess := &aftercare.Session{ClinicID: silent.ID, ClientID: client.ID, EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour),
+		FollowUps: []aftercare.FollowUp{{Hours: 24, DueAt: ended.Add(24 * time.Hour), Status: "scheduled"}, {Hours: 48, DueAt: ended.Add(48 * time.Hour), Status: "scheduled"}}}
+	_, hash := aftercare.NewSecret("c_")
+	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
+		t.Fatal(err)
+	}
+	// The worker marks a reminder sent when its time comes, whatever could deliver it.
+	if err := s.store.MarkFollowUp(ctx, silent.ID, sess.ID, 24, aftercare.FollowUpSent, ended.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("without a mail server or a webhook, the workspace says reminders are not sent", func(t *testing.T) {
+		s.as(owner(silent.ID))
+		for _, path := range []string{"/staff", fmt.Sprintf("/staff/clients/%d", client.ID), sessionPath(sess.ID)} {
+			if p := s.get(t, path); !strings.Contains(p.body, "Reminders are not being sent") || !strings.Contains(p.body, "--smtp-host") {
+				t.Errorf("%s does not say reminders are not sent", path)
+			}
+		}
+		p := s.get(t, sessionPath(sess.ID))
+		if !strings.Contains(p.body, "24 hours after: not delivered") || !strings.Contains(p.body, "48 hours after: due") || !strings.Contains(p.body, "will not be sent") {
+			t.Errorf("the reminders are not shown as they are: %.3000s", p.body)
+		}
+	})
+	t.Run("with a webhook, nothing is said", func(t *testing.T) {
+		s.as(owner(hooked.ID))
+		if p := s.get(t, "/staff"); strings.Contains(p.body, "data-reach") {
+			t.Error("a clinic with a webhook is told reminders are not sent")
+		}
+	})
+}
+
+func TestTheSessionFormTakesAnyEndTime(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic, client := s.clinicWithClient(t, "Ana Lima")
+	s.as(owner(clinic.ID))
+	twoDaysAgo := s.now().Add(-48 * time.Hour).Truncate(time.Minute)
+	tests := []struct {
+		name, endedAt string
+		status        int
+	}{
+		{"two days ago at a given time is recorded then", twoDaysAgo.Format("2006-01-02T15:04"), http.StatusSeeOther},
+		{"a time in the future is refused", s.now().Add(3 * time.Hour).Format("2006-01-02T15:04"), http.StatusBadRequest},
+		{"a time more than a week ago is refused", s.now().Add(-9 * 24 * time.Hour).Format("2006-01-02T15:04"), http.StatusBadRequest},
+		{"a time that is not one is refused", "yesterday-ish", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := s.post(t, "/staff/sessions", url.Values{"client_id": {fmt.Sprint(client.ID)}, "ended_at": {tt.endedAt}, "pressure_neck": {"medium"}})
+			if p.status != tt.status {
+				t.Fatalf("status %d, want %d", p.status, tt.status)
+			}
+			if tt.status == http.StatusBadRequest && !strings.Contains(p.body, `<p class="field-error" id="err-ended_at">`) {
+				t.Error("the error is not beside the date and time")
+			}
+		})
+	}
+	sessions, _ := s.store.ListSessions(ctx, clinic.ID, client.ID)
+	if len(sessions) != 1 || !sessions[0].EndedAt.Equal(twoDaysAgo) {
+		t.Errorf("sessions %+v, want one that ended at %v", sessions, twoDaysAgo)
+	}
+}
+
+var (
+	qrSVG = regexp.MustCompile(`<figure class="qr"><svg viewBox="0 0 (\d+) \d+"[^>]*><rect[^>]*/><path d="([^"]+)"`)
+	qrRun = regexp.MustCompile(`M(\d+) (\d+)h(\d+)v1h-\d+z`)
+)
+
+// decodeQR reads the QR code drawn on a page, as a phone's camera would.
+func decodeQR(t *testing.T, body string) string {
+	t.Helper()
+	m := qrSVG.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page has no QR code")
+	}
+	size, _ := strconv.Atoi(m[1])
+	const scale = 6
+	img := image.NewGray(image.Rect(0, 0, size*scale, size*scale))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	for _, r := range qrRun.FindAllStringSubmatch(m[2], -1) {
+		x, _ := strconv.Atoi(r[1])
+		y, _ := strconv.Atoi(r[2])
+		n, _ := strconv.Atoi(r[3])
+		draw.Draw(img, image.Rect(x*scale, y*scale, (x+n)*scale, (y+1)*scale), image.Black, image.Point{}, draw.Src)
+	}
+	text, err := qr.Decode(img)
+	if err != nil {
+		t.Fatalf("decoding the QR code: %v", err)
+	}
+	return text
+}
+
+func TestTheClientAndScreeningFormsStoreOnce(t *testing.T) {
+	s := newStaffSite(t)
+	ctx := context.Background()
+	clinic, ana := s.clinicWithClient(t, "Ana Lima")
+	s.as(owner(clinic.ID))
+	tests := []struct {
+		name, page, action string
+		form               url.Values
+		count              func() int
+	}{
+		{"a new client", "/staff", "/staff/clients", url.Values{"name": {"Sam Rivers"}}, func() int {
+			cs, _ := s.store.ListClients(ctx, clinic.ID)
+			return len(cs)
+		}},
+		{"a screening", fmt.Sprintf("/staff/clients/%d", ana.ID), fmt.Sprintf("/staff/clients/%d/screenings", ana.ID), url.Values{"health": {"pregnant"}}, func() int {
+			sc, _ := s.store.ListScreenings(ctx, clinic.ID, ana.ID)
+			return len(sc)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" sent twice under its key is stored once", func(t *testing.T) {
+			before := tt.count()
+			tt.form.Set("key", formKeyOf(t, s.get(t, tt.page).body))
+			// Both at once, as a double tap sends them.
+			var first, again page
+			var wg sync.WaitGroup
+			wg.Add(2)
+			go func() { defer wg.Done(); first = s.post(t, tt.action, tt.form) }()
+			go func() { defer wg.Done(); again = s.post(t, tt.action, tt.form) }()
+			wg.Wait()
+			if first.status != http.StatusSeeOther || again.header.Get("Location") != first.header.Get("Location") {
+				t.Errorf("status %d, Location %q then %q", first.status, first.header.Get("Location"), again.header.Get("Location"))
+			}
+			if n := tt.count() - before; n != 1 {
+				t.Errorf("%d stored, want 1", n)
+			}
+			tt.form.Set("key", formKeyOf(t, s.get(t, tt.page).body))
+			if s.post(t, tt.action, tt.form); tt.count()-before != 2 {
+				t.Error("the form sent again from a fresh page is not stored")
+			}
+		})
+	}
 }

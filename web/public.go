@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"aftercare"
@@ -23,10 +24,25 @@ type answerView struct {
 	Next *nextCheckIn
 	// At is when the answer was made (printed on the aftercare sheet).
 	At time.Time
+	// Soon is true when the answer sends the client for care today or now:
+	// it then shows what to do first, and leaves out the recovery window,
+	// the general watch list and the reasons below consult.
+	Soon bool
+	// Shown are the reasons shown: every one, or those at consult and above
+	// when the answer is Soon (no "normal soreness" line beside a red flag).
+	Shown []aftercare.Reason
 }
 
 func (h *handler) answer(resp *aftercare.Response, soreness []aftercare.Soreness, at time.Time) *answerView {
-	a := &answerView{Response: resp, Chart: newRecoveryChart(resp.Recovery), At: at}
+	a := &answerView{Response: resp, Chart: newRecoveryChart(resp.Recovery), At: at, Soon: resp.Level >= aftercare.Urgent, Shown: resp.Reasons}
+	if a.Soon {
+		a.Shown = nil
+		for _, r := range resp.Reasons {
+			if r.Level >= aftercare.Consult {
+				a.Shown = append(a.Shown, r)
+			}
+		}
+	}
 	if len(soreness) > 0 {
 		a.Map = newBodyMap("answer-map", "pain", "", "Where it hurts", painValues(soreness))
 	}
@@ -76,8 +92,9 @@ type linkInfo struct {
 	Style      string
 	Pressure   string
 	Areas      []string
-	HoursAgo   int
-	CheckIns   []pastCheckIn
+	// HoursAgo is the time since the session ended, as the page says it.
+	HoursAgo string
+	CheckIns []pastCheckIn
 	// Curve is the client's soreness so far; nil before any check-in with a pain rating.
 	Curve *lineChart
 	// Last is the answer to the latest check-in, shown on a later visit.
@@ -134,7 +151,30 @@ func (h *handler) linkPage(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm()
 	f.prefill(l.Session)
-	h.render(w, http.StatusOK, "check.html", h.clientPage(r, l, f))
+	p := h.clientPage(r, l, f)
+	if c := sentCheckIn(l.Session, r.URL.Query().Get("answer")); c != nil {
+		p.Title = levels[c.Assessment.Level].Title
+		p.Answer = h.answer(&c.Assessment, c.Request.Soreness, c.CreatedAt)
+		p.Answer.Saved = true
+		p.Answer.Next = p.Link.Next
+		p.Emergency = c.Assessment.Level == aftercare.Emergency
+	}
+	h.render(w, http.StatusOK, "check.html", p)
+}
+
+// sentCheckIn is the check-in of the session whose id is given (the page a
+// check-in form redirects to shows it); nil when there is none.
+func sentCheckIn(s *aftercare.Session, id string) *aftercare.CheckIn {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil
+	}
+	for i := range s.CheckIns {
+		if s.CheckIns[i].ID == n {
+			return &s.CheckIns[i]
+		}
+	}
+	return nil
 }
 
 func (h *handler) clientPage(r *http.Request, l *usecase.Link, f *form) *page {
@@ -149,7 +189,7 @@ func (h *handler) clientPage(r *http.Request, l *usecase.Link, f *form) *page {
 		Style:      s.Style,
 		Pressure:   s.Pressure,
 		Areas:      s.AreasWorked,
-		HoursAgo:   int(usecase.HoursSince(s, now)),
+		HoursAgo:   hoursWords(usecase.HoursSince(s, now)),
 		Next:       nextTime(s, now),
 	}
 	var points []painPoint
@@ -166,10 +206,9 @@ func (h *handler) clientPage(r *http.Request, l *usecase.Link, f *form) *page {
 	if len(points) > 0 {
 		info.Curve = newCurve(points, h.window(s, info.Last))
 	}
-	f.HoursHint = hoursText(usecase.HoursSince(s, now))
 	p := h.basePage("Your check-in", "check")
 	p.EmergencyNumber, p.Tel = number, telURL(number)
-	p.Action = usecase.LinkPath(r.PathValue("token"))
+	p.Action = "/c/" + r.PathValue("token")
 	p.Form = f
 	p.Link = info
 	return p
@@ -233,7 +272,12 @@ func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.d.Now().UTC()
-	c, _, err := usecase.RecordCheckIn(r.Context(), l, h.d.Assessor, l.Session, req, now)
+	var door usecase.CheckInDoor = l
+	if key := formKey(r.PostForm.Get("key")); key != "" {
+		k, hash := checkInKey(key, &req)
+		door = keyedDoor{door: l, key: k, hash: hash}
+	}
+	c, _, err := usecase.RecordCheckIn(r.Context(), door, h.d.Assessor, l.Session, req, now)
 	if err != nil {
 		var e *aftercare.Error
 		if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
@@ -245,14 +289,5 @@ func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
 		h.fault(w, r, err, h.clientPage(r, l, f))
 		return
 	}
-	l.Session.CheckIns = append(l.Session.CheckIns, *c)
-	f = newForm()
-	f.prefill(l.Session)
-	p := h.clientPage(r, l, f)
-	p.Title = levels[c.Assessment.Level].Title
-	p.Answer = h.answer(&c.Assessment, c.Request.Soreness, now)
-	p.Answer.Saved = true
-	p.Answer.Next = p.Link.Next
-	p.Emergency = c.Assessment.Level == aftercare.Emergency
-	h.render(w, http.StatusOK, "check.html", p)
+	http.Redirect(w, r, "/c/"+r.PathValue("token")+"?answer="+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"aftercare"
+	"aftercare/suggest"
 	"aftercare/usecase"
 )
 
@@ -59,6 +60,15 @@ func (h *handler) staff(fn staffFunc) http.HandlerFunc {
 	}
 }
 
+// formKey is the one-time key of the posted form, scoped to the caller's
+// clinic; "" when the form carries none.
+func (s *staffReq) formKey(r *http.Request) string {
+	if k := formKey(r.PostForm.Get("key")); k != "" {
+		return strconv.FormatInt(s.acc.ClinicID(), 10) + "/" + k
+	}
+	return ""
+}
+
 // refuse shows the page for an error of a staff request.
 func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *page) {
 	back := message{Back: "/staff", BackText: "Back to today"}
@@ -75,16 +85,6 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *p
 	default:
 		h.fault(w, r, err, p)
 	}
-}
-
-// invalid returns err as the application error to show beside a form when it
-// is bad input (EINVALID), or nil.
-func invalid(err error) *aftercare.Error {
-	var e *aftercare.Error
-	if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
-		return e
-	}
-	return nil
 }
 
 // loginView is the sign-in page.
@@ -109,18 +109,28 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	case "":
 	case "throttled", "429":
 		p.Login.Error = "Too many attempts to sign in. Wait a few minutes, then try again."
-	case "busy":
-		p.Login.Error = "The server is busy with other sign-ins. Wait a moment, then try again."
 	default:
 		p.Login.Error = "That email and password do not match an account. Check them and try again."
 	}
 	h.render(w, http.StatusOK, "login.html", p)
 }
 
-// flagView is a flag with its client's name.
+// flagView is a flag with its client's name and what raised it.
 type flagView struct {
 	*aftercare.Flag
 	ClientName string
+	// Signs are the warning signs reported, in words.
+	Signs []string
+	// Sore lists the rated areas, such as "Calves 6/10".
+	Sore []string
+	// HoursAfter is when the check-in was sent, in hours after the session.
+	HoursAfter float64
+	// Session is the session the check-in was about; nil when it is not found.
+	Session *aftercare.Session
+	// Words is what the client typed, shortened.
+	Words string
+	// Hold names the areas not to treat and why; empty when none.
+	Hold string
 }
 
 // clientRow is one client of the list.
@@ -131,12 +141,16 @@ type clientRow struct {
 
 // dashboard is the staff's front page: the flags to acknowledge and the clients.
 type dashboard struct {
-	Today     []flagView
-	Earlier   []flagView
+	// Flags are the open flags, most serious first, then oldest.
+	Flags     []flagView
 	Clients   []clientRow
 	Name      string
 	Email     string
 	FormError *aftercare.Error
+	// Reach says whether reminders can reach the clinic's clients.
+	Reach reach
+	// Key is the one-time key of the form that adds a client.
+	Key string
 }
 
 func (h *handler) dashboard(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -160,18 +174,26 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 	for _, c := range clients {
 		names[c.ID] = c.Name
 	}
-	now := h.d.Now().In(h.d.Location)
-	y, m, dd := now.Date()
-	midnight := time.Date(y, m, dd, 0, 0, 0, 0, h.d.Location)
-	for i := len(flags) - 1; i >= 0; i-- {
-		fl := flags[i]
-		open[fl.ClientID]++
-		v := flagView{Flag: fl, ClientName: names[fl.ClientID]}
-		if fl.CreatedAt.Before(midnight) {
-			d.Earlier = append(d.Earlier, v)
-		} else {
-			d.Today = append(d.Today, v)
+	flags = slices.Clone(flags)
+	slices.SortStableFunc(flags, func(a, b *aftercare.Flag) int {
+		if a.Level != b.Level {
+			return int(b.Level) - int(a.Level)
 		}
+		return a.CreatedAt.Compare(b.CreatedAt)
+	})
+	sessions := map[int64]*aftercare.Session{}
+	for i, fl := range flags {
+		open[fl.ClientID]++
+		sess, ok := sessions[fl.SessionID]
+		if !ok && i < maxDescribed {
+			sess, err = s.acc.FindSession(ctx, fl.SessionID)
+			if err != nil && aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+				h.refuse(w, r, err, s.p)
+				return
+			}
+			sessions[fl.SessionID] = sess
+		}
+		d.Flags = append(d.Flags, describeFlag(fl, names[fl.ClientID], sess))
 	}
 	for _, c := range clients {
 		d.Clients = append(d.Clients, clientRow{Client: c, OpenFlags: open[c.ID]})
@@ -182,9 +204,66 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 		}
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
+	d.Reach = h.reachOf(s.clinic, nil)
+	d.Key = newFormKey()
 	s.p.Title = "Today"
 	s.p.Dash = d
 	h.render(w, status, "staff.html", s.p)
+}
+
+// signsOf lists in words the signs a check-in reported, ticked or read from its text.
+func signsOf(c *aftercare.CheckIn) []string {
+	signs := slices.Clone(c.Request.Symptoms)
+	for _, f := range c.Assessment.Findings {
+		if f.Type == "symptom" && !f.Negated && !slices.Contains(signs, f.Code) {
+			signs = append(signs, f.Code)
+		}
+	}
+	out := make([]string, 0, len(signs))
+	for _, code := range signs {
+		out = append(out, aftercare.Symptoms.Label(code))
+	}
+	return out
+}
+
+// maxDescribed is how many flags, the most serious first, the queue
+// describes from their check-ins (one read of a session each); the others
+// are listed by client, level and time.
+const maxDescribed = 40
+
+// maxWords is the most of a client's own words a flag shows.
+const maxWords = 160
+
+// describeFlag says what raised a flag, from its check-in in sess.
+func describeFlag(fl *aftercare.Flag, client string, sess *aftercare.Session) flagView {
+	v := flagView{Flag: fl, ClientName: client, Session: sess}
+	if sess == nil {
+		return v
+	}
+	i := slices.IndexFunc(sess.CheckIns, func(c aftercare.CheckIn) bool { return c.ID == fl.CheckInID })
+	if i < 0 {
+		return v
+	}
+	c := &sess.CheckIns[i]
+	v.HoursAfter = c.HoursSince
+	v.Signs = signsOf(c)
+	for _, so := range c.Request.Soreness {
+		v.Sore = append(v.Sore, fmt.Sprintf("%s %d/10", aftercare.Areas.Label(so.Area), so.Pain))
+	}
+	if words := strings.Join(strings.Fields(c.Request.Text), " "); words != "" {
+		if r := []rune(words); len(r) > maxWords {
+			words = string(r[:maxWords]) + "…"
+		}
+		v.Words = words
+	}
+	if holds := groupHolds(suggest.Holds([]*aftercare.Session{sess}, []*aftercare.Flag{fl})); len(holds) > 0 {
+		var parts []string
+		for _, g := range holds {
+			parts = append(parts, upperFirst(g.Concern)+": do not treat "+strings.Join(g.Areas, ", "))
+		}
+		v.Hold = strings.Join(parts, ". ") + ", until a clinician has cleared the client."
+	}
+	return v
 }
 
 func parseForm(w http.ResponseWriter, r *http.Request) error {
@@ -201,17 +280,31 @@ func (h *handler) createClient(w http.ResponseWriter, r *http.Request, s *staffR
 		return
 	}
 	d := &dashboard{Name: strings.TrimSpace(r.PostForm.Get("name")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
-	c := &aftercare.Client{Name: d.Name, Email: d.Email}
-	if err := usecase.CreateClient(r.Context(), s.acc, c, h.d.Now()); err != nil {
-		if e := invalid(err); e != nil {
-			d.FormError = e
-			h.showDashboard(w, r, s, d, http.StatusBadRequest)
-			return
-		}
+	to, err := h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
+		c := &aftercare.Client{Name: d.Name, Email: d.Email}
+		err := usecase.CreateClient(r.Context(), s.acc, c, h.d.Now())
+		return fmt.Sprintf("/staff/clients/%d", c.ID), err
+	})
+	if e := invalid(err); e != nil {
+		d.FormError = e
+		h.showDashboard(w, r, s, d, http.StatusBadRequest)
+		return
+	}
+	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// invalid returns err as an *aftercare.Error when it is a refusal of the
+// input (shown beside its field), or nil.
+func invalid(err error) *aftercare.Error {
+	var e *aftercare.Error
+	if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
+		return e
+	}
+	return nil
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -228,7 +321,7 @@ func (h *handler) ackFlag(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		err = parseForm(w, r)
 	}
 	if err == nil {
-		_, err = usecase.AckFlag(r.Context(), s.acc, id)
+		_, err = s.acc.AckFlag(r.Context(), id)
 	}
 	if err != nil {
 		h.refuse(w, r, err, s.p)
@@ -253,23 +346,34 @@ func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *sta
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	sc := &aftercare.Screening{ClientID: id, Health: r.PostForm["health"], Notes: r.PostForm.Get("notes")}
-	if err := usecase.CreateScreening(r.Context(), s.acc, h.d.Assessor, sc, h.d.Now()); err != nil {
+	to, err := h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
+		sc := &aftercare.Screening{ClientID: id, Health: r.PostForm["health"], Notes: r.PostForm.Get("notes")}
+		return fmt.Sprintf("/staff/clients/%d#screening", id), usecase.CreateScreening(r.Context(), s.acc, h.d.Assessor, sc, h.d.Now())
+	})
+	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d#screening", id), http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// createdSession is the page shown when a session is recorded or given a new
-// link: the client's link, shown this once.
+// createdSession is the page of a recorded session: the client's link, shown
+// just after it is made (by recording the session or asking for a new one).
 type createdSession struct {
 	Session *aftercare.Session
 	Client  *aftercare.Client
-	URL     string
+	// URL is the client's link; empty when it is no longer shown.
+	URL string
+	// QR is the link as a QR code, to show the client.
+	QR      *qrCode
 	Expires time.Time
 	// Fresh is true for a new link of an earlier session.
 	Fresh bool
+	// Key is the one-time key of the form that makes a new link.
+	Key string
+	// Reach says whether reminders reach the client; FollowUps say each as it is.
+	Reach     reach
+	FollowUps []followUpView
 }
 
 // endedChoices are the answers to "when did the session end?", in minutes ago.
@@ -298,28 +402,90 @@ func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staff
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	sf := sessionFormOf(v)
-	sess, ferr := sf.session(clientID, h.d.Now())
-	if ferr != nil {
-		sf.Error = ferr
-		h.showClient(w, r, s, client, sf, http.StatusBadRequest)
-		return
-	}
-	if err := usecase.CreateSession(ctx, s.acc, sess, h.links(r), h.d.Now()); err != nil {
-		if e := invalid(err); e != nil {
-			sf.Error = e
-			h.showClient(w, r, s, client, sf, http.StatusBadRequest)
-			return
-		}
+	holds, err := h.holdsOf(r, s, clientID)
+	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	s.p.Title = "Session recorded"
-	s.p.Created = &createdSession{Session: sess, Client: client, URL: sess.CheckInURL, Expires: sess.LinkExpiresAt}
-	h.render(w, http.StatusOK, "session.html", s.p)
+	h.linkOnce(w, r, s, func(token string) (*aftercare.Session, error) {
+		sf := sessionFormOf(v, holds)
+		sess, ferr := sf.session(clientID, h.d.Now(), h.d.Location)
+		if ferr == nil {
+			links := h.links(r)
+			links.Token = token
+			err := usecase.CreateSession(ctx, s.acc, sess, links, h.d.Now())
+			if ferr = invalid(err); ferr == nil {
+				return sess, err
+			}
+		}
+		sf.Error = ferr
+		h.showClient(w, r, s, client, sf, http.StatusBadRequest)
+		return nil, nil
+	})
+}
+
+// linkOnce makes a form's client link once, then sends the browser to the
+// session's page, which shows the link. The link's token comes from the
+// form's key, so the same form posted again (a reload, a second tap) finds
+// the session its link was stored with, and store is not called; two posts
+// at once both try, and the link being unique, one store fails and finds the
+// other's. store stores the link's hash and returns its session, or nil and
+// no error when it has answered the request itself (a form shown again).
+// A fresh link of an earlier session is said so by the query "link=new".
+func (h *handler) linkOnce(w http.ResponseWriter, r *http.Request, s *staffReq, store func(token string) (*aftercare.Session, error)) {
+	ctx := r.Context()
+	key := formKey(r.PostForm.Get("key"))
+	if key == "" {
+		key = newFormKey()
+	}
+	token := linkToken(key)
+	sess, err := h.linkOf(ctx, s.acc.ClinicID(), token)
+	if err == nil && sess == nil {
+		sess, err = store(token)
+		if err != nil {
+			if done, err2 := h.linkOf(ctx, s.acc.ClinicID(), token); err2 == nil && done != nil {
+				sess, err = done, nil
+			}
+		} else if sess == nil {
+			return
+		}
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	h.setLinkCookie(w, r, sess.ID, token)
+	to := sessionPath(sess.ID)
+	if r.PathValue("id") != "" {
+		to += "?link=new"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	var sess *aftercare.Session
+	if err == nil {
+		sess, err = s.acc.FindSession(ctx, id)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	h.linkOnce(w, r, s, func(token string) (*aftercare.Session, error) {
+		expires := aftercare.StoredTime(usecase.LinkExpiry(sess, h.d.LinkTTL, h.d.Now()))
+		return sess, s.acc.CreateLink(ctx, id, aftercare.HashSecret(token), expires)
+	})
+}
+
+// sessionPage shows a recorded session with the client link the form that
+// recorded it (or made it a new link) has just made; the link is shown for
+// linkCookieAge after, then only a new one can be made.
+func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffReq) {
 	ctx := r.Context()
 	id, err := pathID(r)
 	var sess *aftercare.Session
@@ -334,13 +500,22 @@ func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	link, expires, err := usecase.NewLink(ctx, s.acc, sess, h.links(r), h.d.Now())
-	if err != nil {
-		h.refuse(w, r, err, s.p)
-		return
+	cs := &createdSession{Session: sess, Client: client, Key: newFormKey(), Reach: h.reachOf(s.clinic, client)}
+	cs.FollowUps = h.followUps(sess, cs.Reach)
+	if c, err := r.Cookie(linkCookie); err == nil {
+		live, err := h.linkOf(ctx, s.acc.ClinicID(), c.Value)
+		if err != nil {
+			h.refuse(w, r, err, s.p)
+			return
+		}
+		if live != nil && live.ID == sess.ID {
+			cs.URL, cs.Expires = h.base(r)+usecase.LinkPath(c.Value), live.LinkExpiresAt
+			cs.QR = newQRCode(cs.URL)
+			cs.Fresh = r.URL.Query().Get("link") == "new"
+		}
 	}
-	s.p.Title = "A new check-in link"
-	s.p.Created = &createdSession{Session: sess, Client: client, URL: link, Expires: expires, Fresh: true}
+	s.p.Title = "Session of " + client.Name
+	s.p.Created = cs
 	h.render(w, http.StatusOK, "session.html", s.p)
 }
 
@@ -354,6 +529,16 @@ type sessionForm struct {
 	Map       *bodyMap
 	Notes     string
 	Error     *aftercare.Error
+	// Key is the form's one-time key; the form posted again keeps it.
+	Key string
+	// EndedAt is the date and time the session ended, when picked (a datetime-local value).
+	EndedAt string
+	// Zone names the time zone of EndedAt.
+	Zone string
+	// Held lists the areas on hold; Cleared is true when the therapist
+	// confirms a clinician has cleared the client, to work them.
+	Held    []string
+	Cleared bool
 	// Suggested is true when the per-area pressures come from the suggestion.
 	Suggested bool
 
@@ -365,10 +550,14 @@ type pressureRow struct {
 	Code    string
 	Label   string
 	Options []option
+	// Held names the concern for which the area is not to be treated; empty when it may be.
+	Held string
 }
 
-func newSessionForm(clientID int64, style, pressure string, area map[string]string, ended int) *sessionForm {
-	sf := &sessionForm{ClientID: clientID, Styles: options(aftercare.Styles), Pressures: options(aftercare.Pressures)}
+// newSessionForm returns the session form with these values; the areas
+// held are marked, and must be confirmed cleared to be worked.
+func newSessionForm(clientID int64, style, pressure string, area map[string]string, ended int, holds []suggest.Hold) *sessionForm {
+	sf := &sessionForm{ClientID: clientID, Styles: options(aftercare.Styles), Pressures: options(aftercare.Pressures), Key: newFormKey()}
 	check(sf.Styles, []string{style})
 	check(sf.Pressures, []string{pressure})
 	for _, e := range endedChoices {
@@ -377,6 +566,10 @@ func newSessionForm(clientID int64, style, pressure string, area map[string]stri
 	values := map[string]string{}
 	for _, a := range aftercare.Areas.Codes() {
 		row := pressureRow{Code: a.Code, Label: a.Label, Options: options(aftercare.Pressures)}
+		if i := slices.IndexFunc(holds, func(h suggest.Hold) bool { return h.Area == a.Code }); i >= 0 {
+			row.Held = suggest.ConcernText[holds[i].Concern]
+			sf.Held = append(sf.Held, a.Label)
+		}
 		if p := area[a.Code]; aftercare.Pressures.Has(p) {
 			check(row.Options, []string{p})
 			values[a.Code] = p
@@ -387,7 +580,10 @@ func newSessionForm(clientID int64, style, pressure string, area map[string]stri
 	return sf
 }
 
-func sessionFormOf(v url.Values) *sessionForm {
+// Invalid reports whether the form's error is about field.
+func (sf *sessionForm) Invalid(field string) bool { return sf.Error != nil && sf.Error.Field == field }
+
+func sessionFormOf(v url.Values, holds []suggest.Hold) *sessionForm {
 	area := map[string]string{}
 	for _, a := range aftercare.Areas.Codes() {
 		if p := v.Get("pressure_" + a.Code); p != "" {
@@ -396,15 +592,38 @@ func sessionFormOf(v url.Values) *sessionForm {
 	}
 	ended, _ := strconv.Atoi(v.Get("ended"))
 	id, _ := strconv.ParseInt(v.Get("client_id"), 10, 64)
-	sf := newSessionForm(id, v.Get("style"), v.Get("pressure"), area, ended)
+	sf := newSessionForm(id, v.Get("style"), v.Get("pressure"), area, ended, holds)
 	sf.Notes = v.Get("notes")
+	sf.EndedAt = v.Get("ended_at")
+	sf.Cleared = v.Get("cleared") == "yes"
+	if k := formKey(v.Get("key")); k != "" {
+		sf.Key = k
+	}
 	sf.raw = v
 	return sf
 }
 
-func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Session, *aftercare.Error) {
+// endedAtLayout is the layout of a datetime-local field.
+const endedAtLayout = "2006-01-02T15:04"
+
+// maxEndedAgo is the longest before now a recorded session may have ended.
+const maxEndedAgo = 7 * 24 * time.Hour
+
+func (sf *sessionForm) session(clientID int64, now time.Time, loc *time.Location) (*aftercare.Session, *aftercare.Error) {
 	v := sf.raw
-	s := &aftercare.Session{ClientID: clientID, Style: v.Get("style"), Pressure: v.Get("pressure"), Notes: v.Get("notes")}
+	s := &aftercare.Session{ClientID: clientID, Notes: strings.TrimSpace(v.Get("notes"))}
+	if st := v.Get("style"); st != "" {
+		if !aftercare.Styles.Has(st) {
+			return nil, aftercare.Errorf(aftercare.EINVALID, "style", "Choose a style from the list.")
+		}
+		s.Style = st
+	}
+	if p := v.Get("pressure"); p != "" {
+		if !aftercare.Pressures.Has(p) {
+			return nil, aftercare.Errorf(aftercare.EINVALID, "pressure", "Choose a pressure from the list.")
+		}
+		s.Pressure = p
+	}
 	for _, a := range aftercare.Areas.Codes() {
 		p := v.Get("pressure_" + a.Code)
 		if p == "" {
@@ -428,6 +647,35 @@ func (sf *sessionForm) session(clientID int64, now time.Time) (*aftercare.Sessio
 	if err != nil || minutes < 0 || minutes > 7*24*60 {
 		return nil, aftercare.Errorf(aftercare.EINVALID, "ended", "Choose when the session ended.")
 	}
+	var heldWorked []string
+	for _, row := range sf.Rows {
+		if row.Held != "" && slices.Contains(s.AreasWorked, row.Code) {
+			heldWorked = append(heldWorked, strings.ToLower(row.Label)+" ("+row.Held+")")
+		}
+	}
+	if len(heldWorked) > 0 {
+		if !sf.Cleared {
+			return nil, aftercare.Errorf(aftercare.EINVALID, "cleared",
+				"Not to be treated until a clinician has cleared the client: %s. Set them to Not worked, or confirm below that the client has been cleared.", strings.Join(heldWorked, ", "))
+		}
+		note := "Worked after a clinician cleared the client (confirmed by the therapist): " + strings.Join(heldWorked, ", ") + "."
+		s.Notes = strings.TrimSpace(s.Notes + "\n" + note)
+	}
+	if len(s.Notes) > aftercare.MaxTextBytes {
+		return nil, aftercare.Errorf(aftercare.EINVALID, "notes", "The notes are too long: at most %d bytes.", aftercare.MaxTextBytes)
+	}
 	s.EndedAt = aftercare.StoredTime(now.Add(-time.Duration(minutes) * time.Minute))
+	if at := strings.TrimSpace(v.Get("ended_at")); at != "" {
+		t, err := time.ParseInLocation(endedAtLayout, at, loc)
+		switch {
+		case err != nil:
+			return nil, aftercare.Errorf(aftercare.EINVALID, "ended_at", "Give the date and time the session ended, such as %s.", now.In(loc).Add(-2*time.Hour).Format(endedAtLayout))
+		case t.After(now.Add(5 * time.Minute)):
+			return nil, aftercare.Errorf(aftercare.EINVALID, "ended_at", "The session cannot end in the future: give the time it ended.")
+		case now.Sub(t) > maxEndedAgo:
+			return nil, aftercare.Errorf(aftercare.EINVALID, "ended_at", "The session ended more than 7 days ago: its reminders and the client's link would already be over.")
+		}
+		s.EndedAt = aftercare.StoredTime(t)
+	}
 	return s, nil
 }

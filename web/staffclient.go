@@ -30,6 +30,9 @@ type clientView struct {
 	// Heat is the body map of the worst pain per area after the latest rated session.
 	Heat        *bodyMap
 	HeatCaption string
+	// Holds are the areas not to be treated until a clinician has cleared the
+	// client, one group per flag and concern.
+	Holds []holdGroup
 	// Suggest is the pressure proposed per area for the next session.
 	Suggest    []suggest.Area
 	SuggestMap *bodyMap
@@ -37,6 +40,10 @@ type clientView struct {
 	OpenFlags  int
 	// Hidden counts the older sessions left out of the timeline and the chart.
 	Hidden int
+	// Reach says whether reminders reach the client.
+	Reach reach
+	// ScreenKey is the one-time key of the screening form.
+	ScreenKey string
 }
 
 // maxTimeline is the most sessions a client's page shows, newest first, so that it stays light.
@@ -45,8 +52,12 @@ const maxTimeline = 12
 // sessionView is one session of the client's timeline.
 type sessionView struct {
 	*aftercare.Session
-	CheckIns []checkInView
-	Flags    []*aftercare.Flag
+	// Key is the one-time key of the form that makes the session a new link.
+	Key string
+	// Reminders are its follow-ups as they are.
+	Reminders []followUpView
+	CheckIns  []checkInView
+	Flags     []*aftercare.Flag
 	// Guidance says what the session's flags mean for the next session.
 	Guidance []flagGuidance
 	Areas    []areaPressure
@@ -70,6 +81,8 @@ type checkInView struct {
 	Pain string
 	// Sore lists the rated areas, such as "Neck 4, Lower back 6".
 	Sore string
+	// Signs lists the signs reported, in words.
+	Signs string
 }
 
 func (h *handler) staffClient(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -142,7 +155,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	v := &clientView{Client: c, Health: options(aftercare.Health)}
+	v := &clientView{Client: c, Health: options(aftercare.Health), Reach: h.reachOf(s.clinic, c), ScreenKey: newFormKey()}
 	var cautions []aftercare.Caution
 	if n := len(screenings); n > 0 {
 		v.Screening = screenings[n-1]
@@ -162,7 +175,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		v.Hidden = len(sessions) - maxTimeline
 	}
 	for i := len(shown) - 1; i >= 0; i-- {
-		sv := sessionView{Session: shown[i]}
+		sv := sessionView{Session: shown[i], Key: newFormKey(), Reminders: h.followUps(shown[i], v.Reach)}
 		for _, a := range aftercare.Areas.Codes() {
 			if !slices.Contains(sv.AreasWorked, a.Code) {
 				continue
@@ -184,6 +197,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 				sore = append(sore, fmt.Sprintf("%s %d", aftercare.Areas.Label(so.Area), so.Pain))
 			}
 			cv.Sore = strings.Join(sore, ", ")
+			cv.Signs = strings.Join(signsOf(ci), ", ")
 			sv.CheckIns = append(sv.CheckIns, cv)
 		}
 		var fired []string
@@ -238,10 +252,14 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		v.HeatCaption = "Worst soreness per area after the session of " + last.Label + "."
 	}
 
-	v.Suggest = suggest.Next(sessions, cautions, h.expect())
+	holds := suggest.Holds(sessions, flags)
+	v.Holds = groupHolds(holds)
+	v.Suggest = suggest.Next(sessions, cautions, holds, h.expect())
 	proposed := map[string]string{}
 	for _, a := range v.Suggest {
-		proposed[a.Area] = a.Suggested
+		if a.Suggested != "" {
+			proposed[a.Area] = a.Suggested
+		}
 	}
 	if len(v.Suggest) > 0 {
 		v.SuggestMap = newBodyMap("suggest-map", "pressure", "", "Suggested pressure per area", proposed)
@@ -251,9 +269,10 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		if n := len(sessions); n > 0 {
 			style, pressure = sessions[n-1].Style, sessions[n-1].Pressure
 		}
-		form = newSessionForm(c.ID, style, pressure, proposed, 0)
+		form = newSessionForm(c.ID, style, pressure, proposed, 0, holds)
 		form.Suggested = len(proposed) > 0
 	}
+	form.Zone = h.d.Location.String()
 	v.Form = form
 	s.p.Title = c.Name
 	s.p.Client = v
@@ -296,4 +315,41 @@ func newChartTable(cols []sessionColumn) *chartTable {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// holdGroup is the areas one flag holds for one concern.
+type holdGroup struct {
+	Concern string
+	Areas   []string
+	Flag    *aftercare.Flag
+	Session *aftercare.Session
+	// HoursAfter is when the flagged check-in was sent, in hours after the session.
+	HoursAfter float64
+}
+
+// groupHolds gathers holds by flag and concern, in the order of the first area of each.
+func groupHolds(holds []suggest.Hold) []holdGroup {
+	var out []holdGroup
+	for _, h := range holds {
+		i := slices.IndexFunc(out, func(g holdGroup) bool { return g.Flag == h.Flag && g.Concern == suggest.ConcernText[h.Concern] })
+		if i < 0 {
+			out = append(out, holdGroup{Concern: suggest.ConcernText[h.Concern], Flag: h.Flag, Session: h.Session, HoursAfter: h.HoursAfter})
+			i = len(out) - 1
+		}
+		out[i].Areas = append(out[i].Areas, aftercare.Areas.Label(h.Area))
+	}
+	return out
+}
+
+// holdsOf returns the holds of a client, for the session form.
+func (h *handler) holdsOf(r *http.Request, s *staffReq, clientID int64) ([]suggest.Hold, error) {
+	sessions, err := s.acc.ListSessions(r.Context(), clientID)
+	if err != nil {
+		return nil, err
+	}
+	flags, err := s.acc.ListClientFlags(r.Context(), clientID)
+	if err != nil {
+		return nil, err
+	}
+	return suggest.Holds(sessions, flags), nil
 }

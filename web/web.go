@@ -64,6 +64,10 @@ type Deps struct {
 	LinkTTL time.Duration
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
+	// Mail is true when follow-up mail can be sent (a mail server is set
+	// up); without it, and without a clinic's webhook, the workspace says
+	// that reminders are not being sent.
+	Mail bool
 }
 
 type handler struct {
@@ -71,6 +75,8 @@ type handler struct {
 	kb    *knowledge.Base
 	pages *template.Template
 	mux   *http.ServeMux
+	// recent keeps the posts of forms with no stored key once (see once.go).
+	recent recentKeys
 }
 
 // New returns the handler of the pages: GET /, POST /check, GET and POST
@@ -114,6 +120,7 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("GET /staff/clients/{id}", h.staff(h.staffClient))
 	h.mux.HandleFunc("POST /staff/clients/{id}/screenings", h.staff(h.createScreening))
 	h.mux.HandleFunc("POST /staff/sessions", h.staff(h.createSession))
+	h.mux.HandleFunc("GET /staff/sessions/{id}", h.staff(h.sessionPage))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))

@@ -169,15 +169,15 @@ func TestHomePage(t *testing.T) {
 			t.Error("the red-flag group is not the first symptoms of step 3")
 		}
 	})
-	t.Run("the body map has one link per area to its pain field", func(t *testing.T) {
+	t.Run("the body map has one link per area to its pain field, and one named target beside the figure", func(t *testing.T) {
 		for _, c := range aftercare.Areas.Codes() {
 			link := `<a href="#pain_` + c.Code + `" class="region v-unset" data-area="` + c.Code + `"`
 			if n := strings.Count(p.body, link); n < 1 {
 				t.Errorf("no map region links to pain_%s", c.Code)
 			}
-			tabbable := regexp.MustCompile(link + `[^>]*aria-label="[^"]+">`)
+			tabbable := regexp.MustCompile(`<a href="#pain_` + c.Code + `" class="area-chip v-unset" data-area="` + c.Code + `"[^>]*><span class="ac-name">[^<]+<span class="sr-only ac-sr">: no rating</span>`)
 			if n := len(tabbable.FindAllString(p.body, -1)); n != 1 {
-				t.Errorf("%d tabbable regions for %s, want 1", n, c.Code)
+				t.Errorf("%d tabbable targets for %s, want 1", n, c.Code)
 			}
 			if !strings.Contains(p.body, `<label for="pain_`+c.Code+`">`+c.Label+`</label>`) {
 				t.Errorf("the pain field of %s has no label", c.Code)
@@ -235,6 +235,37 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
+	t.Run("every answer says when to get help before the plan", func(t *testing.T) {
+		for _, form := range []url.Values{
+			{"style": {"deep_tissue"}, "hours_since": {"24"}, "pain_lower_back": {"4"}},
+			{"hours_since": {"24"}, "symptoms": {"numbness"}},
+		} {
+			p := s.post(t, "/check", form)
+			help, plan := strings.Index(p.body, "data-get-help"), strings.Index(p.body, `id="plan-title"`)
+			if help < 0 || plan < 0 || help > plan || help > strings.Index(p.body, `id="why-title"`) {
+				t.Errorf("%s: get help at %d, the plan at %d", p.level(), help, plan)
+			}
+		}
+	})
+	t.Run("an urgent or emergency answer shows only the reasons that matter", func(t *testing.T) {
+		for _, form := range []url.Values{
+			{"style": {"deep_tissue"}, "hours_since": {"24"}, "pain_calves": {"3"}, "symptoms": {"calf_swelling"}},
+			{"style": {"deep_tissue"}, "hours_since": {"24"}, "pain_neck": {"3"}, "symptoms": {"chest_pain"}},
+		} {
+			p := s.post(t, "/check", form)
+			if lv := p.level(); lv != "urgent" && lv != "emergency" {
+				t.Fatalf("level %s", lv)
+			}
+			for _, not := range []string{`data-level="self_care"`, `data-level="monitor"`, "data-get-help", `class="watch-for"`} {
+				if strings.Contains(p.body, not) {
+					t.Errorf("%s: the answer shows %s", p.level(), not)
+				}
+			}
+			if !strings.Contains(p.body, `<ul class="reasons">`) || !strings.Contains(p.body, "What to do now") {
+				t.Errorf("%s: no reason or no first steps", p.level())
+			}
+		}
+	})
 	t.Run("the emergency banner comes first, with a tel: link", func(t *testing.T) {
 		p := s.post(t, "/check", url.Values{"symptoms": {"facial_droop"}})
 		i := strings.Index(p.body, `class="emergency-banner"`)
@@ -284,6 +315,15 @@ func TestCheck(t *testing.T) {
 			if p.level() != "" {
 				t.Error("an answer is shown for a bad form")
 			}
+			if strings.HasPrefix(tt.field, "pain_") || tt.field == "hours_since" {
+				beside := regexp.MustCompile(`id="` + tt.field + `"[^>]*aria-invalid="true" aria-describedby="err-` + tt.field + `">\s*<p class="field-error" id="err-` + tt.field + `">[^<]+</p>`)
+				if !beside.MatchString(p.body) {
+					t.Error("the error is not beside its field")
+				}
+			}
+			if area, ok := strings.CutPrefix(tt.field, "pain_"); ok && !strings.Contains(p.body, `invalid" data-area="`+area+`"`) {
+				t.Error("the area is not marked on the body map")
+			}
 		})
 	}
 }
@@ -328,9 +368,14 @@ func TestClientPages(t *testing.T) {
 	}
 	t.Run("the client's page is prefilled from the session", func(t *testing.T) {
 		p := s.get(t, "/c/"+token)
-		for _, want := range []string{"Calm Hands", "about 26 hours ago", `<option value="sports" selected>`, `<option value="firm" selected>`, `value="hamstrings" checked`, `action="/c/` + token + `"`} {
+		for _, want := range []string{"Calm Hands", "about 26 hours ago", "Sports, firm pressure", "Back of thighs (hamstrings)", `action="/c/` + token + `"`, "Step 1 of 2"} {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("the page lacks %s", want)
+			}
+		}
+		for _, asked := range []string{`name="style"`, `name="pressure"`, `name="hours_since"`, `name="areas_worked"`, "Step 1 of 3"} {
+			if strings.Contains(p.body, asked) {
+				t.Errorf("the page asks %s, which the session says", asked)
 			}
 		}
 		if strings.Contains(p.body, "Kai") {
@@ -356,6 +401,51 @@ func TestClientPages(t *testing.T) {
 		if !strings.Contains(again.body, "Your check-ins") || !strings.Contains(again.body, "worst pain 5/10") || !strings.Contains(again.body, `id="curve"`) {
 			t.Errorf("the earlier check-in is not listed: %.3000s", again.body)
 		}
+		if !strings.Contains(again.body, `name="pain_hamstrings" min="0" max="10" step="1" inputmode="numeric" value="5"`) || !strings.Contains(again.body, "what you rated last time") {
+			t.Error("the next check-in is not filled with the areas rated last time")
+		}
+	})
+	t.Run("a check-in form sent twice (a reload, a second tap) is stored once, and the post is answered by a redirect", func(t *testing.T) {
+		form := s.get(t, "/c/"+token)
+		key := formKeyOf(t, form.body)
+		before, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		flagsBefore, _ := s.store.ListFlags(ctx, clinic.ID)
+		v := url.Values{"key": {key}, "pain_hamstrings": {"6"}, "symptoms": {"numbness"}}
+		var locations []string
+		for range 2 {
+			resp, err := noRedirect(s.srv.Client()).PostForm(s.srv.URL+"/c/"+token, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := read(t, resp)
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("status %d, want 303", p.status)
+			}
+			locations = append(locations, p.header.Get("Location"))
+		}
+		if locations[0] != locations[1] || !strings.HasPrefix(locations[0], "/c/"+token+"?answer=") {
+			t.Errorf("the two posts lead to %q", locations)
+		}
+		after, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		flagsAfter, _ := s.store.ListFlags(ctx, clinic.ID)
+		if len(after.CheckIns) != len(before.CheckIns)+1 || len(flagsAfter) != len(flagsBefore)+1 {
+			t.Errorf("%d check-ins and %d flags stored, want one of each", len(after.CheckIns)-len(before.CheckIns), len(flagsAfter)-len(flagsBefore))
+		}
+		answer := s.get(t, locations[0])
+		if answer.status != 200 || answer.level() != "consult" || !strings.Contains(answer.body, "sent to your therapist") {
+			t.Errorf("the page the post leads to: status %d, level %q", answer.status, answer.level())
+		}
+		v.Set("pain_hamstrings", "2")
+		if p := s.post(t, "/c/"+token, v); p.status != 200 {
+			t.Fatalf("status %d", p.status)
+		}
+		changed, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
+		if len(changed.CheckIns) != len(after.CheckIns)+1 {
+			t.Error("the form changed and sent again under its key is not stored as a new check-in")
+		}
+		if next := formKeyOf(t, answer.body); next == key {
+			t.Error("the page after a check-in offers the same key again")
+		}
 	})
 	t.Run("the clinic's emergency number is shown to its client", func(t *testing.T) {
 		p := s.post(t, "/c/"+token, url.Values{"symptoms": {"shortness_of_breath"}})
@@ -369,8 +459,8 @@ func TestClientPages(t *testing.T) {
 			t.Errorf("status %d", p.status)
 		}
 		got, _ := s.store.FindSession(ctx, clinic.ID, sess.ID)
-		if len(got.CheckIns) != 2 {
-			t.Errorf("%d check-ins, want 2", len(got.CheckIns))
+		if len(got.CheckIns) != 4 {
+			t.Errorf("%d check-ins, want 4", len(got.CheckIns))
 		}
 	})
 	bad := []struct{ name, path string }{
@@ -393,4 +483,23 @@ func TestClientPages(t *testing.T) {
 			t.Errorf("status %d", p.status)
 		}
 	})
+}
+
+var formKeyField = regexp.MustCompile(`<input type="hidden" name="key" value="(k_[A-Za-z0-9_-]{43})">`)
+
+// formKeyOf returns the one-time key of the first form of a page.
+func formKeyOf(t *testing.T, body string) string {
+	t.Helper()
+	m := formKeyField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the form has no one-time key")
+	}
+	return m[1]
+}
+
+// noRedirect is c answering redirects as they come.
+func noRedirect(c *http.Client) *http.Client {
+	n := *c
+	n.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &n
 }

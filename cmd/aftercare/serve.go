@@ -353,6 +353,7 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 			BaseURL:         baseURL,
 			LinkTTL:         c.linkTTL,
 			Logger:          logger,
+			Mail:            mailer != nil,
 		}),
 	})
 	srv := &http.Server{

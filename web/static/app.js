@@ -12,8 +12,9 @@
     var marks = all(".stepper li", form);
     if (steps.length < 2) { return; }
     var current = 0;
-    function show(i, focus) {
+    function show(i, focus, push) {
       current = Math.max(0, Math.min(steps.length - 1, i));
+      if (push) { history.pushState({ step: current }, "", "#" + steps[current].id); }
       steps.forEach(function (s, k) { s.classList.toggle("is-current", k === current); });
       marks.forEach(function (m, k) {
         m.classList.toggle("is-current", k === current);
@@ -24,14 +25,22 @@
         if (h) { h.focus(); h.scrollIntoView({ block: "start" }); }
       }
     }
-    var start = 0;
-    steps.forEach(function (s, k) { if (!start && s.querySelector("[aria-invalid=true]")) { start = k; } });
+    /* Each step is an entry of the browser's history: Back goes to the step before. */
+    function stepOf(state) {
+      if (state && typeof state.step === "number") { return state.step; }
+      var k = steps.findIndex(function (s) { return "#" + s.id === location.hash; });
+      return k < 0 ? 0 : k;
+    }
+    var start = stepOf(history.state);
+    steps.forEach(function (s, k) { if (s.querySelector("[aria-invalid=true]")) { start = k; } });
     show(start, false);
+    history.replaceState({ step: current }, "");
+    window.addEventListener("popstate", function (e) { show(stepOf(e.state), true); });
     form.addEventListener("click", function (e) {
       var b = e.target.closest("[data-next],[data-prev]");
       if (!b || !form.contains(b)) { return; }
       e.preventDefault();
-      show(current + (b.hasAttribute("data-next") ? 1 : -1), true);
+      show(current + (b.hasAttribute("data-next") ? 1 : -1), true, true);
     });
     form.addEventListener("invalid", function (e) {
       var s = e.target.closest(".step");
@@ -66,7 +75,11 @@
     if (!picker) { return; }
     var areaName = picker.querySelector(".picker-area");
     var kind = map.classList.contains("map-pressure") ? "pressure" : "pain";
+    var chips = doc.getElementById(map.id + "-areas");
+    var targets = [map].concat(chips ? [chips] : []);
     var active = null;
+    var pressedOn = null;
+    function chipOf(area) { return chips ? chips.querySelector("a.area-chip[data-area='" + area + "']") : null; }
 
     function input(area) { return doc.getElementById(field + area); }
     function short(value) {
@@ -82,11 +95,15 @@
       if (!el) { return; }
       var value = el.value.trim();
       if (kind === "pain" && value !== "" && !/^(10|[0-9])$/.test(value)) { value = ""; }
-      all("[data-area='" + area + "']", map).forEach(function (r) {
-        r.setAttribute("class", "region v-" + (value === "" ? "unset" : value) + (r === active ? " is-active" : ""));
-        var t = r.querySelector(".rv");
-        if (t) { t.textContent = value === "" ? "" : short(value); }
-        if (r.hasAttribute("aria-label")) { r.setAttribute("aria-label", describe(r.getAttribute("data-label"), value)); }
+      targets.forEach(function (box) {
+        all("[data-area='" + area + "']", box).forEach(function (r) {
+          var base = r.classList.contains("area-chip") ? "area-chip" : "region";
+          r.setAttribute("class", base + " v-" + (value === "" ? "unset" : value) + (r === active ? " is-active" : ""));
+          var t = r.querySelector(".rv");
+          if (t) { t.textContent = value === "" ? "" : short(value); }
+          var sr = r.querySelector(".ac-sr");
+          if (sr) { sr.textContent = describe("", value); }
+        });
       });
     }
     function close(returnFocus) {
@@ -111,23 +128,29 @@
       if (first) { first.focus({ preventScroll: true }); }
       picker.scrollIntoView({ block: "nearest" });
     }
-    map.addEventListener("click", function (e) {
-      var region = e.target.closest("a.region");
-      if (!region) { return; }
-      e.preventDefault();
-      var primary = map.querySelector("a.region[data-area='" + region.getAttribute("data-area") + "']:not([tabindex])");
-      open(primary || region);
-    });
-    /* Enter or Space on a region opens the picker when the key comes up, so
-       that the key does not also press the picker's first button. */
-    map.addEventListener("keydown", function (e) {
-      if ((e.key === "Enter" || e.key === " ") && e.target.closest("a.region")) { e.preventDefault(); }
-    });
-    map.addEventListener("keyup", function (e) {
-      var region = e.target.closest("a.region");
-      if (!region || (e.key !== "Enter" && e.key !== " ")) { return; }
-      e.preventDefault();
-      open(region);
+    targets.forEach(function (box) {
+      box.addEventListener("click", function (e) {
+        var region = e.target.closest("a.region, a.area-chip");
+        if (!region) { return; }
+        e.preventDefault();
+        open(chipOf(region.getAttribute("data-area")) || region);
+      });
+      /* Enter or Space on an area opens the picker when the key comes up, so
+         that the key does not also press the picker's first button; only a
+         key that went down on the area opens it, so that the Enter that
+         chose a value, whose key comes up after the focus is back on the
+         area, does not open the picker again. */
+      box.addEventListener("keydown", function (e) {
+        var region = e.target.closest("a.region, a.area-chip");
+        if ((e.key === "Enter" || e.key === " ") && region) { e.preventDefault(); pressedOn = region; }
+      });
+      box.addEventListener("keyup", function (e) {
+        var region = e.target.closest("a.region, a.area-chip");
+        if (!region || (e.key !== "Enter" && e.key !== " ")) { return; }
+        e.preventDefault();
+        if (pressedOn === region) { open(region); }
+        pressedOn = null;
+      });
     });
     picker.addEventListener("click", function (e) {
       var b = e.target.closest("button");
@@ -150,6 +173,41 @@
       el.addEventListener("change", function () { paint(area); });
     });
   });
+
+  /* What was entered in a form comes back when the reader returns to the
+     page with Back or Forward (the pages are never cached). */
+  try {
+    var nav = performance.getEntriesByType("navigation")[0];
+    all("form.check, form.session-form").forEach(function (form) {
+      var key = "aftercare-form:" + location.pathname + ":" + form.className;
+      var fields = function () { return all("input, select, textarea", form).filter(function (el) { return el.name && el.type !== "hidden" && el.type !== "submit"; }); };
+      if (nav && nav.type === "back_forward" && !form.querySelector("[aria-invalid=true]")) {
+        var saved = JSON.parse(sessionStorage.getItem(key) || "null");
+        if (saved) {
+          fields().forEach(function (el) {
+            var v = saved[el.name + (el.type === "checkbox" ? "=" + el.value : "")];
+            if (v === undefined) { return; }
+            if (el.type === "checkbox") { el.checked = v; } else { el.value = v; }
+            el.dispatchEvent(new Event("change", { bubbles: true }));
+          });
+        }
+      }
+      var save = function () {
+        var state = {};
+        fields().forEach(function (el) {
+          if (el.type === "checkbox") { state[el.name + "=" + el.value] = el.checked; } else { state[el.name] = el.value; }
+        });
+        sessionStorage.setItem(key, JSON.stringify(state));
+      };
+      form.addEventListener("input", save);
+      form.addEventListener("change", save);
+      /* A form that stores something starts afresh once sent: Back to it
+         must not offer the same answers to send a second time. */
+      if (!/\/check$/.test(form.getAttribute("action"))) {
+        form.addEventListener("submit", function () { sessionStorage.removeItem(key); });
+      }
+    });
+  } catch (err) { /* storage refused: the form starts afresh */ }
 
   /* The typed list of areas folds away once the map can be tapped. */
   all("details[data-collapse]").forEach(function (d) {
@@ -176,6 +234,22 @@
       }
     });
   });
+
+  /* The sign-in form keeps the email after a failed attempt (in this tab
+     only; the server never puts it in an address). */
+  try {
+    var login = doc.querySelector("form.login");
+    if (login) {
+      var email = login.querySelector("#email");
+      if (doc.getElementById("login-error") && !email.value) {
+        email.value = sessionStorage.getItem("aftercare-email") || "";
+        if (email.value) { login.querySelector("#password").focus(); }
+      }
+      login.addEventListener("submit", function () { sessionStorage.setItem("aftercare-email", email.value); });
+    } else {
+      sessionStorage.removeItem("aftercare-email");
+    }
+  } catch (err) { /* storage refused: the email is typed again */ }
 
   /* Times in the reader's own zone. */
   all("time[data-local]").forEach(function (t) {
