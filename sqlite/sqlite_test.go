@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"aftercare"
+	"aftercare/keyring"
 	"aftercare/sqlite"
 	"aftercare/sqlstore"
 	"aftercare/storetest"
@@ -52,11 +53,24 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) }, storetest.WithRawSQL(rawSQL))
 }
 
+// auditGuards drop and put back the triggers that keep the audit log append-only.
+var auditGuards = storetest.AuditGuards{
+	Drop:    []string{`DROP TRIGGER audit_log_no_update`},
+	Dropped: "audit_log_no_update",
+	Lift:    []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`},
+	Restore: []string{
+		`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+		BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries are never changed'); END`,
+		`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+		BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries are never deleted'); END`,
+	},
+}
+
 // TestVerify runs the shared cases of the verification on SQLite.
 func TestVerify(t *testing.T) {
-	storetest.RunVerify(t, func(t *testing.T) aftercare.Store { return open(t) }, rawSQL,
-		func(ctx context.Context, s aftercare.Store) (*sqlstore.VerifyReport, error) {
-			return sqlite.VerifyFile(ctx, s.(*sqlite.Store).Path())
+	storetest.RunVerify(t, func(t *testing.T) aftercare.Store { return open(t) }, rawSQL, auditGuards,
+		func(ctx context.Context, s aftercare.Store, keys *keyring.Keyring) (*sqlstore.VerifyReport, error) {
+			return sqlite.VerifyFile(ctx, s.(*sqlite.Store).Path(), keys)
 		})
 }
 
