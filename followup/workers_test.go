@@ -163,6 +163,25 @@ func (e *env) checkIn(t *testing.T, s *aftercare.Session, hours float64, level a
 	return flag
 }
 
+// checkInAt records a check-in of session s made at at, graded level.
+func (e *env) checkInAt(t *testing.T, s *aftercare.Session, at time.Time, level aftercare.Level) *aftercare.Flag {
+	t.Helper()
+	hours := at.Sub(s.EndedAt).Hours()
+	ci := &aftercare.CheckIn{
+		ClinicID: e.clinic.ID, SessionID: s.ID, HoursSince: hours, CreatedAt: at,
+		Request:    aftercare.Request{HoursSince: &hours, Soreness: []aftercare.Soreness{{Area: "calves", Pain: 5}}},
+		Assessment: aftercare.Response{Level: level, Headline: "Needs a look."},
+	}
+	flag, err := e.store.CreateCheckIn(e.ctx, ci)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flag == nil {
+		t.Fatalf("a %s check-in raised no flag", level)
+	}
+	return flag
+}
+
 func (e *env) followUp(t *testing.T, s *aftercare.Session, hours int) aftercare.FollowUp {
 	t.Helper()
 	got, err := e.store.FindSession(e.ctx, e.clinic.ID, s.ID)
@@ -562,6 +581,53 @@ func TestFlagNotice(t *testing.T) {
 		eventually(t, 10*time.Second, func() (bool, string) {
 			n := e.counter(t, "flag", "sent")
 			return n == 1, fmt.Sprintf("flag sent counter = %v, want 1", n)
+		})
+	})
+
+	t.Run("a session's repeated flags are told in one notice, and a more serious one at once", func(t *testing.T) {
+		e := newEnv(t)
+		jo := e.newClient(t, "Jo", "jo@client.test")
+		s := e.newSession(t, jo, 3*time.Hour)
+		// Check-ins of half an hour ago: their window has closed when the jobs run.
+		at := func(min int) time.Time { return e.now.Add(time.Duration(min-30) * time.Minute) }
+		first := e.checkInAt(t, s, at(0), aftercare.Urgent)
+		again := e.checkInAt(t, s, at(1), aftercare.Urgent)
+		less := e.checkInAt(t, s, at(2), aftercare.Consult)
+		worse := e.checkInAt(t, s, at(3), aftercare.Emergency)
+		e.start(t)
+
+		msgs := e.mail.waitForMail(t, e.clinic.NotifyEmail, 3)
+		subjects := map[string]string{}
+		for _, m := range msgs {
+			subjects[m.Subject] = normalizeNewlines(m.Text)
+		}
+		want := map[string][]*aftercare.Flag{
+			"Aftercare: a check-in needs a look (urgent)":                {first},
+			"Aftercare: 2 check-ins of one session need a look (urgent)": {again, less},
+			"Aftercare: a check-in needs a look (emergency)":             {worse},
+		}
+		if len(msgs) != len(want) {
+			t.Errorf("%d mails to the clinic, want %d", len(msgs), len(want))
+		}
+		for subject, flags := range want {
+			text, ok := subjects[subject]
+			if !ok {
+				t.Errorf("no mail %q among %v", subject, subjects)
+				continue
+			}
+			for _, f := range flags {
+				if !strings.Contains(text, fmt.Sprintf("Flag %d (%s)", f.ID, f.Level)) {
+					t.Errorf("mail %q does not name flag %d:\n%s", subject, f.ID, text)
+				}
+			}
+		}
+		eventually(t, 30*time.Second, func() (bool, string) {
+			evs := e.events(t, followup.EventFlagged)
+			return len(evs) == 3, fmt.Sprintf("%d flag webhooks, want 3", len(evs))
+		})
+		eventually(t, 10*time.Second, func() (bool, string) {
+			sent, skipped := e.counter(t, "flag", "sent"), e.counter(t, "flag", "skipped")
+			return sent == 3 && skipped == 1, fmt.Sprintf("flag notices sent %v, skipped %v; want 3 and 1", sent, skipped)
 		})
 	})
 
