@@ -234,11 +234,7 @@ func (h *handler) ackFlag(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	next := safeNext(r.PostForm.Get("next"))
-	if next == "" {
-		next = "/staff"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	backToNext(w, r)
 }
 
 func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -342,6 +338,32 @@ func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
 	s.p.Title = "A new check-in link"
 	s.p.Created = &createdSession{Session: sess, Client: client, URL: link, Expires: expires, Fresh: true}
 	h.render(w, http.StatusOK, "session.html", s.p)
+}
+
+// backToNext goes to the page a posted form names in next, or the dashboard.
+func backToNext(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.PostForm.Get("next"))
+	if next == "" {
+		next = "/staff"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// revokeLinks stops every client link of a session at once, and goes back to
+// the page the form names.
+func (h *handler) revokeLinks(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	id, err := pathID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	if err == nil {
+		err = s.acc.RevokeLinks(r.Context(), id)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	backToNext(w, r)
 }
 
 // sessionForm is the form that records a session.
