@@ -336,7 +336,8 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 	log := w.d.Logger.With("job", job.Kind, "job_id", job.ID, "attempt", job.Attempt,
 		"clinic_id", a.ClinicID, "flag_id", a.FlagID)
 	defer func() {
-		if err != nil {
+		var snooze *river.JobSnoozeError
+		if err != nil && !errors.As(err, &snooze) {
 			w.m.count(kindFlag, outcomeFailed)
 			log.Error("followup: flag notice failed", "err", err)
 		}

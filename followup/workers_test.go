@@ -631,6 +631,31 @@ func TestFlagNotice(t *testing.T) {
 		})
 	})
 
+	t.Run("a repeated flag waits for its window to close, sending nothing yet", func(t *testing.T) {
+		e := newEnv(t)
+		s := e.newSession(t, e.newClient(t, "Jo", "jo@client.test"), 3*time.Hour)
+		e.checkInAt(t, s, e.now, aftercare.Urgent)
+		again := e.checkInAt(t, s, e.now.Add(time.Minute), aftercare.Urgent)
+		e.start(t)
+		e.mail.waitForMail(t, e.clinic.NotifyEmail, 1)
+		eventually(t, 30*time.Second, func() (bool, string) {
+			j := e.jobs(t, followup.FlagArgs{}.Kind(), func(args []byte) bool {
+				return strings.Contains(string(args), fmt.Sprintf(`"flag_id":%d`, again.ID))
+			})
+			if len(j) != 1 {
+				return false, fmt.Sprintf("%d notice jobs of the repeated flag", len(j))
+			}
+			return j[0].State == rivertype.JobStateScheduled && j[0].Attempt <= 1 && j[0].ScheduledAt.After(time.Now().Add(10*time.Minute)),
+				fmt.Sprintf("the repeated flag's job is %s until %v", j[0].State, j[0].ScheduledAt)
+		})
+		if got := e.mail.messagesTo(t, e.clinic.NotifyEmail); len(got) != 1 {
+			t.Errorf("%d mails to the clinic, want 1", len(got))
+		}
+		if n := e.counter(t, "flag", "failed"); n != 0 {
+			t.Errorf("flag failed counter = %v, want 0", n)
+		}
+	})
+
 	t.Run("a check-in below consult tells the clinic nothing", func(t *testing.T) {
 		e := newEnv(t)
 		s := e.newSession(t, e.newClient(t, "Max", "max@client.test"), 2*time.Hour)
