@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"aftercare"
 	"aftercare/keyring"
@@ -99,6 +101,25 @@ func RunVerify(t *testing.T, open func(t *testing.T) aftercare.Store, raw RawSQL
 		want := "3 audit entries do not match their chain hash (changed, or chained anew): entry 1, entry 2, entry 3"
 		if !slices.Equal(r.Problems, []string{want}) {
 			t.Errorf("problems %q, want %q", r.Problems, want)
+		}
+	})
+	t.Run("audit entries appended at once make one unbroken chain", func(t *testing.T) {
+		t.Parallel()
+		s := audited(t, keys)
+		var wg sync.WaitGroup
+		errs := make(chan error, 40)
+		for i := range 40 {
+			wg.Go(func() { errs <- s.AppendAudit(ctx, entry(0, base.Add(time.Duration(i)), aftercare.AuditLoginFailed)) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			must(t, err)
+		}
+		r, err := verify(ctx, s, keys)
+		must(t, err)
+		if !r.OK() {
+			t.Errorf("problems %q, want none", r.Problems)
 		}
 	})
 	t.Run("a dropped guard of the audit log is named", func(t *testing.T) {
