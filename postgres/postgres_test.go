@@ -157,6 +157,27 @@ func TestVerify(t *testing.T) {
 	})
 }
 
+// TestUpgradeBeforeTheAuditChain migrates audit entries made before the chain began.
+func TestUpgradeBeforeTheAuditChain(t *testing.T) {
+	dbURL := freshDatabase(t)
+	db, err := postgres.MigrateTo(t.Context(), dbURL, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec := func(q string) error { _, err := db.ExecContext(t.Context(), q); return err }
+	storetest.UpgradeAuditChain(t, exec, func() aftercare.Store {
+		s, err := postgres.Open(t.Context(), dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}, func(s aftercare.Store) (*sqlstore.VerifyReport, error) {
+		return postgres.Verify(t.Context(), dbURL, nil)
+	})
+}
+
 // TestUpgradeFromTheFirstMigrationKeepsTheData stores data under migration 1,
 // opens the store (which migrates to the latest), then migrates back down to 1
 // and up again.

@@ -74,6 +74,29 @@ func TestVerify(t *testing.T) {
 		})
 }
 
+// TestUpgradeBeforeTheAuditChain migrates audit entries made before the chain began.
+func TestUpgradeBeforeTheAuditChain(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	db, err := sqlite.MigrateTo(t.Context(), dir, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string) error { _, err := db.ExecContext(t.Context(), q); return err }
+	storetest.UpgradeAuditChain(t, exec, func() aftercare.Store {
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s, err := sqlite.Open(t.Context(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}, func(s aftercare.Store) (*sqlstore.VerifyReport, error) {
+		return sqlite.VerifyFile(t.Context(), s.(*sqlite.Store).Path(), nil)
+	})
+}
+
 // TestUpgradeFromTheFirstMigrationKeepsTheData stores data under migration 1,
 // opens the store (which migrates to the latest), then migrates back down to 1
 // and up again.
