@@ -85,6 +85,7 @@ func (s *server) routes() {
 		s.handle("POST /staff/clients/{id}/screenings", s.staffPage(s.web))
 		s.handle("POST /staff/sessions", s.staffPage(s.web))
 		s.handle("POST /staff/sessions/{id}/link", s.staffPage(s.web))
+		s.handle("POST /staff/sessions/{id}/revoke-links", s.staffPage(s.web))
 		s.handle("POST /staff/flags/{id}/ack", s.staffPage(s.web))
 	}
 }
