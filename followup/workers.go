@@ -46,6 +46,9 @@ type Deps struct {
 	Metrics prometheus.Registerer
 	// Keyring opens the clinics' sealed webhook secrets; nil opens none.
 	Keyring *keyring.Keyring
+	// FlagWindow is how long a session's further flags, no more serious than
+	// those notified, wait to be told in one notice; 0 means DefaultFlagWindow.
+	FlagWindow time.Duration
 }
 
 // Workers returns River workers for ReminderArgs and FlagArgs.
@@ -69,6 +72,9 @@ func AddWorkers(ws *river.Workers, d Deps) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.FlagWindow <= 0 {
+		d.FlagWindow = DefaultFlagWindow
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
@@ -330,7 +336,8 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 	log := w.d.Logger.With("job", job.Kind, "job_id", job.ID, "attempt", job.Attempt,
 		"clinic_id", a.ClinicID, "flag_id", a.FlagID)
 	defer func() {
-		if err != nil {
+		var snooze *river.JobSnoozeError
+		if err != nil && !errors.As(err, &snooze) {
 			w.m.count(kindFlag, outcomeFailed)
 			log.Error("followup: flag notice failed", "err", err)
 		}
@@ -344,10 +351,47 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 	if err != nil {
 		return permanentIfNotFound(err, "clinic")
 	}
+	// A session's repeated flags are told in one notice (group.go).
+	clientFlags, err := w.d.Store.ListClientFlags(ctx, a.ClinicID, f.ClientID)
+	if err != nil {
+		return permanentIfNotFound(err, "flags")
+	}
+	var session []*aftercare.Flag
+	for _, g := range clientFlags {
+		if g.SessionID == f.SessionID {
+			session = append(session, g)
+		}
+	}
+	plan := planFlagNotice(session, f.ID, w.d.FlagWindow, w.d.Now())
+	switch {
+	case plan.wait > 0:
+		log.Info("followup: flag notice waits for the session's other flags", "wait", plan.wait.String())
+		return river.JobSnooze(plan.wait)
+	case len(plan.notify) == 0:
+		w.m.count(kindFlag, outcomeSkipped)
+		log.Info("followup: flag told in another flag's notice", "covered_by", plan.coveredBy)
+		return nil
+	}
+	var unacked []*aftercare.Flag
+	for _, g := range plan.notify {
+		if g.AckedAt == nil {
+			unacked = append(unacked, g)
+		}
+	}
 	dec := decideSend
-	if f.AckedAt != nil {
-		// Someone at the clinic has already seen it (the notice was retrying).
+	if len(unacked) == 0 {
+		// Someone at the clinic has already seen them (the notice was retrying, or waiting).
 		dec = decideSkip
+		unacked = plan.notify
+	}
+	// The notice's flag is the most serious it names (the latest of equals).
+	lead := unacked[0]
+	ids := make([]int64, 0, len(unacked))
+	for _, g := range unacked {
+		if g.Level >= lead.Level {
+			lead = g
+		}
+		ids = append(ids, g.ID)
 	}
 
 	channels := 0
@@ -358,7 +402,7 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 		if dec != decideSend || w.d.Mailer == nil || clinic.NotifyEmail == "" {
 			return nil
 		}
-		subject, body := flagMail(f, w.d.BaseURL)
+		subject, body := flagMail(unacked, lead, w.d.BaseURL)
 		if err := w.d.Mailer.Send(ctx, clinic.NotifyEmail, subject, body); err != nil {
 			if errors.Is(err, ErrInvalidAddress) {
 				log.Error("followup: clinic's notify address is unusable; no flag email")
@@ -377,18 +421,18 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 		if dec != decideSend || clinic.WebhookURL == "" {
 			return nil
 		}
-		ev := Event{
-			ID:   stableEventID(EventFlagged, a.ClinicID, a.FlagID),
-			Type: EventFlagged,
-			Data: flagEvent{
-				FlagID:    f.ID,
-				CheckInID: f.CheckInID,
-				SessionID: f.SessionID,
-				ClientID:  f.ClientID,
-				Level:     f.Level,
-				CreatedAt: f.CreatedAt.UTC(),
-			},
+		data := flagEvent{
+			FlagID:    lead.ID,
+			CheckInID: lead.CheckInID,
+			SessionID: lead.SessionID,
+			ClientID:  lead.ClientID,
+			Level:     lead.Level,
+			CreatedAt: lead.CreatedAt.UTC(),
 		}
+		if plan.digest {
+			data.FlagIDs = ids // a notice of one flag carries none
+		}
+		ev := Event{ID: stableEventID(EventFlagged, a.ClinicID, a.FlagID), Type: EventFlagged, Data: data}
 		secret, err := w.d.webhookSecret(clinic, log)
 		if err != nil {
 			return err
@@ -397,7 +441,7 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 			return err
 		}
 		channels++
-		log.Info("followup: flag webhook posted", "event_id", ev.ID)
+		log.Info("followup: flag webhook posted", "event_id", ev.ID, "flags", len(ids))
 		return nil
 	})
 	if st.err != nil {
@@ -425,18 +469,31 @@ type flagEvent struct {
 	ClientID  int64           `json:"client_id"`
 	Level     aftercare.Level `json:"level"`
 	CreatedAt time.Time       `json:"created_at"`
+	// FlagIDs are every flag a notice of a session's repeated flags names
+	// (the one above among them), oldest first; absent from a notice of one flag.
+	FlagIDs []int64 `json:"flag_ids,omitempty"`
 }
 
-func flagMail(f *aftercare.Flag, baseURL string) (subject, body string) {
+// flagMail is the clinic's notice of flags, lead the most serious of them.
+func flagMail(flags []*aftercare.Flag, lead *aftercare.Flag, baseURL string) (subject, body string) {
+	f := lead
 	subject = fmt.Sprintf("Aftercare: a check-in needs a look (%s)", f.Level)
+	if len(flags) > 1 {
+		subject = fmt.Sprintf("Aftercare: %d check-ins of one session need a look (%s)", len(flags), f.Level)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "A client's check-in was graded %s: %s\n\n", f.Level, f.Level.Meaning())
 	if f.Headline != "" {
 		fmt.Fprintf(&b, "What the client was told: %s\n\n", f.Headline)
 	}
 	fmt.Fprintf(&b, "Open the session: %s/app/sessions/%d\n\n", baseURL, f.SessionID)
-	fmt.Fprintf(&b, "Flag %d, check-in %d, client %d, at %s.\n", f.ID, f.CheckInID, f.ClientID,
-		f.CreatedAt.UTC().Format("2 January 2006 15:04 MST"))
+	if len(flags) > 1 {
+		fmt.Fprintf(&b, "The client checked in %d times in a short while; this one notice names them all:\n", len(flags))
+	}
+	for _, g := range flags {
+		fmt.Fprintf(&b, "Flag %d (%s), check-in %d, client %d, at %s.\n", g.ID, g.Level, g.CheckInID, g.ClientID,
+			g.CreatedAt.UTC().Format("2 January 2006 15:04 MST"))
+	}
 	b.WriteString("Please get in touch with the client, and acknowledge the flag once someone has looked at it.\n")
 	return subject, b.String()
 }

@@ -163,6 +163,25 @@ func (e *env) checkIn(t *testing.T, s *aftercare.Session, hours float64, level a
 	return flag
 }
 
+// checkInAt records a check-in of session s made at at, graded level.
+func (e *env) checkInAt(t *testing.T, s *aftercare.Session, at time.Time, level aftercare.Level) *aftercare.Flag {
+	t.Helper()
+	hours := at.Sub(s.EndedAt).Hours()
+	ci := &aftercare.CheckIn{
+		ClinicID: e.clinic.ID, SessionID: s.ID, HoursSince: hours, CreatedAt: at,
+		Request:    aftercare.Request{HoursSince: &hours, Soreness: []aftercare.Soreness{{Area: "calves", Pain: 5}}},
+		Assessment: aftercare.Response{Level: level, Headline: "Needs a look."},
+	}
+	flag, err := e.store.CreateCheckIn(e.ctx, ci)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flag == nil {
+		t.Fatalf("a %s check-in raised no flag", level)
+	}
+	return flag
+}
+
 func (e *env) followUp(t *testing.T, s *aftercare.Session, hours int) aftercare.FollowUp {
 	t.Helper()
 	got, err := e.store.FindSession(e.ctx, e.clinic.ID, s.ID)
@@ -563,6 +582,78 @@ func TestFlagNotice(t *testing.T) {
 			n := e.counter(t, "flag", "sent")
 			return n == 1, fmt.Sprintf("flag sent counter = %v, want 1", n)
 		})
+	})
+
+	t.Run("a session's repeated flags are told in one notice, and a more serious one at once", func(t *testing.T) {
+		e := newEnv(t)
+		jo := e.newClient(t, "Jo", "jo@client.test")
+		s := e.newSession(t, jo, 3*time.Hour)
+		// Check-ins of half an hour ago: their window has closed when the jobs run.
+		at := func(min int) time.Time { return e.now.Add(time.Duration(min-30) * time.Minute) }
+		first := e.checkInAt(t, s, at(0), aftercare.Urgent)
+		again := e.checkInAt(t, s, at(1), aftercare.Urgent)
+		less := e.checkInAt(t, s, at(2), aftercare.Consult)
+		worse := e.checkInAt(t, s, at(3), aftercare.Emergency)
+		e.start(t)
+
+		msgs := e.mail.waitForMail(t, e.clinic.NotifyEmail, 3)
+		subjects := map[string]string{}
+		for _, m := range msgs {
+			subjects[m.Subject] = normalizeNewlines(m.Text)
+		}
+		want := map[string][]*aftercare.Flag{
+			"Aftercare: a check-in needs a look (urgent)":                {first},
+			"Aftercare: 2 check-ins of one session need a look (urgent)": {again, less},
+			"Aftercare: a check-in needs a look (emergency)":             {worse},
+		}
+		if len(msgs) != len(want) {
+			t.Errorf("%d mails to the clinic, want %d", len(msgs), len(want))
+		}
+		for subject, flags := range want {
+			text, ok := subjects[subject]
+			if !ok {
+				t.Errorf("no mail %q among %v", subject, subjects)
+				continue
+			}
+			for _, f := range flags {
+				if !strings.Contains(text, fmt.Sprintf("Flag %d (%s)", f.ID, f.Level)) {
+					t.Errorf("mail %q does not name flag %d:\n%s", subject, f.ID, text)
+				}
+			}
+		}
+		eventually(t, 30*time.Second, func() (bool, string) {
+			evs := e.events(t, followup.EventFlagged)
+			return len(evs) == 3, fmt.Sprintf("%d flag webhooks, want 3", len(evs))
+		})
+		eventually(t, 10*time.Second, func() (bool, string) {
+			sent, skipped := e.counter(t, "flag", "sent"), e.counter(t, "flag", "skipped")
+			return sent == 3 && skipped == 1, fmt.Sprintf("flag notices sent %v, skipped %v; want 3 and 1", sent, skipped)
+		})
+	})
+
+	t.Run("a repeated flag waits for its window to close, sending nothing yet", func(t *testing.T) {
+		e := newEnv(t)
+		s := e.newSession(t, e.newClient(t, "Jo", "jo@client.test"), 3*time.Hour)
+		e.checkInAt(t, s, e.now, aftercare.Urgent)
+		again := e.checkInAt(t, s, e.now.Add(time.Minute), aftercare.Urgent)
+		e.start(t)
+		e.mail.waitForMail(t, e.clinic.NotifyEmail, 1)
+		eventually(t, 30*time.Second, func() (bool, string) {
+			j := e.jobs(t, followup.FlagArgs{}.Kind(), func(args []byte) bool {
+				return strings.Contains(string(args), fmt.Sprintf(`"flag_id":%d`, again.ID))
+			})
+			if len(j) != 1 {
+				return false, fmt.Sprintf("%d notice jobs of the repeated flag", len(j))
+			}
+			return j[0].State == rivertype.JobStateScheduled && j[0].Attempt <= 1 && j[0].ScheduledAt.After(time.Now().Add(10*time.Minute)),
+				fmt.Sprintf("the repeated flag's job is %s until %v", j[0].State, j[0].ScheduledAt)
+		})
+		if got := e.mail.messagesTo(t, e.clinic.NotifyEmail); len(got) != 1 {
+			t.Errorf("%d mails to the clinic, want 1", len(got))
+		}
+		if n := e.counter(t, "flag", "failed"); n != 0 {
+			t.Errorf("flag failed counter = %v, want 0", n)
+		}
 	})
 
 	t.Run("a check-in below consult tells the clinic nothing", func(t *testing.T) {

@@ -219,14 +219,15 @@ func (f *isolation) probes() map[string]probe {
 		"GET /api/v1/audit":                       {path: "/api/v1/audit"},
 		"GET /api/v1/export/check-ins.csv":        {path: "/api/v1/export/check-ins.csv"},
 
-		"GET /staff":                          {path: "/staff", page: true},
-		"POST /staff/clients":                 {path: "/staff/clients", body: "name=Mallory", isForm: true, page: true},
-		"GET /staff/clients/{id}":             {path: fmt.Sprintf("/staff/clients/%d", c), aims: true, page: true},
-		"POST /staff/clients/{id}/screenings": {path: fmt.Sprintf("/staff/clients/%d/screenings", c), body: "health=pregnant", isForm: true, aims: true, page: true},
-		"POST /staff/sessions":                {path: "/staff/sessions", body: fmt.Sprintf("client_id=%d", c), isForm: true, aims: true, page: true},
-		"GET /staff/sessions/{id}":            {path: fmt.Sprintf("/staff/sessions/%d", s), aims: true, page: true},
-		"POST /staff/sessions/{id}/link":      {path: fmt.Sprintf("/staff/sessions/%d/link", s), body: "x=1", isForm: true, aims: true, page: true},
-		"POST /staff/flags/{id}/ack":          {path: fmt.Sprintf("/staff/flags/%d/ack", fl), body: "x=1", isForm: true, aims: true, page: true},
+		"GET /staff":                             {path: "/staff", page: true},
+		"POST /staff/clients":                    {path: "/staff/clients", body: "name=Mallory", isForm: true, page: true},
+		"GET /staff/clients/{id}":                {path: fmt.Sprintf("/staff/clients/%d", c), aims: true, page: true},
+		"POST /staff/clients/{id}/screenings":    {path: fmt.Sprintf("/staff/clients/%d/screenings", c), body: "health=pregnant", isForm: true, aims: true, page: true},
+		"POST /staff/sessions":                   {path: "/staff/sessions", body: fmt.Sprintf("client_id=%d", c), isForm: true, aims: true, page: true},
+		"GET /staff/sessions/{id}":               {path: fmt.Sprintf("/staff/sessions/%d", s), aims: true, page: true},
+		"POST /staff/sessions/{id}/link":         {path: fmt.Sprintf("/staff/sessions/%d/link", s), body: "x=1", isForm: true, aims: true, page: true},
+		"POST /staff/sessions/{id}/revoke-links": {path: fmt.Sprintf("/staff/sessions/%d/revoke-links", s), body: "x=1", isForm: true, aims: true, page: true},
+		"POST /staff/flags/{id}/ack":             {path: fmt.Sprintf("/staff/flags/%d/ack", fl), body: "x=1", isForm: true, aims: true, page: true},
 	}
 }
 

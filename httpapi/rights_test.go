@@ -73,6 +73,15 @@ func TestTheClientsRights(t *testing.T) {
 			fresh = linkToken(got.CheckInURL)
 			h.do("GET", "/api/v1/checkin/"+fresh, nil).want(t, 200)
 		})
+		t.Run("an old link stops working when a new one is made", func(t *testing.T) {
+			old := fresh
+			r := h.api("POST", fmt.Sprintf("/api/v1/sessions/%d/links", sess.ID), nil).want(t, 201)
+			fresh = linkToken(decode[struct {
+				CheckInURL string `json:"check_in_url"`
+			}](t, r).CheckInURL)
+			h.do("GET", "/api/v1/checkin/"+old, nil).wantError(t, 404, aftercare.ENOTFOUND, "token")
+			h.do("GET", "/api/v1/checkin/"+fresh, nil).want(t, 200)
+		})
 		t.Run("a link made after the lifetime has passed works from now", func(t *testing.T) {
 			old := h.createSession(t, map[string]any{"client_id": keep.ID,
 				"ended_at": h.clock.Now().Add(-usecase.DefaultLinkTTL - 24*time.Hour).Format(time.RFC3339)})

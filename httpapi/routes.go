@@ -86,6 +86,7 @@ func (s *server) routes() {
 		s.handle("POST /staff/sessions", s.staffPage(s.web))
 		s.handle("GET /staff/sessions/{id}", s.staffPage(s.web))
 		s.handle("POST /staff/sessions/{id}/link", s.staffPage(s.web))
+		s.handle("POST /staff/sessions/{id}/revoke-links", s.staffPage(s.web))
 		s.handle("POST /staff/flags/{id}/ack", s.staffPage(s.web))
 	}
 }

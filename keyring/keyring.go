@@ -12,7 +12,9 @@ package keyring
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -38,6 +40,7 @@ type Keyring struct {
 
 type key struct {
 	id   string
+	raw  []byte
 	aead cipher.AEAD
 }
 
@@ -98,7 +101,7 @@ func Parse(text string) (*Keyring, error) {
 			return nil, fmt.Errorf("keyring line %d: %v", n+1, err)
 		}
 		seen[id] = true
-		k.keys = append(k.keys, key{id: id, aead: aead})
+		k.keys = append(k.keys, key{id: id, raw: raw, aead: aead})
 	}
 	if len(k.keys) == 0 {
 		return nil, errors.New("the keyring holds no key (make one with `aftercare admin new-secret-key`)")
@@ -161,4 +164,23 @@ func SealedWith(s string) string {
 	}
 	id, _, _ := strings.Cut(rest, ":")
 	return id
+}
+
+// PurposeAuditChain is the purpose of the key that chains the audit log.
+const PurposeAuditChain = "audit_chain"
+
+// DerivedKey returns a key for purpose (such as PurposeAuditChain) derived
+// from the key id of the ring (HMAC-SHA256 of the purpose under it), and
+// false when the ring has no such key. A derived key never seals; it serves
+// where a secret must sign rather than hide, and the ring's own key stays
+// with AES-GCM alone.
+func (k *Keyring) DerivedKey(id, purpose string) ([]byte, bool) {
+	for _, kk := range k.keys {
+		if kk.id == id {
+			m := hmac.New(sha256.New, kk.raw)
+			m.Write([]byte("aftercare derived key: " + purpose))
+			return m.Sum(nil), true
+		}
+	}
+	return nil, false
 }

@@ -116,3 +116,36 @@ func FuzzParseAndOpen(f *testing.F) {
 		_ = keyring.SealedWith(value)
 	})
 }
+
+func TestDerivedKey(t *testing.T) {
+	a, _ := keyring.NewKey("a")
+	b, _ := keyring.NewKey("b")
+	k, err := keyring.Parse(a + "\n" + b + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ka, ok := k.DerivedKey("a", keyring.PurposeAuditChain)
+	kb, okb := k.DerivedKey("b", keyring.PurposeAuditChain)
+	kw, _ := k.DerivedKey("a", keyring.PurposeWebhookSecret)
+	t.Run("each key of the ring derives its own key for a purpose", func(t *testing.T) {
+		if !ok || !okb || len(ka) != 32 || string(ka) == string(kb) {
+			t.Errorf("derived keys %x (%v) and %x (%v), want two different 32-byte keys", ka, ok, kb, okb)
+		}
+	})
+	t.Run("another purpose derives another key", func(t *testing.T) {
+		if string(ka) == string(kw) {
+			t.Error("the same key for two purposes")
+		}
+	})
+	t.Run("a derivation is the same each time", func(t *testing.T) {
+		again, _ := k.DerivedKey("a", keyring.PurposeAuditChain)
+		if string(again) != string(ka) {
+			t.Error("two derivations differ")
+		}
+	})
+	t.Run("a key id not in the ring derives nothing", func(t *testing.T) {
+		if _, ok := k.DerivedKey("c", keyring.PurposeAuditChain); ok {
+			t.Error("derived a key from a missing id")
+		}
+	})
+}

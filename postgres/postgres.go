@@ -123,6 +123,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("postgres: river migrate: %w", err)
 	}
+	// Only the owner may create the index, even IF NOT EXISTS: a server
+	// running as a runtime role (docs/operations.md) finds it made.
+	var made bool
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('aftercare_river_job_due_idx') IS NOT NULL`).Scan(&made); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	if made {
+		return nil
+	}
 	if _, err := s.pool.Exec(ctx, sqlstore.RiverDueIndex); err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
@@ -252,12 +261,17 @@ func (s *Store) sendRead(ctx context.Context, b *pgx.Batch, read func(br pgx.Bat
 }
 
 // dialect is PostgreSQL's for the shared SQL.
+// auditLockKey is the transaction advisory lock that serialises appends to
+// the audit log (a number of its own: "audit" in ASCII).
+const auditLockKey = "418581342580"
+
 var dialect = &sqlstore.Dialect{
 	Name:        "postgres",
 	Numbered:    true,
 	Greatest:    "greatest",
 	Least:       "least",
 	LockRow:     " FOR UPDATE",
+	AuditLock:   "SELECT pg_advisory_xact_lock(" + auditLockKey + ")",
 	ReadTx:      sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 	Err:         dbErr,
 	IsUnique:    isUnique,

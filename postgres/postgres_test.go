@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"aftercare"
+	"aftercare/keyring"
 	"aftercare/postgres"
 	"aftercare/sqlstore"
 	"aftercare/storetest"
@@ -129,6 +130,14 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) }, storetest.WithRawSQL(rawSQL))
 }
 
+// auditGuards drop or disable and put back the triggers that keep the audit log append-only.
+var auditGuards = storetest.AuditGuards{
+	Drop:    []string{`DROP TRIGGER audit_log_no_truncate ON audit_log`},
+	Dropped: "audit_log_no_truncate",
+	Lift:    []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`},
+	Restore: []string{`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`},
+}
+
 // TestVerify runs the shared cases of the verification on PostgreSQL.
 func TestVerify(t *testing.T) {
 	requirePostgres(t)
@@ -142,9 +151,30 @@ func TestVerify(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		urls.Store(s, u)
 		return s
-	}, rawSQL, func(ctx context.Context, s aftercare.Store) (*sqlstore.VerifyReport, error) {
+	}, rawSQL, auditGuards, func(ctx context.Context, s aftercare.Store, keys *keyring.Keyring) (*sqlstore.VerifyReport, error) {
 		u, _ := urls.Load(s)
-		return postgres.Verify(ctx, u.(string))
+		return postgres.Verify(ctx, u.(string), keys)
+	})
+}
+
+// TestUpgradeBeforeTheAuditChain migrates audit entries made before the chain began.
+func TestUpgradeBeforeTheAuditChain(t *testing.T) {
+	dbURL := freshDatabase(t)
+	db, err := postgres.MigrateTo(t.Context(), dbURL, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec := func(q string) error { _, err := db.ExecContext(t.Context(), q); return err }
+	storetest.UpgradeAuditChain(t, exec, func() aftercare.Store {
+		s, err := postgres.Open(t.Context(), dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}, func(s aftercare.Store) (*sqlstore.VerifyReport, error) {
+		return postgres.Verify(t.Context(), dbURL, nil)
 	})
 }
 

@@ -57,7 +57,7 @@ func Backup(ctx context.Context, dir, out string) (*Report, error) {
 	if err := os.Chmod(tmp, 0o600); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	r, err := VerifyFile(ctx, tmp)
+	r, err := VerifyFile(ctx, tmp, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func Backup(ctx context.Context, dir, out string) (*Report, error) {
 // aftercare.db.replaced-TIME, with their -wal). The restored file is
 // migrated when serve next opens it.
 func Restore(ctx context.Context, from, dir string, force bool) (r *Report, kept string, err error) {
-	r, err = VerifyFile(ctx, from)
+	r, err = VerifyFile(ctx, from, nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -141,7 +141,7 @@ func Restore(ctx context.Context, from, dir string, force bool) (r *Report, kept
 	if err := backupSyncDir(dir); err != nil {
 		return nil, "", err
 	}
-	r, err = VerifyFile(ctx, dst)
+	r, err = VerifyFile(ctx, dst, nil)
 	return r, kept, err
 }
 

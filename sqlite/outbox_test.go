@@ -214,7 +214,7 @@ func TestFlagNoticeOutbox(t *testing.T) {
 		if _, err := db.Exec(`INSERT INTO flag_outbox (flag_id) VALUES (?)`, f.ID); err != nil {
 			t.Fatal(err)
 		}
-		r, err := sqlite.Verify(t.Context(), dir)
+		r, err := sqlite.Verify(t.Context(), dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +237,7 @@ func TestFlagNoticeOutbox(t *testing.T) {
 		if _, err := sqlite.WriteDB(s).Exec(`DELETE FROM river_job WHERE kind = ?`, followup.FlagArgs{}.Kind()); err != nil {
 			t.Fatal(err)
 		}
-		r, err := sqlite.Verify(t.Context(), dir)
+		r, err := sqlite.Verify(t.Context(), dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

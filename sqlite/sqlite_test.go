@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"aftercare"
+	"aftercare/keyring"
 	"aftercare/sqlite"
 	"aftercare/sqlstore"
 	"aftercare/storetest"
@@ -52,12 +53,48 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) aftercare.Store { return open(t) }, storetest.WithRawSQL(rawSQL))
 }
 
+// auditGuards drop and put back the triggers that keep the audit log append-only.
+var auditGuards = storetest.AuditGuards{
+	Drop:    []string{`DROP TRIGGER audit_log_no_update`},
+	Dropped: "audit_log_no_update",
+	Lift:    []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`},
+	Restore: []string{
+		`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+		BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries are never changed'); END`,
+		`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+		BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries are never deleted'); END`,
+	},
+}
+
 // TestVerify runs the shared cases of the verification on SQLite.
 func TestVerify(t *testing.T) {
-	storetest.RunVerify(t, func(t *testing.T) aftercare.Store { return open(t) }, rawSQL,
-		func(ctx context.Context, s aftercare.Store) (*sqlstore.VerifyReport, error) {
-			return sqlite.VerifyFile(ctx, s.(*sqlite.Store).Path())
+	storetest.RunVerify(t, func(t *testing.T) aftercare.Store { return open(t) }, rawSQL, auditGuards,
+		func(ctx context.Context, s aftercare.Store, keys *keyring.Keyring) (*sqlstore.VerifyReport, error) {
+			return sqlite.VerifyFile(ctx, s.(*sqlite.Store).Path(), keys)
 		})
+}
+
+// TestUpgradeBeforeTheAuditChain migrates audit entries made before the chain began.
+func TestUpgradeBeforeTheAuditChain(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	db, err := sqlite.MigrateTo(t.Context(), dir, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string) error { _, err := db.ExecContext(t.Context(), q); return err }
+	storetest.UpgradeAuditChain(t, exec, func() aftercare.Store {
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s, err := sqlite.Open(t.Context(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}, func(s aftercare.Store) (*sqlstore.VerifyReport, error) {
+		return sqlite.VerifyFile(t.Context(), s.(*sqlite.Store).Path(), nil)
+	})
 }
 
 // TestUpgradeFromTheFirstMigrationKeepsTheData stores data under migration 1,

@@ -7,9 +7,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
+	"aftercare/keyring"
 	"aftercare/sqlstore"
 )
 
@@ -24,17 +26,19 @@ func LatestSchemaVersion() int64 { return sqlstore.LatestMigration(migrations, "
 
 // Verify checks the database in the data directory dir without changing it;
 // servers may be running on it. See VerifyFile.
-func Verify(ctx context.Context, dir string) (*Report, error) {
-	return VerifyFile(ctx, filepath.Join(dir, FileName))
+func Verify(ctx context.Context, dir string, keys *keyring.Keyring) (*Report, error) {
+	return VerifyFile(ctx, filepath.Join(dir, FileName), keys)
 }
 
 // VerifyFile checks a database file (a live one, or a backup) without
-// changing it: SQLite's integrity and foreign key checks, then what
-// sqlstore's Verify checks on every database (migrations, reminder and
-// notice jobs, rows per table and jobs per kind and state). An error means
+// changing it: SQLite's integrity and foreign key checks, the triggers that
+// keep the audit log append-only, then what sqlstore's Verify and
+// VerifyAudit check on every database (migrations, reminder and notice jobs,
+// rows per table and jobs per kind and state; the audit chain, under keys
+// when they are given). An error means
 // the file could not be checked at all; what is wrong inside it is in the
 // report's Problems.
-func VerifyFile(ctx context.Context, path string) (*Report, error) {
+func VerifyFile(ctx context.Context, path string, keys *keyring.Keyring) (*Report, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -70,8 +74,22 @@ func VerifyFile(ctx context.Context, path string) (*Report, error) {
 	if err := dialect.Verify(ctx, tx, r, tables, migrationTable); err != nil {
 		return nil, err
 	}
+	if slices.Contains(tables, "audit_log") {
+		present, err := sqlstore.Strings(ctx, tx, `SELECT name FROM sqlite_master
+			WHERE type = 'trigger' AND tbl_name = 'audit_log' AND sql LIKE '%RAISE(ABORT%' ORDER BY name`)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list the audit log's guards: %w", err)
+		}
+		r.AddProblem(sqlstore.AuditGuardsMissing, sqlstore.Missing(auditGuards, present))
+		if err := dialect.VerifyAudit(ctx, tx, r, keys); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
+
+// auditGuards are the triggers that refuse to change or delete an audit entry.
+var auditGuards = []string{"audit_log_no_delete", "audit_log_no_update"}
 
 // backupReadDSN opens a file for reading only, waiting for a writer's lock
 // rather than failing at once.

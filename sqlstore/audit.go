@@ -12,22 +12,14 @@ import (
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
 // AppendAudit adds one entry to the audit log; At defaults to now, and a
-// ClinicID or ClientID of 0 is stored as NULL.
+// ClinicID or ClientID of 0 is stored as NULL. Its ID is the one after the
+// last entry's, and it is chained to that entry (auditchain.go).
 func (s *Store) AppendAudit(ctx context.Context, e *aftercare.AuditEntry) error {
 	if err := e.Prepare(); err != nil {
 		return err
 	}
-	at := aftercare.StoredTimeOr(e.At, s.now())
-	id, err := s.d.insert(ctx, s.write, `INSERT INTO audit_log
-		(clinic_id, at, actor, action, object, client_id, outcome, address, request_id, route)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullID(e.ClinicID), s.d.Time(at), e.Actor, e.Action, e.Object, nullID(e.ClientID), e.Outcome,
-		e.Address, e.RequestID, e.Route)
-	if err != nil {
-		return err
-	}
-	e.ID, e.At = id, at
-	return nil
+	e.At = aftercare.StoredTimeOr(e.At, s.now())
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.appendChained(ctx, tx, e) })
 }
 
 // ListAudit returns a clinic's audit entries at or after since, oldest first (by time, then id).

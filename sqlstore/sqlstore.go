@@ -15,11 +15,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"aftercare"
+	"aftercare/keyring"
 )
 
 // Dialect is what the plain SQL needs to know of a database.
@@ -39,6 +41,10 @@ type Dialect struct {
 	// transaction ends, where the database locks rows ("" where a writer
 	// holds the whole database).
 	LockRow string
+	// AuditLock is a statement that waits for any other transaction
+	// appending to the audit log to end, where writers run side by side
+	// ("" where a writer holds the whole database).
+	AuditLock string
 	// ReadTx begins a transaction whose queries see one snapshot.
 	ReadTx sql.TxOptions
 	// Err turns a database error into the domain's (unavailable, invalid,
@@ -140,6 +146,7 @@ type Store struct {
 	d           *Dialect
 	now         func() time.Time
 	queue       QueueFunc
+	auditKeys   atomic.Pointer[keyring.Keyring] // chains the audit log; nil: plain SHA-256
 }
 
 // QueueFunc inserts River jobs in tx.

@@ -234,6 +234,17 @@ func (d *Dialect) verifyJobs(ctx context.Context, tx *sql.Tx, r *VerifyReport, h
 	return nil
 }
 
+// Missing returns the names of want that are not in have.
+func Missing(want, have []string) []string {
+	var out []string
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // Strings returns the first column of every row of query, a text.
 func Strings(ctx context.Context, q Querier, query string, args ...any) ([]string, error) {
 	var out []string

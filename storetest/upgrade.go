@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"aftercare"
+	"aftercare/sqlstore"
 )
 
 // Legacy secrets of the data Upgrade stores under the first clinic migration.
@@ -115,4 +116,27 @@ func Upgrade(t *testing.T, exec func(query string) error, blob func([]byte) stri
 	}
 	staffSession(t, s, u, legacyTime)
 	must(t, s.AppendAudit(ctx, entry(1, legacyTime, aftercare.AuditRead)))
+}
+
+// UpgradeAuditChain checks that audit entries made before the chain began
+// (schema 00002 to 00010) stand before it once a store has migrated the
+// database: the entries appended then chain on, and verify finds no problem
+// and notes the entries the chain does not cover. The database must stand
+// at version 2 with nothing in it; exec runs one statement on it, open opens
+// it as a store, which migrates it, and verify checks it.
+func UpgradeAuditChain(t *testing.T, exec func(query string) error, open func() aftercare.Store, verify func(s aftercare.Store) (*sqlstore.VerifyReport, error)) {
+	t.Helper()
+	for range 2 {
+		must(t, exec(`INSERT INTO audit_log (at, actor, action, outcome) VALUES ('2026-01-02T03:04:05.000000Z', 'cli', 'read', 'ok')`))
+	}
+	s := open()
+	for range 2 {
+		must(t, s.AppendAudit(context.Background(), entry(0, legacyTime, aftercare.AuditLoginFailed)))
+	}
+	r, err := verify(s)
+	must(t, err)
+	want := "2 audit entries were made before the chain began and are not covered by it"
+	if !r.OK() || !slices.Contains(r.Notes, want) {
+		t.Errorf("problems %q, notes %q; want none and %q", r.Problems, r.Notes, want)
+	}
 }

@@ -233,6 +233,24 @@ func TestNewLink(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a new link retires the session's earlier ones", func(t *testing.T) {
+		s := c.session(t, &aftercare.Session{ClientID: cl.ID, EndedAt: c.now.Add(-time.Hour)})
+		links := usecase.Links{BaseURL: base, TTL: ttl}
+		first, _, err := usecase.NewLink(ctx, c.owner, s, links, c.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, _, err := usecase.NewLink(ctx, c.owner, s, links, c.now.Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := usecase.OpenLink(ctx, c.store, strings.TrimPrefix(first, base+"/c/"), c.now.Add(2*time.Minute)); aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+			t.Errorf("the old link: err %v; want not found", err)
+		}
+		if _, err := usecase.OpenLink(ctx, c.store, strings.TrimPrefix(second, base+"/c/"), c.now.Add(2*time.Minute)); err != nil {
+			t.Errorf("the new link does not open: %v", err)
+		}
+	})
 	t.Run("a session of no clinic's is not found", func(t *testing.T) {
 		_, _, err := usecase.NewLink(ctx, c.owner, &aftercare.Session{ID: 999, EndedAt: c.now}, usecase.Links{BaseURL: base}, c.now)
 		wantError(t, err, aftercare.ENOTFOUND, "id")

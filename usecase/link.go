@@ -88,13 +88,31 @@ func AddLink(ctx context.Context, door LinkDoor, s *aftercare.Session, base stri
 	return LinkURL(base, token), nil
 }
 
-// NewLink gives session s a fresh client link at now (after its earlier ones
-// were revoked or lost): it works until links' TTL after the session ended,
-// or after now when that has passed. It returns the link's URL and expiry; a
-// session the door cannot reach is ENOTFOUND naming "id".
-func NewLink(ctx context.Context, door LinkDoor, s *aftercare.Session, links Links, now time.Time) (string, time.Time, error) {
+// LinkRenewer is a door that can also revoke a session's links: an
+// *aftercare.Access.
+type LinkRenewer interface {
+	LinkDoor
+	RevokeLinks(ctx context.Context, sessionID int64) error
+}
+
+// NewLink gives session s a fresh client link at now, and retires its
+// earlier ones (a link leaked or sent to the wrong address stops working
+// when the clinic makes a new one; the client's page tells the holder of a
+// retired link to use the newest or ask for one). It works until links' TTL
+// after the session ended, or after now when that has passed. It returns the
+// link's URL and expiry; a session the door cannot reach is ENOTFOUND naming
+// "id". Should the new link fail to be stored after the old were revoked,
+// the session has no live link until NewLink is called again.
+func NewLink(ctx context.Context, door LinkRenewer, s *aftercare.Session, links Links, now time.Time) (string, time.Time, error) {
 	expires := aftercare.StoredTime(LinkExpiry(s, links.ttl(), now))
-	u, err := AddLink(ctx, door, s, links.BaseURL, expires)
+	err := door.RevokeLinks(ctx, s.ID)
+	var u string
+	if err == nil && links.Token != "" {
+		u = LinkURL(links.BaseURL, links.Token)
+		err = door.CreateLink(ctx, s.ID, aftercare.HashSecret(links.Token), expires)
+	} else if err == nil {
+		u, err = AddLink(ctx, door, s, links.BaseURL, expires)
+	}
 	if aftercare.ErrorCode(err) == aftercare.ENOTFOUND {
 		return "", time.Time{}, aftercare.Errorf(aftercare.ENOTFOUND, "id", "no session %d", s.ID)
 	}

@@ -500,6 +500,36 @@ func TestStaffPages(t *testing.T) {
 			t.Errorf("the new link: status %d", p.status)
 		}
 	})
+	t.Run("a new link retires the old one, and the workspace stops a session's links", func(t *testing.T) {
+		sessions, _ := s.store.ListSessions(ctx, clinic.ID, 0)
+		sess := sessions[0]
+		if c := s.get(t, clientPath); !strings.Contains(c.body, fmt.Sprintf(`action="/staff/sessions/%d/revoke-links"`, sess.ID)) {
+			t.Error("the client's page offers no way to stop a session's links")
+		}
+		first := linkURL.FindStringSubmatch(s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sess.ID), nil).body)
+		second := linkURL.FindStringSubmatch(s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sess.ID), nil).body)
+		if first == nil || second == nil {
+			t.Fatal("no link made")
+		}
+		s.as(nil)
+		old := s.get(t, first[1])
+		if old.status != 404 || !strings.Contains(old.body, "a new link stops the earlier ones working") {
+			t.Errorf("the retired link: status %d, want 404 saying what to do", old.status)
+		}
+		if p := s.get(t, second[1]); p.status != 200 {
+			t.Errorf("the newest link: status %d", p.status)
+		}
+		s.as(owner(clinic.ID))
+		p := s.post(t, fmt.Sprintf("/staff/sessions/%d/revoke-links", sess.ID), url.Values{"next": {clientPath}})
+		if p.status != 200 && p.status != 303 {
+			t.Errorf("stopping the links: status %d", p.status)
+		}
+		s.as(nil)
+		defer s.as(owner(clinic.ID))
+		if p := s.get(t, second[1]); p.status != 404 {
+			t.Errorf("a stopped link: status %d, want 404", p.status)
+		}
+	})
 	t.Run("another clinic's records are not found", func(t *testing.T) {
 		if p := s.get(t, fmt.Sprintf("/staff/clients/%d", stranger.ID)); p.status != 404 {
 			t.Errorf("status %d", p.status)

@@ -138,7 +138,7 @@ func (h *handler) openLink(w http.ResponseWriter, r *http.Request) (*usecase.Lin
 func (h *handler) linkNotFound(w http.ResponseWriter) {
 	h.tell(w, http.StatusNotFound, nil, message{
 		Heading:  "This check-in link is not valid",
-		Text:     "It may have expired or been replaced by a newer one. Ask your therapist for a new link, or use the general soreness check.",
+		Text:     "It may have expired or been replaced by a newer one: a new link stops the earlier ones working. Use the newest link your therapist sent you, or ask them for a new one; meanwhile you can use the general soreness check.",
 		Back:     "/",
 		BackText: "Go to the soreness check",
 	})

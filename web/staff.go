@@ -327,11 +327,7 @@ func (h *handler) ackFlag(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	next := safeNext(r.PostForm.Get("next"))
-	if next == "" {
-		next = "/staff"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	backToNext(w, r)
 }
 
 func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -477,8 +473,10 @@ func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
 		return
 	}
 	h.linkOnce(w, r, s, func(token string) (*aftercare.Session, error) {
-		expires := aftercare.StoredTime(usecase.LinkExpiry(sess, h.d.LinkTTL, h.d.Now()))
-		return sess, s.acc.CreateLink(ctx, id, aftercare.HashSecret(token), expires)
+		links := h.links(r)
+		links.Token = token
+		_, _, err := usecase.NewLink(ctx, s.acc, sess, links, h.d.Now())
+		return sess, err
 	})
 }
 
@@ -517,6 +515,32 @@ func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffRe
 	s.p.Title = "Session of " + client.Name
 	s.p.Created = cs
 	h.render(w, http.StatusOK, "session.html", s.p)
+}
+
+// backToNext goes to the page a posted form names in next, or the dashboard.
+func backToNext(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.PostForm.Get("next"))
+	if next == "" {
+		next = "/staff"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// revokeLinks stops every client link of a session at once, and goes back to
+// the page the form names.
+func (h *handler) revokeLinks(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	id, err := pathID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	if err == nil {
+		err = s.acc.RevokeLinks(r.Context(), id)
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	backToNext(w, r)
 }
 
 // sessionForm is the form that records a session.

@@ -122,6 +122,7 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("POST /staff/sessions", h.staff(h.createSession))
 	h.mux.HandleFunc("GET /staff/sessions/{id}", h.staff(h.sessionPage))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
+	h.mux.HandleFunc("POST /staff/sessions/{id}/revoke-links", h.staff(h.revokeLinks))
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	h.mux.HandleFunc("/", h.unknown)

@@ -44,8 +44,11 @@ Checks the database without changing it (servers may be running): SQLite's
 integrity and foreign key checks (PostgreSQL: constraints left unvalidated),
 the clinic and River migrations applied against those this program carries,
 follow-ups whose reminder job is missing, doubled or given up, recent flags
-without a notice job, and the rows per table and jobs per state. It exits 0
-when the database is sound and 1 when a problem was found.
+without a notice job, the audit log's guards (the triggers that refuse to
+change or delete an entry) and its chain (no entry missing, every entry's
+hash matching, checked under the keyring of --secret-keys when the chain is
+keyed), and the rows per table and jobs per state. It exits 0 when the
+database is sound and 1 when a problem was found.
 
 `
 
@@ -132,11 +135,15 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
+	ring, err := sf.keyring(false)
+	if err != nil {
+		return adminError(e, err)
+	}
 	var r *sqlstore.VerifyReport
 	db := strings.TrimSpace(sf.database)
 	switch {
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
-		pr, err := postgres.Verify(ctx, db)
+		pr, err := postgres.Verify(ctx, db, ring)
 		if err != nil {
 			return adminError(e, err)
 		}
@@ -145,7 +152,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "aftercare: --database must be a postgres:// URL (leave it empty to use SQLite in --data)")
 		return errUsage
 	default:
-		sr, err := sqlite.Verify(ctx, sf.data)
+		sr, err := sqlite.Verify(ctx, sf.data, ring)
 		if err != nil {
 			return adminError(e, err)
 		}

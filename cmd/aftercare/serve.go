@@ -24,6 +24,7 @@ import (
 	"aftercare"
 	"aftercare/followup"
 	"aftercare/httpapi"
+	"aftercare/keyring"
 	"aftercare/postgres"
 	"aftercare/sqlite"
 	"aftercare/triage"
@@ -127,10 +128,26 @@ func newFlagSet(name, usage string, out io.Writer) *flag.FlagSet {
 type store interface {
 	aftercare.Store
 	Work(ctx context.Context, workers *river.Workers, logger *slog.Logger) (stop func(context.Context) error, err error)
+	AuditKeys(k *keyring.Keyring)
 }
 
 // openStore opens PostgreSQL for a postgres:// URL, else SQLite in the data directory.
 func openStore(ctx context.Context, f storeFlags) (store, error) {
+	// The keyring, when there is one, keys the audit log's chain too.
+	ring, err := f.keyring(false)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openDatabase(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	st.AuditKeys(ring)
+	return st, nil
+}
+
+// openDatabase opens the store of f's database.
+func openDatabase(ctx context.Context, f storeFlags) (store, error) {
 	db := strings.TrimSpace(f.database)
 	switch {
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
