@@ -506,8 +506,11 @@ func TestStaffPages(t *testing.T) {
 		if c := s.get(t, clientPath); !strings.Contains(c.body, fmt.Sprintf(`action="/staff/sessions/%d/revoke-links"`, sess.ID)) {
 			t.Error("the client's page offers no way to stop a session's links")
 		}
-		first := linkURL.FindStringSubmatch(s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sess.ID), nil).body)
-		second := linkURL.FindStringSubmatch(s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sess.ID), nil).body)
+		newLink := func() []string {
+			key := formKeyOf(t, s.get(t, sessionPath(sess.ID)).body)
+			return linkURL.FindStringSubmatch(s.follow(t, s.post(t, fmt.Sprintf("/staff/sessions/%d/link", sess.ID), url.Values{"key": {key}})).body)
+		}
+		first, second := newLink(), newLink()
 		if first == nil || second == nil {
 			t.Fatal("no link made")
 		}
