@@ -62,7 +62,7 @@ func parseBearer(header string) (string, error) {
 }
 
 func badToken() error {
-	return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "the API token is not valid, or has been revoked")
+	return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "the API token is not valid, or has been revoked or has expired")
 }
 
 // authenticate resolves the credential of every request, pages included: an
@@ -110,7 +110,8 @@ func (s *server) credential(ctx context.Context, w http.ResponseWriter, r *http.
 	return p, err
 }
 
-// tokenPrincipal admits a live API token, compared by its SHA-256 hash.
+// tokenPrincipal admits a live API token (neither revoked nor expired),
+// compared by its SHA-256 hash.
 func (s *server) tokenPrincipal(ctx context.Context, header string) (*aftercare.Principal, error) {
 	secret, err := parseBearer(header)
 	if err != nil {
@@ -125,10 +126,10 @@ func (s *server) tokenPrincipal(ctx context.Context, header string) (*aftercare.
 	}
 	// The store looked the hash up; compare it again in constant time, so
 	// no store's index or comparison decides alone.
-	if !aftercare.SameHash(tok.Hash, hash) {
+	now := s.now()
+	if !aftercare.SameHash(tok.Hash, hash) || tok.Expired(now) {
 		return nil, badToken()
 	}
-	now := s.now()
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= touchEvery {
 		if err := s.store.TouchToken(ctx, tok.ID, now); err != nil {
 			s.logger.LogAttrs(ctx, slog.LevelWarn, "token not touched",

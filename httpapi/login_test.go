@@ -374,3 +374,68 @@ func TestLoginThrottling(t *testing.T) {
 		})
 	}, behindProxy)
 }
+
+func TestDisabledUser(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		email := "hana-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@calm.example"
+		u := h.createUser(t, h.clinic.ID, email, aftercare.RoleTherapist)
+		jsonAnswer := header("Accept", "application/json")
+		session := h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+		at := h.clock.Now()
+		if err := h.store.DisableUser(ctx, h.clinic.ID, u.ID, &at); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("a disabled user's sign-in has ended at once", func(t *testing.T) {
+			h.do("GET", "/api/v1/clients", nil, cookie(session)).wantError(t, 401, aftercare.EUNAUTHORIZED, httpapi.SessionCookie)
+		})
+		t.Run("the right password is refused just as a wrong one is", func(t *testing.T) {
+			wrong := h.login(email, "not the password at all", from(uniqueAddr()), jsonAnswer).wantError(t, 401, aftercare.EUNAUTHORIZED, "password")
+			right := h.login(email, staffPassword, from(uniqueAddr()), jsonAnswer).wantError(t, 401, aftercare.EUNAUTHORIZED, "password")
+			if right != wrong {
+				t.Errorf("a disabled user's answer %+v differs from a wrong password's %+v", right, wrong)
+			}
+		})
+		t.Run("a browser is sent back to the sign-in page", func(t *testing.T) {
+			r := h.login(email, staffPassword, from(uniqueAddr())).want(t, http.StatusSeeOther)
+			if loc := r.header.Get("Location"); loc != "/login?error=1" || sessionCookieOf(r) != nil {
+				t.Errorf("Location %q, cookie %v", loc, sessionCookieOf(r))
+			}
+		})
+		t.Run("enabled again, the user signs in", func(t *testing.T) {
+			if err := h.store.DisableUser(ctx, h.clinic.ID, u.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+		})
+	}, behindProxy)
+}
+
+func TestExpiringToken(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *harness) {
+		secret, hash := aftercare.NewSecret(httpapi.TokenPrefix)
+		expires := h.clock.Now().Add(time.Hour)
+		tok := &aftercare.APIToken{ClinicID: h.clinic.ID, Name: "an hour", Hash: hash, ExpiresAt: &expires}
+		if err := h.store.CreateToken(context.Background(), tok); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("a token is accepted until its expiry", func(t *testing.T) {
+			h.clock.Advance(time.Hour - time.Second)
+			h.do("GET", "/api/v1/clients", nil, bearer(secret)).want(t, 200)
+		})
+		t.Run("at its expiry it is refused as a revoked one is", func(t *testing.T) {
+			h.clock.Advance(time.Second)
+			expired := h.do("GET", "/api/v1/clients", nil, bearer(secret)).wantError(t, 401, aftercare.EUNAUTHORIZED, "Authorization")
+			if err := h.store.RevokeToken(context.Background(), h.clinic.ID, tok.ID, h.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			revoked := h.do("GET", "/api/v1/clients", nil, bearer(secret)).wantError(t, 401, aftercare.EUNAUTHORIZED, "Authorization")
+			if expired != revoked {
+				t.Errorf("an expired token's answer %+v differs from a revoked one's %+v", expired, revoked)
+			}
+		})
+		t.Run("a token without an expiry is still accepted", func(t *testing.T) {
+			h.api("GET", "/api/v1/clients", nil).want(t, 200)
+		})
+	})
+}
