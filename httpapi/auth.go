@@ -65,6 +65,13 @@ func badToken() error {
 	return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "the API token is not valid, or has been revoked or has expired")
 }
 
+// withMeta returns the request's context carrying its aftercare.RequestMeta:
+// the caller's address, the route pattern and the request id.
+func (s *server) withMeta(r *http.Request) context.Context {
+	meta := aftercare.RequestMeta{Address: s.clientAddr(r), Route: s.route(r), RequestID: requestID(r.Context())}
+	return aftercare.WithRequestMeta(r.Context(), meta)
+}
+
 // authenticate resolves the credential of every request, pages included: an
 // Authorization: Bearer token, else the staff session cookie. It puts the
 // principal (when the credential is good) and the request's
@@ -73,11 +80,7 @@ func badToken() error {
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoOf(r.Context())
-		meta := aftercare.RequestMeta{Address: s.clientAddr(r), Route: s.route(r)}
-		if info != nil {
-			meta.RequestID = info.id
-		}
-		ctx := aftercare.WithRequestMeta(r.Context(), meta)
+		ctx := s.withMeta(r)
 		p, err := s.credential(ctx, w, r)
 		if info != nil {
 			info.credErr = err
