@@ -53,6 +53,9 @@ type User struct {
 	// PasswordHash is the encoded password hash; never shown.
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// DisabledAt is when the user was disabled: a disabled user cannot sign
+	// in and has no staff session. Nil while the user is enabled.
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
 }
 
 // APIToken is a credential for the clinic API. Only a hash of the secret is kept.
@@ -66,6 +69,13 @@ type APIToken struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// ExpiresAt is when the token stops being accepted; nil for never.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+// Expired reports whether the token is past its expiry at time at.
+func (t *APIToken) Expired(at time.Time) bool {
+	return t.ExpiresAt != nil && !at.Before(*t.ExpiresAt)
 }
 
 // Client is a person the clinic treats.
@@ -202,11 +212,16 @@ type Store interface {
 	ListUsers(ctx context.Context, clinicID int64) ([]*User, error)
 	// SetPassword replaces a user's password hash and ends every session of the user.
 	SetPassword(ctx context.Context, clinicID, userID int64, hash string) error
+	// DisableUser disables a user at time at and ends every session of the
+	// user, in one transaction (disabling again keeps the first time); a nil
+	// at enables the user again.
+	DisableUser(ctx context.Context, clinicID, userID int64, at *time.Time) error
 
 	// CreateStaffSession stores a new signed-in session (its hash, never its secret).
 	CreateStaffSession(ctx context.Context, s *StaffSession) error
 	// FindStaffSession returns the session with this hash, with its User, when
-	// it is live at time at (StaffSession.Live); otherwise ENOTFOUND.
+	// it is live at time at (StaffSession.Live) and its user is not disabled;
+	// otherwise ENOTFOUND.
 	FindStaffSession(ctx context.Context, hash []byte, at time.Time) (*StaffSession, error)
 	// TouchStaffSession records a use of a session and moves its idle end on;
 	// ENOTFOUND when the session is unknown or no longer live. Times never move back.
@@ -214,14 +229,27 @@ type Store interface {
 	// DeleteStaffSession ends the session with this hash; ending one already gone is no error.
 	DeleteStaffSession(ctx context.Context, hash []byte) error
 
-	// RecordLoginFailure counts a failed sign-in under key (such as
-	// "email:ana@example.com" or "addr:192.0.2.1") and returns the failures
-	// counted under it since its last success or clearing.
-	RecordLoginFailure(ctx context.Context, key string, at time.Time) (int, error)
-	// LoginFailures returns the failures counted under key and the time of the last one.
+	// ReserveLogin counts a sign-in attempt under key (such as
+	// "email:ana@example.com" or "addr:192.0.2.1") before its password is
+	// checked, atomically, so that concurrent attempts each get their own
+	// count. It returns the attempts counted under the key since it was last
+	// cleared, this one included, and the time of the attempt before this one
+	// (the zero time for the first).
+	ReserveLogin(ctx context.Context, key string, at time.Time) (int, time.Time, error)
+	// LoginFailures returns the attempts counted under key and the time of the last one.
 	LoginFailures(ctx context.Context, key string) (int, time.Time, error)
-	// ClearLoginFailures forgets the failures counted under key.
+	// ReleaseLogin gives back one attempt counted under key (a success's own
+	// reservation), forgetting the key when it was the last.
+	ReleaseLogin(ctx context.Context, key string) error
+	// ClearLoginFailures forgets the attempts counted under key.
 	ClearLoginFailures(ctx context.Context, key string) error
+	// RememberLoginAddress records a successful sign-in from the place whose
+	// hash is given (a SHA-256 of an email and a network) at time at, and
+	// forgets every place last seen before forget.
+	RememberLoginAddress(ctx context.Context, hash []byte, at, forget time.Time) error
+	// KnownLoginAddress reports whether a sign-in succeeded from the place
+	// whose hash is given at or after since.
+	KnownLoginAddress(ctx context.Context, hash []byte, since time.Time) (bool, error)
 
 	// AppendAudit adds one entry to the audit log, which is never changed or
 	// deleted; a ClinicID or ClientID of 0 is stored as none.
@@ -231,7 +259,8 @@ type Store interface {
 	ListAudit(ctx context.Context, clinicID int64, since time.Time) ([]*AuditEntry, error)
 
 	CreateToken(ctx context.Context, t *APIToken) error
-	// FindToken returns the live (not revoked) token with the given hash.
+	// FindToken returns the token with the given hash that is not revoked,
+	// expired or not (APIToken.Expired is the caller's to check).
 	FindToken(ctx context.Context, hash []byte) (*APIToken, error)
 	TouchToken(ctx context.Context, id int64, at time.Time) error
 	RevokeToken(ctx context.Context, clinicID, id int64, at time.Time) error

@@ -62,7 +62,14 @@ func parseBearer(header string) (string, error) {
 }
 
 func badToken() error {
-	return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "the API token is not valid, or has been revoked")
+	return aftercare.Errorf(aftercare.EUNAUTHORIZED, "Authorization", "the API token is not valid, or has been revoked or has expired")
+}
+
+// withMeta returns the request's context carrying its aftercare.RequestMeta:
+// the caller's address, the route pattern and the request id.
+func (s *server) withMeta(r *http.Request) context.Context {
+	meta := aftercare.RequestMeta{Address: s.clientAddr(r), Route: s.route(r), RequestID: requestID(r.Context())}
+	return aftercare.WithRequestMeta(r.Context(), meta)
 }
 
 // authenticate resolves the credential of every request, pages included: an
@@ -73,11 +80,7 @@ func badToken() error {
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoOf(r.Context())
-		meta := aftercare.RequestMeta{Address: s.clientAddr(r), Route: s.route(r)}
-		if info != nil {
-			meta.RequestID = info.id
-		}
-		ctx := aftercare.WithRequestMeta(r.Context(), meta)
+		ctx := s.withMeta(r)
 		p, err := s.credential(ctx, w, r)
 		if info != nil {
 			info.credErr = err
@@ -110,7 +113,8 @@ func (s *server) credential(ctx context.Context, w http.ResponseWriter, r *http.
 	return p, err
 }
 
-// tokenPrincipal admits a live API token, compared by its SHA-256 hash.
+// tokenPrincipal admits a live API token (neither revoked nor expired),
+// compared by its SHA-256 hash.
 func (s *server) tokenPrincipal(ctx context.Context, header string) (*aftercare.Principal, error) {
 	secret, err := parseBearer(header)
 	if err != nil {
@@ -125,10 +129,10 @@ func (s *server) tokenPrincipal(ctx context.Context, header string) (*aftercare.
 	}
 	// The store looked the hash up; compare it again in constant time, so
 	// no store's index or comparison decides alone.
-	if !aftercare.SameHash(tok.Hash, hash) {
+	now := s.now()
+	if !aftercare.SameHash(tok.Hash, hash) || tok.Expired(now) {
 		return nil, badToken()
 	}
-	now := s.now()
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= touchEvery {
 		if err := s.store.TouchToken(ctx, tok.ID, now); err != nil {
 			s.logger.LogAttrs(ctx, slog.LevelWarn, "token not touched",

@@ -15,7 +15,8 @@ import (
 // out, write audit entries of callers tied to no clinic, open client links
 // (usecase.OpenLink audits them), check readiness, and make the Access itself.
 var storeUsers = []string{
-	"audit", "clinic", "login", "loginFailed", "logout", "openLink", "readyz", "sessionPrincipal", "tokenPrincipal",
+	"audit", "clinic", "crossOriginRefused", "login", "loginFailed", "logout", "openLink", "readyz", "reserveLogin",
+	"sessionPrincipal", "tokenPrincipal",
 }
 
 // TestOnlyTheDoorsTouchTheStore reads the package's source: a clinic route

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
 	"log/slog"
 	"math"
 	"mime"
@@ -15,33 +16,82 @@ import (
 	"aftercare/password"
 )
 
-// Sign-in throttling: after FreeLoginFailures failures under one key (an
-// email, an address), each further attempt must wait a backoff that doubles
-// from FirstLoginBackoff after the last failure, up to MaxLoginBackoff. The
-// cap means no account is ever locked for longer than MaxLoginBackoff.
+// Sign-in throttling. Each attempt is counted before its password is checked,
+// in the statement that tells it whether it may go on, under three keys:
+//
+//   - the email from this address (network): FreeLoginAttempts free;
+//   - the address across emails: FreeAddressAttempts free;
+//   - the email across addresses: FreeEmailAttempts free, against a guesser
+//     spread over many addresses. It is not applied from a network where the
+//     user signed in before (within KnownAddressLifetime), so that a stranger
+//     failing a staff member's sign-in does not lock them out.
+//
+// Past a key's free attempts, each further attempt must come a backoff after
+// the one before it, doubling from FirstLoginBackoff up to MaxLoginBackoff:
+// no one is locked out for longer than MaxLoginBackoff after the last attempt.
+// A success clears the email's count from this address and releases its own
+// attempt under the other two keys.
 const (
-	// FreeLoginFailures is how many failures a key may have before attempts are slowed.
-	FreeLoginFailures = 5
-	// FirstLoginBackoff is the wait after the first failure past FreeLoginFailures.
+	// FreeLoginAttempts is how many attempts an email may have from one address before they are slowed.
+	FreeLoginAttempts = 5
+	// FreeAddressAttempts is how many attempts an address may have, across emails, before they are slowed.
+	FreeAddressAttempts = 20
+	// FreeEmailAttempts is how many attempts an email may have, across addresses not known for it, before they are slowed.
+	FreeEmailAttempts = 20
+	// FirstLoginBackoff is the wait after the first attempt past the free ones.
 	FirstLoginBackoff = time.Second
-	// MaxLoginBackoff is the longest wait, however many failures.
+	// MaxLoginBackoff is the longest wait, however many attempts.
 	MaxLoginBackoff = 15 * time.Minute
+	// KnownAddressLifetime is how long a network a user signed in from is remembered.
+	KnownAddressLifetime = 90 * 24 * time.Hour
 )
 
-// maxLoginFormBytes bounds the sign-in form.
-const maxLoginFormBytes = 16 << 10
-
-// loginBackoff is the wait after the last of n failures.
-func loginBackoff(n int) time.Duration {
-	if n < FreeLoginFailures {
+// loginBackoff is the wait after the last of n attempts, free of them.
+func loginBackoff(n, free int) time.Duration {
+	if n < free {
 		return 0
 	}
-	shift := n - FreeLoginFailures
+	shift := n - free
 	if shift >= 20 {
 		return MaxLoginBackoff
 	}
 	return min(FirstLoginBackoff<<shift, MaxLoginBackoff)
 }
+
+// throttleKey is a key sign-in attempts are counted under, with its free attempts.
+type throttleKey struct {
+	key  string
+	free int
+	// clear is true when a success forgets every attempt of the key, not only its own.
+	clear bool
+}
+
+// loginPlace is the hash under which a network a user signed in from is remembered.
+func loginPlace(email, network string) []byte {
+	sum := sha256.Sum256([]byte(strings.ToLower(email) + "\x00" + network))
+	return sum[:]
+}
+
+// reserveLogin counts the attempt under each key in turn, and stops at the
+// first key that refuses it: one whose attempts before this one are past its
+// free ones and whose last came less than their backoff ago. It returns the
+// keys the attempt was counted under and, when refused, the wait before
+// another attempt may go on (the backoff after this one; 0 when it may go on).
+func (s *server) reserveLogin(ctx context.Context, keys []throttleKey, now time.Time) ([]throttleKey, time.Duration, error) {
+	for i, k := range keys {
+		n, prev, err := s.store.ReserveLogin(ctx, k.key, aftercare.StoredTime(now))
+		if err != nil {
+			return keys[:i], 0, err
+		}
+		if n-1 >= k.free && now.Before(prev.Add(loginBackoff(n-1, k.free))) {
+			return keys[:i+1], loginBackoff(n, k.free), nil
+		}
+	}
+	return keys, 0, nil
+}
+
+// maxLoginFormBytes bounds the sign-in form.
+const maxLoginFormBytes = 16 << 10
 
 // loginInput is the sign-in form.
 type loginInput struct {
@@ -93,8 +143,8 @@ type loginResult struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// login answers POST /login: it checks the throttle of the email and of the
-// address, then the password (against a dummy hash for an unknown email), and
+// login answers POST /login: it counts the attempt under the throttle's keys
+// and goes on only when they allow it, then checks the password (against a dummy hash for an unknown email), and
 // on success starts a new staff session in place of any the browser held.
 // Pages get 303 redirects (to next or /staff, or to /login?error=1); callers
 // that ask for JSON get 200 or 401.
@@ -110,22 +160,30 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.now()
 	meta := aftercare.RequestMetaFrom(ctx)
-	keys := []string{aftercare.EmailLoginKey(in.email), "addr:" + addressKey(meta.Address)}
-	for _, key := range keys {
-		n, last, err := s.store.LoginFailures(ctx, key)
-		if err != nil {
-			return err
+	network := addressKey(meta.Address)
+	place := loginPlace(in.email, network)
+	email, addr := aftercare.EmailLoginKey(in.email), "addr:"+network
+	keys := []throttleKey{{key: email + " " + addr, free: FreeLoginAttempts, clear: true}, {key: addr, free: FreeAddressAttempts}}
+	known, err := s.store.KnownLoginAddress(ctx, place, now.Add(-KnownAddressLifetime))
+	if err != nil {
+		return err
+	}
+	if !known {
+		keys = append(keys, throttleKey{key: email, free: FreeEmailAttempts})
+	}
+	keys, wait, err := s.reserveLogin(ctx, keys, now)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		secs := max(1, int(math.Ceil(wait.Seconds())))
+		s.audit(ctx, &aftercare.AuditEntry{Actor: "anonymous", Action: aftercare.AuditLoginFailed, Object: "throttled", Outcome: aftercare.OutcomeDenied})
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if !wantsJSON(r) && s.web != nil {
+			s.loginPage(w, r, "throttled", in.next, http.StatusTooManyRequests)
+			return nil
 		}
-		if wait := last.Add(loginBackoff(n)).Sub(now); n >= FreeLoginFailures && wait > 0 {
-			secs := max(1, int(math.Ceil(wait.Seconds())))
-			s.audit(ctx, &aftercare.AuditEntry{Actor: "anonymous", Action: aftercare.AuditLoginFailed, Object: "throttled", Outcome: aftercare.OutcomeDenied})
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			if !wantsJSON(r) && s.web != nil {
-				s.loginPage(w, r, "throttled", in.next, http.StatusTooManyRequests)
-				return nil
-			}
-			return aftercare.Errorf(aftercare.ERATELIMIT, "", "too many failed sign-ins for this account or from this address; try again in %d s", secs)
-		}
+		return aftercare.Errorf(aftercare.ERATELIMIT, "", "too many sign-in attempts for this account or from this address; try again in %d s", secs)
 	}
 
 	u, err := s.store.FindUserByEmail(ctx, in.email)
@@ -155,11 +213,21 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 			ok = false
 		}
 	}
-	if u == nil || !ok || aftercare.RoleScopes(u.Role) == nil {
-		return s.loginFailed(w, r, keys, u, now)
+	// A disabled user is refused as a wrong password is: no hint either way.
+	if u == nil || !ok || aftercare.RoleScopes(u.Role) == nil || u.DisabledAt != nil {
+		return s.loginFailed(w, r, u)
 	}
 
-	if err := s.store.ClearLoginFailures(ctx, keys[0]); err != nil {
+	for _, k := range keys {
+		release := s.store.ReleaseLogin
+		if k.clear {
+			release = s.store.ClearLoginFailures
+		}
+		if err := release(ctx, k.key); err != nil {
+			return err
+		}
+	}
+	if err := s.store.RememberLoginAddress(ctx, place, now, now.Add(-KnownAddressLifetime)); err != nil {
 		return err
 	}
 	if old, err := r.Cookie(SessionCookie); err == nil && parseSecret(old.Value, SessionPrefix) {
@@ -200,15 +268,10 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// loginFailed counts a failed sign-in under each key, audits it (under the
-// user's clinic when the email is a user's) and answers.
-func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, keys []string, u *aftercare.User, now time.Time) error {
+// loginFailed audits a failed sign-in (under the user's clinic when the email
+// is a user's) and answers; the attempt stays counted.
+func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, u *aftercare.User) error {
 	ctx := r.Context()
-	for _, key := range keys {
-		if _, err := s.store.RecordLoginFailure(ctx, key, aftercare.StoredTime(now)); err != nil {
-			return err
-		}
-	}
 	e := &aftercare.AuditEntry{Actor: "anonymous", Action: aftercare.AuditLoginFailed, Outcome: aftercare.OutcomeDenied}
 	if u != nil {
 		e.ClinicID, e.Object = u.ClinicID, "user/"+strconv.FormatInt(u.ID, 10)

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -248,8 +249,11 @@ func TestSessionExpiry(t *testing.T) {
 func TestLoginThrottling(t *testing.T) {
 	forEachStore(t, func(t *testing.T, h *harness) {
 		tag := strconv.FormatInt(time.Now().UnixNano(), 36)
-		email := "cleo-" + tag + "@calm.example"
-		h.createUser(t, h.clinic.ID, email, aftercare.RoleOwner)
+		newEmail := func(name string) string {
+			email := name + "-" + tag + "@calm.example"
+			h.createUser(t, h.clinic.ID, email, aftercare.RoleOwner)
+			return email
+		}
 		wrong := "not the password at all"
 		retryAfter := func(t *testing.T, r *result) int {
 			t.Helper()
@@ -263,38 +267,92 @@ func TestLoginThrottling(t *testing.T) {
 			}
 			return n
 		}
-		t.Run("five failures for an account are not slowed", func(t *testing.T) {
-			for i := range httpapi.FreeLoginFailures {
-				h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusSeeOther)
-				_ = i
-			}
+		t.Run("an account tried from one address", func(t *testing.T) {
+			email, addr := newEmail("cleo"), uniqueAddr()
+			t.Run("five wrong passwords are not slowed", func(t *testing.T) {
+				for range httpapi.FreeLoginAttempts {
+					h.login(email, wrong, from(addr)).want(t, http.StatusSeeOther)
+				}
+			})
+			t.Run("the next attempt within a second is refused with 429 without checking the password", func(t *testing.T) {
+				before := h.verifies.Load()
+				if n := retryAfter(t, h.login(email, staffPassword, from(addr))); n != 2 {
+					t.Errorf("Retry-After %d, want 2 (the wait after this attempt)", n)
+				}
+				if h.verifies.Load() != before {
+					t.Error("the password was checked")
+				}
+			})
+			t.Run("the right password from another address signs in meanwhile", func(t *testing.T) {
+				h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+			})
+			t.Run("after the wait Retry-After gave an attempt is checked, and the wait doubles", func(t *testing.T) {
+				h.clock.Advance(2 * time.Second)
+				h.login(email, wrong, from(addr)).want(t, http.StatusSeeOther)
+				if n := retryAfter(t, h.login(email, staffPassword, from(addr))); n != 8 {
+					t.Errorf("Retry-After %d, want 8", n)
+				}
+			})
+			t.Run("the right password after the wait signs in and clears the account's attempts from the address", func(t *testing.T) {
+				h.clock.Advance(8 * time.Second)
+				h.login(email, staffPassword, from(addr)).wantSignedIn(t)
+				for range httpapi.FreeLoginAttempts {
+					h.login(email, wrong, from(addr)).want(t, http.StatusSeeOther)
+				}
+			})
 		})
-		t.Run("the next attempt within a second is refused with 429 without checking the password", func(t *testing.T) {
+		t.Run("40 parallel wrong passwords for an account", func(t *testing.T) {
+			email, addr := newEmail("dora"), uniqueAddr()
 			before := h.verifies.Load()
-			if n := retryAfter(t, h.login(email, staffPassword, from(uniqueAddr()))); n != 1 {
-				t.Errorf("Retry-After %d, want 1", n)
+			statuses := make([]int, 40)
+			var wg sync.WaitGroup
+			for i := range statuses {
+				wg.Go(func() { statuses[i] = h.login(email, wrong, from(addr)).status })
 			}
-			if h.verifies.Load() != before {
-				t.Error("the password was checked")
-			}
+			var signedIn *result
+			wg.Go(func() { signedIn = h.login(email, staffPassword, from(uniqueAddr())) })
+			wg.Wait()
+			t.Run("are at most the free attempts checked", func(t *testing.T) {
+				if n := h.verifies.Load() - before - 1; n > httpapi.FreeLoginAttempts {
+					t.Errorf("%d wrong passwords checked, want at most %d", n, httpapi.FreeLoginAttempts)
+				}
+			})
+			t.Run("and the rest are refused with 429", func(t *testing.T) {
+				checked := 0
+				for _, st := range statuses {
+					switch st {
+					case http.StatusSeeOther:
+						checked++
+					case http.StatusTooManyRequests:
+					default:
+						t.Errorf("status %d, want 303 or 429", st)
+					}
+				}
+				if checked > httpapi.FreeLoginAttempts || checked == 0 {
+					t.Errorf("%d answered as checked, want 1 to %d", checked, httpapi.FreeLoginAttempts)
+				}
+			})
+			t.Run("while the right password from another address signs in", func(t *testing.T) {
+				signedIn.wantSignedIn(t)
+			})
 		})
-		t.Run("after the wait an attempt is checked, and the wait doubles", func(t *testing.T) {
-			h.clock.Advance(time.Second)
-			h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusSeeOther)
-			if n := retryAfter(t, h.login(email, staffPassword, from(uniqueAddr()))); n != 2 {
-				t.Errorf("Retry-After %d, want 2", n)
-			}
-		})
-		t.Run("the right password after the wait signs in and clears the account's failures", func(t *testing.T) {
-			h.clock.Advance(2 * time.Second)
-			h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
-			for range httpapi.FreeLoginFailures {
+		t.Run("a guesser spread over many addresses", func(t *testing.T) {
+			email, home := newEmail("edna"), uniqueAddr()
+			h.login(email, staffPassword, from(home)).wantSignedIn(t)
+			for range httpapi.FreeEmailAttempts {
 				h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusSeeOther)
 			}
+			t.Run("is slowed from yet another address", func(t *testing.T) {
+				retryAfter(t, h.login(email, staffPassword, from(uniqueAddr())))
+			})
+			t.Run("while the user signs in from an address they signed in from before", func(t *testing.T) {
+				h.login(email, staffPassword, from(home)).wantSignedIn(t)
+			})
 		})
 		t.Run("no account is ever locked for longer than 15 minutes", func(t *testing.T) {
+			email := newEmail("fay")
 			for range 40 {
-				if _, err := h.store.RecordLoginFailure(context.Background(), "email:"+email, h.clock.Now()); err != nil {
+				if _, _, err := h.store.ReserveLogin(context.Background(), aftercare.EmailLoginKey(email), h.clock.Now()); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -304,9 +362,9 @@ func TestLoginThrottling(t *testing.T) {
 			h.clock.Advance(httpapi.MaxLoginBackoff)
 			h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
 		})
-		t.Run("an address with five failures is slowed for every account", func(t *testing.T) {
-			addr := uniqueAddr()
-			for i := range httpapi.FreeLoginFailures {
+		t.Run("an address with twenty failures is slowed for every account", func(t *testing.T) {
+			email, addr := newEmail("gina"), uniqueAddr()
+			for i := range httpapi.FreeAddressAttempts {
 				h.login(fmt.Sprintf("guess%d-%s@calm.example", i, tag), wrong, from(addr)).want(t, http.StatusSeeOther)
 			}
 			retryAfter(t, h.login(email, staffPassword, from(addr)))
@@ -315,4 +373,69 @@ func TestLoginThrottling(t *testing.T) {
 			})
 		})
 	}, behindProxy)
+}
+
+func TestDisabledUser(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *harness) {
+		ctx := context.Background()
+		email := "hana-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@calm.example"
+		u := h.createUser(t, h.clinic.ID, email, aftercare.RoleTherapist)
+		jsonAnswer := header("Accept", "application/json")
+		session := h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+		at := h.clock.Now()
+		if err := h.store.DisableUser(ctx, h.clinic.ID, u.ID, &at); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("a disabled user's sign-in has ended at once", func(t *testing.T) {
+			h.do("GET", "/api/v1/clients", nil, cookie(session)).wantError(t, 401, aftercare.EUNAUTHORIZED, httpapi.SessionCookie)
+		})
+		t.Run("the right password is refused just as a wrong one is", func(t *testing.T) {
+			wrong := h.login(email, "not the password at all", from(uniqueAddr()), jsonAnswer).wantError(t, 401, aftercare.EUNAUTHORIZED, "password")
+			right := h.login(email, staffPassword, from(uniqueAddr()), jsonAnswer).wantError(t, 401, aftercare.EUNAUTHORIZED, "password")
+			if right != wrong {
+				t.Errorf("a disabled user's answer %+v differs from a wrong password's %+v", right, wrong)
+			}
+		})
+		t.Run("a browser is sent back to the sign-in page", func(t *testing.T) {
+			r := h.login(email, staffPassword, from(uniqueAddr())).want(t, http.StatusSeeOther)
+			if loc := r.header.Get("Location"); loc != "/login?error=1" || sessionCookieOf(r) != nil {
+				t.Errorf("Location %q, cookie %v", loc, sessionCookieOf(r))
+			}
+		})
+		t.Run("enabled again, the user signs in", func(t *testing.T) {
+			if err := h.store.DisableUser(ctx, h.clinic.ID, u.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			h.login(email, staffPassword, from(uniqueAddr())).wantSignedIn(t)
+		})
+	}, behindProxy)
+}
+
+func TestExpiringToken(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *harness) {
+		secret, hash := aftercare.NewSecret(httpapi.TokenPrefix)
+		expires := h.clock.Now().Add(time.Hour)
+		tok := &aftercare.APIToken{ClinicID: h.clinic.ID, Name: "an hour", Hash: hash, ExpiresAt: &expires}
+		if err := h.store.CreateToken(context.Background(), tok); err != nil {
+			t.Fatal(err)
+		}
+		t.Run("a token is accepted until its expiry", func(t *testing.T) {
+			h.clock.Advance(time.Hour - time.Second)
+			h.do("GET", "/api/v1/clients", nil, bearer(secret)).want(t, 200)
+		})
+		t.Run("at its expiry it is refused as a revoked one is", func(t *testing.T) {
+			h.clock.Advance(time.Second)
+			expired := h.do("GET", "/api/v1/clients", nil, bearer(secret)).wantError(t, 401, aftercare.EUNAUTHORIZED, "Authorization")
+			if err := h.store.RevokeToken(context.Background(), h.clinic.ID, tok.ID, h.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			revoked := h.do("GET", "/api/v1/clients", nil, bearer(secret)).wantError(t, 401, aftercare.EUNAUTHORIZED, "Authorization")
+			if expired != revoked {
+				t.Errorf("an expired token's answer %+v differs from a revoked one's %+v", expired, revoked)
+			}
+		})
+		t.Run("a token without an expiry is still accepted", func(t *testing.T) {
+			h.api("GET", "/api/v1/clients", nil).want(t, 200)
+		})
+	})
 }

@@ -81,15 +81,16 @@ func FuzzSafeNext(f *testing.F) {
 
 func TestLoginBackoff(t *testing.T) {
 	tests := []struct {
-		failures int
-		want     string
+		attempts, free int
+		want           string
 	}{
-		{0, "0s"}, {4, "0s"}, {5, "1s"}, {6, "2s"}, {10, "32s"}, {14, "8m32s"}, {15, "15m0s"}, {1000, "15m0s"},
+		{0, 5, "0s"}, {4, 5, "0s"}, {5, 5, "1s"}, {6, 5, "2s"}, {10, 5, "32s"}, {14, 5, "8m32s"}, {15, 5, "15m0s"}, {1000, 5, "15m0s"},
+		{19, 20, "0s"}, {20, 20, "1s"}, {30, 20, "15m0s"},
 	}
 	for _, tt := range tests {
-		t.Run("after "+itoa(tt.failures)+" failures the wait is "+tt.want, func(t *testing.T) {
-			if got := loginBackoff(tt.failures).String(); got != tt.want {
-				t.Errorf("loginBackoff(%d) = %s", tt.failures, got)
+		t.Run("after "+itoa(tt.attempts)+" attempts with "+itoa(tt.free)+" free the wait is "+tt.want, func(t *testing.T) {
+			if got := loginBackoff(tt.attempts, tt.free).String(); got != tt.want {
+				t.Errorf("loginBackoff(%d, %d) = %s", tt.attempts, tt.free, got)
 			}
 		})
 	}

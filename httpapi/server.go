@@ -137,10 +137,20 @@ func NewServer(d Deps) http.Handler {
 	s.routes()
 
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, aftercare.Errorf(aftercare.EFORBIDDEN, "Origin", "cross-origin requests that change data are refused"))
-	}))
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
 	return s.observe(s.recover(s.secure(cop.Handler(s.authenticate(s.limit(http.HandlerFunc(s.dispatch)))))))
+}
+
+// crossOriginRefused answers a cross-origin request that would change data
+// (a form post, an API write) with 403, and writes it to the audit log. It
+// runs before the credential is read, so the entry is the unattributed one of
+// an anonymous caller: the route, the address and the request id, nothing of
+// what was sent.
+func (s *server) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
+	s.audit(s.withMeta(r), &aftercare.AuditEntry{
+		Actor: "anonymous", Action: aftercare.AuditDenied, Object: "cross-origin", Outcome: aftercare.OutcomeDenied,
+	})
+	s.writeError(w, r, aftercare.Errorf(aftercare.EFORBIDDEN, "Origin", "cross-origin requests that change data are refused"))
 }
 
 // handle registers a route; routes.go is the only caller.

@@ -18,34 +18,40 @@ func (s *Store) CreateToken(ctx context.Context, t *aftercare.APIToken) error {
 		return err
 	}
 	id, err := s.insertUnder(ctx, "clinic", ClinicExists, []any{t.ClinicID},
-		`INSERT INTO api_tokens (clinic_id, name, hash, scopes, created_at, last_used_at, revoked_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ClinicID, t.Name, t.Hash, scopes,
-		s.d.Time(created), s.d.TimePtr(t.LastUsedAt), s.d.TimePtr(t.RevokedAt))
+		`INSERT INTO api_tokens (clinic_id, name, hash, scopes, created_at, last_used_at, revoked_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ClinicID, t.Name, t.Hash, scopes,
+		s.d.Time(created), s.d.TimePtr(t.LastUsedAt), s.d.TimePtr(t.RevokedAt), s.d.TimePtr(t.ExpiresAt))
 	if s.d.IsUnique(err) {
 		return aftercare.Errorf(aftercare.ECONFLICT, "hash", "a token with this secret already exists")
 	} else if err != nil {
 		return err
+	}
+	if t.ExpiresAt != nil {
+		e := aftercare.StoredTime(*t.ExpiresAt)
+		t.ExpiresAt = &e
 	}
 	t.ID, t.CreatedAt = id, created
 	return nil
 }
 
 func (s *Store) tokenSelect() string {
-	return `SELECT id, clinic_id, name, hash, ` + s.d.StringsJSON("scopes") + `, created_at, last_used_at, revoked_at
+	return `SELECT id, clinic_id, name, hash, ` + s.d.StringsJSON("scopes") + `, created_at, last_used_at, revoked_at, expires_at
 		FROM api_tokens`
 }
 
 func (s *Store) scanToken(r Row) (*aftercare.APIToken, error) {
 	var t aftercare.APIToken
 	err := r.Scan(&t.ID, &t.ClinicID, &t.Name, &t.Hash, JSON(&t.Scopes),
-		Time(&t.CreatedAt), NullTime(&t.LastUsedAt), NullTime(&t.RevokedAt))
+		Time(&t.CreatedAt), NullTime(&t.LastUsedAt), NullTime(&t.RevokedAt), NullTime(&t.ExpiresAt))
 	if t.Scopes == nil {
 		t.Scopes = []string{}
 	}
 	return &t, err
 }
 
-// FindToken returns the live (not revoked) token with the given hash.
+// FindToken returns the token with the given hash that is not revoked; an
+// expired one is returned too, with its ExpiresAt, for the caller to refuse
+// at its own time.
 func (s *Store) FindToken(ctx context.Context, hash []byte) (*aftercare.APIToken, error) {
 	return one(ctx, s.d, s.read, "token", s.scanToken, s.tokenSelect()+` WHERE hash = ? AND revoked_at IS NULL`, hash)
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -214,56 +215,68 @@ var staffSessionTests = []test{
 }
 
 var loginFailureTests = []test{
-	{name: "login failures are counted per key until cleared", run: func(t *testing.T, s aftercare.Store) {
+	{name: "sign-in attempts are reserved per key, each with the time of the one before, until cleared", run: func(t *testing.T, s aftercare.Store) {
 		ctx := t.Context()
 		const key, other = "email:ana@example.com", "addr:192.0.2.1"
+		reserve := func(k string, at time.Time) func() (int, time.Time, error) {
+			return func() (int, time.Time, error) { return s.ReserveLogin(ctx, k, at) }
+		}
+		none := func() (int, time.Time, error) { return 0, time.Time{}, nil }
 		for _, tc := range []struct {
 			name string
-			do   func() (int, error)
-			// key is the key whose count and last failure are checked after do.
-			key  string
-			want int
-			last time.Time
+			do   func() (int, time.Time, error)
+			// want and prev are what do returns; key, stored and last are
+			// what is stored under key after it.
+			want   int
+			prev   time.Time
+			key    string
+			stored int
+			last   time.Time
 		}{
-			{"a key never failed counts none", func() (int, error) { return 0, nil }, key, 0, time.Time{}},
-			{"the first failure counts one", func() (int, error) { return s.RecordLoginFailure(ctx, key, base) }, key, 1, base},
-			{"the second failure counts two", func() (int, error) { return s.RecordLoginFailure(ctx, key, base.Add(time.Minute)) },
-				key, 2, base.Add(time.Minute)},
-			{"a failure under another key counts apart", func() (int, error) { return s.RecordLoginFailure(ctx, other, base.Add(time.Hour)) },
-				other, 1, base.Add(time.Hour)},
-			{"a late report of an earlier failure counts without moving the last failure back",
-				func() (int, error) { return s.RecordLoginFailure(ctx, key, base.Add(30*time.Second)) }, key, 3, base.Add(time.Minute)},
-			{"clearing forgets every failure of the key", func() (int, error) { return 0, s.ClearLoginFailures(ctx, key) }, key, 0, time.Time{}},
-			{"clearing a key with none is no error", func() (int, error) { return 0, s.ClearLoginFailures(ctx, key) }, key, 0, time.Time{}},
-			{"a failure after clearing counts one again", func() (int, error) { return s.RecordLoginFailure(ctx, key, base.Add(2*time.Hour)) },
-				key, 1, base.Add(2 * time.Hour)},
+			{"a key never tried counts none", none, 0, time.Time{}, key, 0, time.Time{}},
+			{"the first attempt counts one and has none before it", reserve(key, base), 1, time.Time{}, key, 1, base},
+			{"the second attempt counts two and has the first before it", reserve(key, base.Add(time.Minute)), 2, base, key, 2, base.Add(time.Minute)},
+			{"an attempt under another key counts apart", reserve(other, base.Add(time.Hour)), 1, time.Time{}, other, 1, base.Add(time.Hour)},
+			{"a late attempt counts without moving the last attempt back", reserve(key, base.Add(30*time.Second)),
+				3, base.Add(time.Minute), key, 3, base.Add(time.Minute)},
+			{"releasing gives back one attempt", func() (int, time.Time, error) { return 0, time.Time{}, s.ReleaseLogin(ctx, key) },
+				0, time.Time{}, key, 2, base.Add(time.Minute)},
+			{"clearing forgets every attempt of the key", func() (int, time.Time, error) { return 0, time.Time{}, s.ClearLoginFailures(ctx, key) },
+				0, time.Time{}, key, 0, time.Time{}},
+			{"clearing a key with none is no error", func() (int, time.Time, error) { return 0, time.Time{}, s.ClearLoginFailures(ctx, key) },
+				0, time.Time{}, key, 0, time.Time{}},
+			{"releasing a key with none is no error", func() (int, time.Time, error) { return 0, time.Time{}, s.ReleaseLogin(ctx, key) },
+				0, time.Time{}, key, 0, time.Time{}},
+			{"an attempt after clearing counts one again", reserve(key, base.Add(2*time.Hour)), 1, time.Time{}, key, 1, base.Add(2 * time.Hour)},
+			{"releasing the last attempt forgets the key", func() (int, time.Time, error) { return 0, time.Time{}, s.ReleaseLogin(ctx, key) },
+				0, time.Time{}, key, 0, time.Time{}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				n, err := tc.do()
+				n, prev, err := tc.do()
 				must(t, err)
-				if n != tc.want {
-					t.Fatalf("returned %d failures, want %d", n, tc.want)
+				if n != tc.want || !prev.Equal(tc.prev) {
+					t.Fatalf("returned %d attempts after one at %v, want %d after %v", n, prev, tc.want, tc.prev)
 				}
 				n, last, err := s.LoginFailures(ctx, tc.key)
 				must(t, err)
-				if n != tc.want || !last.Equal(tc.last) {
-					t.Fatalf("stored %d failures under %s, last at %v; want %d at %v", n, tc.key, last, tc.want, tc.last)
+				if n != tc.stored || !last.Equal(tc.last) {
+					t.Fatalf("stored %d attempts under %s, last at %v; want %d at %v", n, tc.key, last, tc.stored, tc.last)
 				}
 			})
 		}
 		n, _, err := s.LoginFailures(ctx, other)
 		must(t, err)
 		if n != 1 {
-			t.Fatalf("clearing one key changed another: %d failures, want 1", n)
+			t.Fatalf("clearing one key changed another: %d attempts, want 1", n)
 		}
 	}},
-	{name: "concurrent login failures are each counted once", run: func(t *testing.T, s aftercare.Store) {
-		const n = 10
+	{name: "concurrent sign-in attempts each get a count of their own", run: func(t *testing.T, s aftercare.Store) {
+		const n = 40
 		var wg sync.WaitGroup
 		counts := make([]int, n)
 		errs := make([]error, n)
 		for i := range n {
-			wg.Go(func() { counts[i], errs[i] = s.RecordLoginFailure(t.Context(), "addr:198.51.100.9", base) })
+			wg.Go(func() { counts[i], _, errs[i] = s.ReserveLogin(t.Context(), "addr:198.51.100.9", base) })
 		}
 		wg.Wait()
 		for _, err := range errs {
@@ -276,9 +289,121 @@ var loginFailureTests = []test{
 			}
 		}
 	}},
-	{name: "a login failure without a key is refused", run: func(t *testing.T, s aftercare.Store) {
-		_, err := s.RecordLoginFailure(t.Context(), "", base)
+	{name: "a sign-in attempt without a key is refused", run: func(t *testing.T, s aftercare.Store) {
+		_, _, err := s.ReserveLogin(t.Context(), "", base)
 		wantCode(t, err, aftercare.EINVALID)
+		wantField(t, err, "key")
+	}},
+	{name: "places of successful sign-ins are remembered until forgotten", run: func(t *testing.T, s aftercare.Store) {
+		ctx := t.Context()
+		place, other := sha256.Sum256([]byte("ana@example.com\x00192.0.2.1")), sha256.Sum256([]byte("ana@example.com\x00198.51.100.7"))
+		must(t, s.RememberLoginAddress(ctx, place[:], base, base.Add(-time.Hour)))
+		for _, tc := range []struct {
+			name  string
+			hash  []byte
+			since time.Time
+			want  bool
+		}{
+			{"a place signed in from is known", place[:], base.Add(-time.Minute), true},
+			{"it is known since the very time of the sign-in", place[:], base, true},
+			{"it is not known when asked only for later sign-ins", place[:], base.Add(time.Second), false},
+			{"another place is not known", other[:], time.Time{}, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := s.KnownLoginAddress(ctx, tc.hash, tc.since)
+				must(t, err)
+				if got != tc.want {
+					t.Fatalf("known %v, want %v", got, tc.want)
+				}
+			})
+		}
+		t.Run("remembering another place forgets those last seen before the given time", func(t *testing.T) {
+			must(t, s.RememberLoginAddress(ctx, other[:], base.Add(48*time.Hour), base.Add(24*time.Hour)))
+			for hash, want := range map[*[32]byte]bool{&place: false, &other: true} {
+				got, err := s.KnownLoginAddress(ctx, hash[:], time.Time{})
+				must(t, err)
+				if got != want {
+					t.Fatalf("known %v, want %v", got, want)
+				}
+			}
+		})
+		t.Run("a place that is not a SHA-256 is refused naming the field", func(t *testing.T) {
+			err := s.RememberLoginAddress(ctx, []byte("192.0.2.1"), base, base)
+			wantCode(t, err, aftercare.EINVALID)
+			wantField(t, err, "hash")
+		})
+	}},
+}
+
+var disableTests = []test{
+	{name: "a disabled user keeps the first time, has no session, and can be enabled again", run: func(t *testing.T, s aftercare.Store) {
+		ctx := t.Context()
+		a, b := build(t, s, "alpha"), build(t, s, "beta")
+		session := func(w *world) []byte {
+			_, hash := aftercare.NewSecret("ss_")
+			must(t, s.CreateStaffSession(ctx, &aftercare.StaffSession{ClinicID: w.clinic.ID, UserID: w.user.ID, Hash: hash,
+				CreatedAt: base, IdleUntil: base.Add(time.Hour), ExpiresAt: base.Add(2 * time.Hour)}))
+			return hash
+		}
+		ours, theirs := session(a), session(b)
+		at, later := base.Add(time.Minute), base.Add(time.Hour)
+		must(t, s.DisableUser(ctx, a.clinic.ID, a.user.ID, &at))
+		must(t, s.DisableUser(ctx, a.clinic.ID, a.user.ID, &later))
+		t.Run("the user is disabled at the first time", func(t *testing.T) {
+			u, err := s.FindUserByEmail(ctx, a.user.Email)
+			must(t, err)
+			if u.DisabledAt == nil || !u.DisabledAt.Equal(at) {
+				t.Fatalf("disabled at %v, want %v", u.DisabledAt, at)
+			}
+		})
+		t.Run("the user's session ended at once", func(t *testing.T) {
+			_, err := s.FindStaffSession(ctx, ours, base.Add(2*time.Minute))
+			wantCode(t, err, aftercare.ENOTFOUND)
+		})
+		t.Run("another clinic's user keeps their session", func(t *testing.T) {
+			_, err := s.FindStaffSession(ctx, theirs, base.Add(2*time.Minute))
+			must(t, err)
+		})
+		t.Run("another clinic cannot disable the user", func(t *testing.T) {
+			wantCode(t, s.DisableUser(ctx, b.clinic.ID, a.user.ID, &at), aftercare.ENOTFOUND)
+		})
+		t.Run("a session made while disabled is not found", func(t *testing.T) {
+			_, err := s.FindStaffSession(ctx, session(a), base.Add(2*time.Minute))
+			wantCode(t, err, aftercare.ENOTFOUND)
+		})
+		t.Run("enabling the user lets a new session be found", func(t *testing.T) {
+			must(t, s.DisableUser(ctx, a.clinic.ID, a.user.ID, nil))
+			u, err := s.FindUser(ctx, a.clinic.ID, a.user.ID)
+			must(t, err)
+			if u.DisabledAt != nil {
+				t.Fatalf("enabled user still disabled at %v", u.DisabledAt)
+			}
+			_, err = s.FindStaffSession(ctx, session(a), base.Add(2*time.Minute))
+			must(t, err)
+		})
+	}},
+	{name: "a token keeps its expiry and one without any never expires", run: func(t *testing.T, s aftercare.Store) {
+		w := build(t, s, "alpha")
+		expires := base.Add(90 * 24 * time.Hour)
+		_, hash := aftercare.NewSecret("act_")
+		tok := &aftercare.APIToken{ClinicID: w.clinic.ID, Name: "ninety days", Hash: hash, ExpiresAt: &expires}
+		must(t, s.CreateToken(t.Context(), tok))
+		got, err := s.FindToken(t.Context(), hash)
+		must(t, err)
+		same(t, "token", got, tok)
+		if got.ExpiresAt == nil || !got.ExpiresAt.Equal(expires) || got.Expired(expires.Add(-time.Second)) || !got.Expired(expires) {
+			t.Fatalf("token expires at %v, want %v", got.ExpiresAt, expires)
+		}
+		plain, err := s.FindToken(t.Context(), w.token.Hash)
+		must(t, err)
+		if plain.ExpiresAt != nil || plain.Expired(base.Add(100*365*24*time.Hour)) {
+			t.Fatalf("token made without an expiry expires at %v", plain.ExpiresAt)
+		}
+		list, err := s.ListTokens(t.Context(), w.clinic.ID)
+		must(t, err)
+		if len(list) != 2 || list[1].ExpiresAt == nil || !list[1].ExpiresAt.Equal(expires) {
+			t.Fatalf("listed tokens %+v, want the second to expire at %v", list, expires)
+		}
 	}},
 }
 

@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T) aftercare.Store, opts ...Option) 
 		{"workers", workerTests},
 		{"staff sessions", staffSessionTests},
 		{"login failures", loginFailureTests},
+		{"disabled users and expiring tokens", disableTests},
 		{"audit", auditTests},
 		{"erasure", erasureTests},
 		{"idempotent check-ins", idempotencyTests},

@@ -32,8 +32,12 @@ commands:
                 reads the password (at least 12 characters) from standard input
   set-password --clinic ID --email E
                 reads the new password from standard input; ends the user's sign-ins
-  create-token --clinic ID --name N [--scopes read,write]
-                prints an API token once; scopes: read, write, export, erase
+  disable-user --clinic ID --email E
+                the user can no longer sign in; ends their sign-ins at once
+  enable-user --clinic ID --email E
+  create-token --clinic ID --name N [--scopes read,write] [--expires 90d|2027-03-01]
+                prints an API token once; scopes: read, write, export, erase;
+                --expires: days from now (90d) or a date or time (UTC); none: never
   list-tokens --clinic ID
   revoke-token --clinic ID --id N
   audit --clinic ID [--since 2026-11-01] [--format text|csv|json]
@@ -66,6 +70,10 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return adminCreateUser(ctx, e, args)
 	case "set-password":
 		return adminSetPassword(ctx, e, args)
+	case "disable-user":
+		return adminDisableUser(ctx, e, args, true)
+	case "enable-user":
+		return adminDisableUser(ctx, e, args, false)
 	case "create-token":
 		return adminCreateToken(ctx, e, args)
 	case "list-tokens":
@@ -328,22 +336,8 @@ func findClinic(ctx context.Context, st aftercare.Store, id int64) error {
 }
 
 func adminSetPassword(ctx context.Context, e *env, args []string) error {
-	var clinic int64
-	var email string
-	return withStore(ctx, e, "set-password", args, func(a *adminFlags) {
-		a.id(&clinic, "clinic", "the clinic's id")
-		a.required(&email, "email", "the user's email address")
-	}, func(st aftercare.Store) error {
-		if err := findClinic(ctx, st, clinic); err != nil {
-			return err
-		}
-		u, err := st.FindUserByEmail(ctx, email)
-		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND || err == nil && u.ClinicID != clinic {
-			return aftercare.Errorf(aftercare.ENOTFOUND, "--email", "no user %s in clinic %d", email, clinic)
-		} else if err != nil {
-			return err
-		}
-		pw, err := readPassword(e.stdin, email)
+	return withUser(ctx, e, "set-password", args, func(st aftercare.Store, clinic int64, u *aftercare.User) error {
+		pw, err := readPassword(e.stdin, u.Email)
 		if err != nil {
 			return aftercare.Errorf(aftercare.EINVALID, "password", "%v", err)
 		}
@@ -363,6 +357,81 @@ func adminSetPassword(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "password of user %d set; their sign-ins are ended\n", u.ID)
 		return nil
 	})
+}
+
+// withUser runs an admin command on one user, named by --clinic and --email:
+// ENOTFOUND naming the flag when there is no such clinic or user.
+func withUser(ctx context.Context, e *env, name string, args []string, fn func(st aftercare.Store, clinic int64, u *aftercare.User) error) error {
+	var clinic int64
+	var email string
+	return withStore(ctx, e, name, args, func(a *adminFlags) {
+		a.id(&clinic, "clinic", "the clinic's id")
+		a.required(&email, "email", "the user's email address")
+	}, func(st aftercare.Store) error {
+		if err := findClinic(ctx, st, clinic); err != nil {
+			return err
+		}
+		u, err := st.FindUserByEmail(ctx, email)
+		if aftercare.ErrorCode(err) == aftercare.ENOTFOUND || err == nil && u.ClinicID != clinic {
+			return aftercare.Errorf(aftercare.ENOTFOUND, "--email", "no user %s in clinic %d", email, clinic)
+		} else if err != nil {
+			return err
+		}
+		return fn(st, clinic, u)
+	})
+}
+
+// adminDisableUser disables a user (ending their sign-ins) or enables them again.
+func adminDisableUser(ctx context.Context, e *env, args []string, disable bool) error {
+	name, what, object := "enable-user", "enabled", "enabled"
+	if disable {
+		name, what, object = "disable-user", "disabled; their sign-ins are ended", "disabled"
+	}
+	return withUser(ctx, e, name, args, func(st aftercare.Store, clinic int64, u *aftercare.User) error {
+		var at *time.Time
+		if disable {
+			now := time.Now()
+			at = &now
+		}
+		if err := st.DisableUser(ctx, clinic, u.ID, at); err != nil {
+			return err
+		}
+		if err := cliAudit(ctx, st, clinic, name, aftercare.AuditUpdate, fmt.Sprintf("user/%d/%s", u.ID, object)); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %d %s\n", u.ID, what)
+		return nil
+	})
+}
+
+// parseExpiry reads --expires, at time now: a number of days from now
+// ("90d"), a date ("2027-03-01", midnight UTC) or an RFC 3339 time; "" is
+// never. The time must be after now.
+func parseExpiry(s string, now time.Time) (*time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	const maxDays = 10 * 366
+	var at time.Time
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > maxDays || strings.HasPrefix(days, "+") {
+			return nil, fmt.Errorf("--expires %q: a number of days must be 1 to %d, such as 90d", s, maxDays)
+		}
+		at = now.AddDate(0, 0, n)
+	} else if t, err := time.Parse(time.DateOnly, s); err == nil {
+		at = t
+	} else if t, err := time.Parse(time.RFC3339, s); err == nil {
+		at = t
+	} else {
+		return nil, fmt.Errorf("--expires %q must be a number of days such as 90d, a date such as 2027-03-01 or a time such as 2027-03-01T09:00:00Z", s)
+	}
+	if !at.After(now) {
+		return nil, fmt.Errorf("--expires %q is not in the future", s)
+	}
+	at = aftercare.StoredTime(at)
+	return &at, nil
 }
 
 // parseScopes reads a comma-separated list of token scopes.
@@ -404,9 +473,15 @@ func readPassword(r io.Reader, userInputs ...string) (string, error) {
 
 func adminCreateToken(ctx context.Context, e *env, args []string) error {
 	var clinic int64
-	var name, scopeList string
+	var name, scopeList, expiry string
 	var scopes []string
+	var expires *time.Time
 	return withStore(ctx, e, "create-token", args, func(a *adminFlags) {
+		a.fs.StringVar(&expiry, "expires", "", "when the token stops working: days from now (90d), a date (2027-03-01) or an RFC 3339 time; none: never")
+		a.check(func() (err error) {
+			expires, err = parseExpiry(expiry, time.Now())
+			return err
+		})
 		a.id(&clinic, "clinic", "the clinic's id")
 		a.required(&name, "name", "a name that says who or what uses the token")
 		a.fs.StringVar(&scopeList, "scopes", strings.Join(aftercare.DefaultTokenScopes, ","),
@@ -420,14 +495,14 @@ func adminCreateToken(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		secret, hash := aftercare.NewSecret(httpapi.TokenPrefix)
-		t := &aftercare.APIToken{ClinicID: clinic, Name: name, Hash: hash, Scopes: scopes}
+		t := &aftercare.APIToken{ClinicID: clinic, Name: name, Hash: hash, Scopes: scopes, ExpiresAt: expires}
 		if err := st.CreateToken(ctx, t); err != nil {
 			return err
 		}
 		if err := cliAudit(ctx, st, clinic, "create-token", aftercare.AuditCreate, fmt.Sprintf("token/%d", t.ID)); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "token_id: %d\nscopes: %s\ntoken: %s\n", t.ID, strings.Join(t.Scopes, ","), secret)
+		fmt.Fprintf(e.stdout, "token_id: %d\nscopes: %s\nexpires: %s\ntoken: %s\n", t.ID, strings.Join(t.Scopes, ","), expiresOrNever(t.ExpiresAt), secret)
 		fmt.Fprintln(e.stderr, "aftercare: keep the token: it is shown only now")
 		return nil
 	})
@@ -466,13 +541,26 @@ func adminListTokens(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tSCOPES\tCREATED\tLAST USED\tREVOKED")
+		fmt.Fprintln(tw, "ID\tNAME\tSCOPES\tCREATED\tLAST USED\tREVOKED\tEXPIRES")
+		now := time.Now()
 		for _, t := range ts {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Scopes, ","),
-				t.CreatedAt.UTC().Format(time.RFC3339), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
+			expires := expiresOrNever(t.ExpiresAt)
+			if t.Expired(now) {
+				expires += " (expired)"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Scopes, ","),
+				t.CreatedAt.UTC().Format(time.RFC3339), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt), expires)
 		}
 		return tw.Flush()
 	})
+}
+
+// expiresOrNever is a token's expiry as list-tokens shows it.
+func expiresOrNever(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func timeOrDash(t *time.Time) string {

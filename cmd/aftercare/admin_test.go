@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -255,12 +256,46 @@ func TestAdminAccounts(t *testing.T) {
 					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
 				}
 			})
+			t.Run("create-token --expires prints when the token expires", func(t *testing.T) {
+				out := admin("", "create-token", "--clinic", clinicID, "--name", "quarterly", "--expires", "90d")
+				want := time.Now().AddDate(0, 0, 90).UTC().Format(time.DateOnly)
+				if out.code != 0 || !strings.Contains(out.stdout, "expires: "+want) {
+					t.Fatalf("exit %d, stdout %q, stderr %q (want an expiry on %s)", out.code, out.stdout, out.stderr, want)
+				}
+			})
+			t.Run("list-tokens shows each token's expiry, never for one without", func(t *testing.T) {
+				out := admin("", "list-tokens", "--clinic", clinicID)
+				want := time.Now().AddDate(0, 0, 90).UTC().Format(time.DateOnly)
+				for line := range strings.Lines(out.stdout) {
+					switch {
+					case strings.Contains(line, "quarterly") && !strings.Contains(line, want):
+						t.Errorf("the expiring token does not show its expiry: %q", line)
+					case strings.Contains(line, "desk") && !strings.HasSuffix(strings.TrimSpace(line), "never"):
+						t.Errorf("the token without an expiry does not say never: %q", line)
+					}
+				}
+				if !strings.Contains(out.stdout, "EXPIRES") {
+					t.Errorf("no EXPIRES column: %q", out.stdout)
+				}
+			})
+			t.Run("disable-user and enable-user say what they did", func(t *testing.T) {
+				for _, tc := range []struct{ command, says string }{
+					{"disable-user", "disabled; their sign-ins are ended"},
+					{"disable-user", "disabled; their sign-ins are ended"},
+					{"enable-user", "enabled"},
+				} {
+					out := admin("", tc.command, "--clinic", clinicID, "--email", email)
+					if out.code != 0 || !strings.Contains(out.stdout, tc.says) {
+						t.Fatalf("%s: exit %d, stdout %q, stderr %q", tc.command, out.code, out.stdout, out.stderr)
+					}
+				}
+			})
 			t.Run("audit prints what the commands changed", func(t *testing.T) {
 				out := admin("", "audit", "--clinic", clinicID)
 				if out.code != 0 {
 					t.Fatalf("exit %d: %s", out.code, out.stderr)
 				}
-				for _, want := range []string{"ACTOR", "cli", "token/" + tokenID, "user/", "/password", "create", "update"} {
+				for _, want := range []string{"ACTOR", "cli", "token/" + tokenID, "user/", "/password", "/disabled", "/enabled", "create", "update"} {
 					if !strings.Contains(out.stdout, want) {
 						t.Errorf("the audit lacks %q:\n%s", want, out.stdout)
 					}
@@ -313,6 +348,11 @@ func TestAdminAccounts(t *testing.T) {
 				{"audit of neither a clinic nor the unattributed attempts", "", []string{"audit"}, 2, "--clinic is required"},
 				{"audit of a clinic and the unattributed attempts at once", "", []string{"audit", "--clinic", clinicID, "--unattributed"}, 2, "exclude each other"},
 				{"list-tokens of an unknown clinic", "", []string{"list-tokens", "--clinic", "999999"}, 1, "no clinic"},
+				{"create-token expiring in the past", "", []string{"create-token", "--clinic", clinicID, "--name", "x", "--expires", "2020-01-01"}, 2, "not in the future"},
+				{"create-token expiring in no days", "", []string{"create-token", "--clinic", clinicID, "--name", "x", "--expires", "0d"}, 2, "1 to"},
+				{"create-token with an expiry that is no time", "", []string{"create-token", "--clinic", clinicID, "--name", "x", "--expires", "soon"}, 2, "such as 90d"},
+				{"disable-user of an unknown user", "", []string{"disable-user", "--clinic", clinicID, "--email", "nobody@x.example"}, 1, "no user"},
+				{"enable-user of another clinic's user", "", []string{"enable-user", "--clinic", "999999", "--email", email}, 1, "no clinic"},
 				{"set-password of an unknown user", "a long enough password\n", []string{"set-password", "--clinic", clinicID, "--email", "nobody@x.example"}, 1, "no user"},
 				{"set-password of another clinic's user", "a long enough password\n", []string{"set-password", "--clinic", "999999", "--email", email}, 1, "no clinic"},
 				{"set-password with a short password", "short\n", []string{"set-password", "--clinic", clinicID, "--email", email}, 1, "at least 12"},
@@ -397,6 +437,58 @@ func TestWebhookSecretsAreSealedAtRest(t *testing.T) {
 		}
 		if got, err := ring.Open(cs[0].WebhookSecret, keyring.PurposeWebhookSecret); err != nil || got != secret {
 			t.Fatalf("opened %q, %v; want the printed secret", got, err)
+		}
+	})
+}
+
+func TestParseExpiry(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 30, 0, 0, time.UTC)
+	tests := []struct {
+		in, want string // want "" is never; "error" is refused
+	}{
+		{"", ""},
+		{"90d", "2027-03-07T10:30:00Z"},
+		{"1d", "2026-12-08T10:30:00Z"},
+		{"2027-03-01", "2027-03-01T00:00:00Z"},
+		{"2027-03-01T09:00:00+01:00", "2027-03-01T08:00:00Z"},
+		{"0d", "error"}, {"-3d", "error"}, {"+3d", "error"}, {"d", "error"}, {"99999d", "error"},
+		{"2026-12-07", "error"}, {"90", "error"}, {"90 days", "error"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("--expires %q is %s", tt.in, tt.want), func(t *testing.T) {
+			got, err := parseExpiry(tt.in, now)
+			switch {
+			case tt.want == "error":
+				if err == nil || !strings.Contains(err.Error(), "--expires") {
+					t.Fatalf("got %v, %v; want an error naming --expires", got, err)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case tt.want == "" && got != nil, tt.want != "" && (got == nil || got.Format(time.RFC3339) != tt.want):
+				t.Fatalf("got %v, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParseExpiry(f *testing.F) {
+	for _, s := range []string{"", "90d", "2027-03-01", "2027-03-01T09:00:00Z", "0d", "-1d", "x"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 7, 10, 30, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseExpiry(s, now)
+		if err != nil {
+			if got != nil || !strings.Contains(err.Error(), "--expires") {
+				t.Fatalf("%q: %v with %v", s, err, got)
+			}
+			return
+		}
+		if got != nil && !got.After(now) {
+			t.Fatalf("%q: expiry %v is not after now", s, got)
+		}
+		if got != nil && !got.Equal(aftercare.StoredTime(*got)) {
+			t.Fatalf("%q: expiry %v is not as stored", s, got)
 		}
 	})
 }
