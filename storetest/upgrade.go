@@ -119,7 +119,7 @@ func Upgrade(t *testing.T, exec func(query string) error, blob func([]byte) stri
 }
 
 // UpgradeAuditChain checks that audit entries made before the chain began
-// (schema 00002 to 00010) stand before it once a store has migrated the
+// (schema 00002 up to the chain's migration) stand before it once a store has migrated the
 // database: the entries appended then chain on, and verify finds no problem
 // and notes the entries the chain does not cover. The database must stand
 // at version 2 with nothing in it; exec runs one statement on it, open opens
