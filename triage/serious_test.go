@@ -76,6 +76,8 @@ func TestSeriousEventsAreGradedAsTheirSourcesSay(t *testing.T) {
 			Soreness: []aftercare.Soreness{{Area: "abdomen", Pain: 5}}, Symptoms: []string{"sharp_pain"}}, aftercare.Urgent, "sudden_abdominal_pain"},
 		{"severe tummy pain is urgent", aftercare.Request{Style: "swedish", HoursSince: hours(10),
 			Soreness: []aftercare.Soreness{{Area: "abdomen", Pain: 8}}}, aftercare.Urgent, "sudden_abdominal_pain"},
+		{"a severe headache after neck work is urgent, a possible torn neck artery", aftercare.Request{Style: "swedish", AreasWorked: []string{"neck"}, HoursSince: hours(20),
+			Soreness: []aftercare.Soreness{{Area: "neck", Pain: 7}}, Symptoms: []string{"headache"}}, aftercare.Urgent, "severe_headache_after_neck_work"},
 		{"a spinning dizziness with vomiting after neck work is an emergency, a possible torn neck artery", aftercare.Request{Style: "swedish", AreasWorked: []string{"neck", "shoulders"}, HoursSince: hours(5),
 			Symptoms: []string{"dizziness", "vomiting"}}, aftercare.Emergency, "neck_artery_signs"},
 		{"sharp pain at one spot of the chest after firm back and chest work is urgent, a possible rib injury", sharpChest, aftercare.Urgent, "possible_rib_injury"},
