@@ -76,6 +76,8 @@ func TestSeriousEventsAreGradedAsTheirSourcesSay(t *testing.T) {
 			Soreness: []aftercare.Soreness{{Area: "abdomen", Pain: 5}}, Symptoms: []string{"sharp_pain"}}, aftercare.Urgent, "sudden_abdominal_pain"},
 		{"severe tummy pain is urgent", aftercare.Request{Style: "swedish", HoursSince: hours(10),
 			Soreness: []aftercare.Soreness{{Area: "abdomen", Pain: 8}}}, aftercare.Urgent, "sudden_abdominal_pain"},
+		{"swelling with numbness after leg work is urgent, possible pressure inside the muscle", legWork([]string{"swelling", "numbness"}, nil), aftercare.Urgent, "swelling_with_numbness"},
+		{"swelling with pins and needles is urgent", aftercare.Request{Symptoms: []string{"swelling", "tingling"}}, aftercare.Urgent, "swelling_with_numbness"},
 		{"a severe headache after neck work is urgent, a possible torn neck artery", aftercare.Request{Style: "swedish", AreasWorked: []string{"neck"}, HoursSince: hours(20),
 			Soreness: []aftercare.Soreness{{Area: "neck", Pain: 7}}, Symptoms: []string{"headache"}}, aftercare.Urgent, "severe_headache_after_neck_work"},
 		{"a spinning dizziness with vomiting after neck work is an emergency, a possible torn neck artery", aftercare.Request{Style: "swedish", AreasWorked: []string{"neck", "shoulders"}, HoursSince: hours(5),
