@@ -282,7 +282,8 @@ func TestCheck(t *testing.T) {
 		}
 	})
 	t.Run("what the text says is shown, negations included", func(t *testing.T) {
-		p := s.post(t, "/check", url.Values{"text": {"my lower back aches, no numbness"}})
+		// asked: past the question screen (how bad is the pain?), to the answer.
+		p := s.post(t, "/check", url.Values{"text": {"my lower back aches, no numbness"}, "asked": {"1"}})
 		if !strings.Contains(p.body, `data-code="numbness" data-negated="true"`) {
 			t.Errorf("the negated finding is not shown: %.3000s", p.body)
 		}
