@@ -86,6 +86,21 @@ func TestTheSelfCheckAsksBeforeItAnswers(t *testing.T) {
 			t.Errorf("status %d level %q: %.1500s", p.status, p.level(), p.body)
 		}
 	})
+	t.Run("an emergency is shown at once, with its question below it", func(t *testing.T) {
+		p := s.post(t, "/check", url.Values{"text": {"I can't lift my arm"}})
+		if p.status != 200 || p.level() != "emergency" || isQuestionScreen(p) {
+			t.Fatalf("status %d level %q: %.1500s", p.status, p.level(), p.body)
+		}
+		i, j := strings.Index(p.body, `<section class="answer`), strings.Index(p.body, `class="questions below"`)
+		if i < 0 || j < i || !strings.Contains(p.body, `data-question="symptom.one_sided_weakness"`) {
+			t.Errorf("the question is not below the answer (answer at %d, questions at %d)", i, j)
+		}
+		v := questionForm(t, p.body)
+		v.Set("answer.symptom.one_sided_weakness", "no")
+		if again := s.post(t, "/check", v); again.level() == "" || strings.Contains(again.body, `class="questions-form"`) {
+			t.Errorf("the answered question: level %q", again.level())
+		}
+	})
 	bad := []struct {
 		name, field, value, says string
 		beside                   bool
@@ -121,20 +136,9 @@ func TestTheSelfCheckAsksBeforeItAnswers(t *testing.T) {
 func TestTheCheckInPageAsksBeforeItStores(t *testing.T) {
 	s := newSite(t, "")
 	ctx := context.Background()
-	clinic := &aftercare.Clinic{Name: "Calm Hands", EmergencyNumber: "112"}
-	if err := s.store.CreateClinic(ctx, clinic); err != nil {
-		t.Fatal(err)
-	}
-	client := &aftercare.Client{ClinicID: clinic.ID, Name: "Kai"}
-	if err := s.store.CreateClient(ctx, client); err != nil {
-		t.Fatal(err)
-	}
-	token, hash := aftercare.NewSecret("c_")
 	ended := s.now().Add(-20 * time.Hour)
-	sess := &aftercare.Session{ClinicID: clinic.ID, ClientID: client.ID, Style: "swedish", Pressure: "medium", EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour)}
-	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
-		t.Fatal(err)
-	}
+	sess := &aftercare.Session{Style: "swedish", Pressure: "medium", EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour)}
+	clinic, token := s.clientSession(t, sess)
 	stored := func(t *testing.T) []aftercare.CheckIn {
 		t.Helper()
 		got, err := s.store.FindSession(ctx, clinic.ID, sess.ID)
@@ -224,6 +228,31 @@ func TestTheCheckInPageAsksBeforeItStores(t *testing.T) {
 		}
 		if n := len(stored(t)); n != 2 {
 			t.Errorf("%d check-ins, want 2", n)
+		}
+	})
+	t.Run("an emergency with a question is stored at once, and the question is asked below the answer", func(t *testing.T) {
+		p := post(t, url.Values{"key": {formKeyOf(t, s.get(t, "/c/"+token).body)}, "text": {"I can't lift my arm"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("status %d, want 303 at once: %.1500s", p.status, p.body)
+		}
+		if n := len(stored(t)); n != 3 {
+			t.Errorf("%d check-ins, want 3", n)
+		}
+		answer := s.get(t, p.header.Get("Location"))
+		if answer.level() != "emergency" || !strings.Contains(answer.body, `class="questions below"`) {
+			t.Fatalf("level %q: %.2000s", answer.level(), answer.body)
+		}
+		v := questionForm(t, answer.body)
+		if v.Get("text") != "I can't lift my arm" || v.Get("key") == "" {
+			t.Errorf("the question below carries %v", v)
+		}
+		v.Set("answer.symptom.one_sided_weakness", "yes")
+		if again := post(t, v); again.status != http.StatusSeeOther {
+			t.Errorf("the answered question: status %d", again.status)
+		}
+		cs := stored(t)
+		if len(cs) != 4 || len(cs[3].Request.Answers) != 1 {
+			t.Errorf("%d check-ins, the last with answers %v", len(cs), cs[len(cs)-1].Request.Answers)
 		}
 	})
 }
