@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"maps"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -167,7 +168,7 @@ func answersOf(v url.Values) (map[string]any, *aftercare.Error) {
 			}
 		default:
 			n, err := strconv.ParseFloat(s, 64)
-			if err != nil {
+			if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
 				return nil, formError(name, numberWanted(kind, s))
 			}
 			out[id] = n
