@@ -2,7 +2,11 @@ package e2e_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
+
+	"aftercare"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -88,5 +92,72 @@ func TestTheSelfCheckAsksOnAPhoneBeforeItAnswers(t *testing.T) {
 			tb.scripts(true)
 			tb.inspect("the answer after the question " + tt.name)
 		})
+	}
+}
+
+func TestAnEmergencyIsShownAtOnceWithItsQuestionBelow(t *testing.T) {
+	a := startApp(t)
+	tb := a.open(t)
+	tb.phone()
+	tb.visit("/")
+	tb.do(
+		chromedp.Tap(chromedp.CSS("#step-1 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-2-title")),
+		chromedp.Tap(chromedp.CSS("#step-2 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-3-title")),
+		chromedp.SendKeys(chromedp.CSS("#text"), "I can't lift my arm"),
+	)
+	tb.submit("#step-3 button[type=submit]")
+	if l := tb.attr("section.answer", "data-level"); l != "emergency" {
+		t.Fatalf("level %q, want emergency at once", l)
+	}
+	if below := eval[bool](tb, `document.querySelector("section.answer").getBoundingClientRect().bottom <= document.querySelector("section.questions.below").getBoundingClientRect().top`); !below {
+		t.Error("the question is not below the answer")
+	}
+	tb.inspect("an emergency with its question below")
+	tb.shoot("answer-with-question", phoneWidth)
+}
+
+func TestTheCheckInPageAsksWithJavaScriptOffAndStoresOnce(t *testing.T) {
+	a := startApp(t)
+	ctx := context.Background()
+	clinic := &aftercare.Clinic{Name: "Calm Hands", EmergencyNumber: "112"}
+	if err := a.Store.CreateClinic(ctx, clinic); err != nil {
+		t.Fatal(err)
+	}
+	kai := addClient(t, a, clinic, "Kai")
+	ended := time.Now().UTC().Add(-20 * time.Hour)
+	token, hash := aftercare.NewSecret("c_")
+	if err := a.Store.CreateSession(ctx, &aftercare.Session{ClinicID: clinic.ID, ClientID: kai.ID, Style: "swedish", Pressure: "medium",
+		EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour), CreatedAt: ended}, hash); err != nil {
+		t.Fatal(err)
+	}
+	tb := a.open(t)
+	tb.phone()
+	tb.scripts(false)
+	tb.visit("/c/" + token)
+	tb.do(chromedp.SendKeys(chromedp.CSS("#text"), "it felt like being stabbed in my back"))
+	if r := tb.submit("#step-3 button[type=submit]"); r.Status != 200 {
+		t.Fatalf("status %d", r.Status)
+	}
+	if h := tb.text("#questions-title"); !strings.HasPrefix(h, "Before we answer") {
+		t.Fatalf("the page says %q", h)
+	}
+	if _, n, _ := counts(t, a, clinic.ID); n != 0 {
+		t.Errorf("%d check-ins stored before the question was answered", n)
+	}
+	tb.shoot("check-in-question-noscript", phoneWidth)
+	tb.scripts(true)
+	tb.inspect("the check-in's question screen")
+	tb.scripts(false)
+	tb.do(chromedp.Click(chromedp.CSS("[data-question='symptom.sharp_pain'] input[value=yes]"), chromedp.NodeVisible))
+	tb.submit(".questions-form button[type=submit]")
+	if !strings.Contains(tb.location(), "?answer=") {
+		t.Fatalf("the answered check-in leads to %q", tb.location())
+	}
+	if l := tb.attr("section.answer", "data-level"); l != "consult" {
+		t.Errorf("after a Yes the answer is %q, want consult", l)
+	}
+	tb.do(chromedp.Reload())
+	if _, n, _ := counts(t, a, clinic.ID); n != 1 {
+		t.Errorf("%d check-ins stored after the answer and a reload, want 1", n)
 	}
 }
