@@ -24,6 +24,15 @@ func (tb *tab) scripts(on bool) {
 	}
 }
 
+// toLastStep walks the self-check with its script to the step that sends it.
+func (tb *tab) toLastStep() {
+	tb.t.Helper()
+	tb.do(
+		chromedp.Tap(chromedp.CSS("#step-1 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-2-title")),
+		chromedp.Tap(chromedp.CSS("#step-2 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-3-title")),
+	)
+}
+
 func TestTheSelfCheckAsksOnAPhoneBeforeItAnswers(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -42,10 +51,7 @@ func TestTheSelfCheckAsksOnAPhoneBeforeItAnswers(t *testing.T) {
 				t.Fatalf("status %d", s)
 			}
 			if tt.script {
-				tb.do(
-					chromedp.Tap(chromedp.CSS("#step-1 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-2-title")),
-					chromedp.Tap(chromedp.CSS("#step-2 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-3-title")),
-				)
+				tb.toLastStep()
 			}
 			tb.do(chromedp.SendKeys(chromedp.CSS("#text"), "it felt like being stabbed in my back, massage yesterday"))
 			if r := tb.submit("#step-3 button[type=submit]"); r.Status != 200 {
@@ -100,11 +106,8 @@ func TestAnEmergencyIsShownAtOnceWithItsQuestionBelow(t *testing.T) {
 	tb := a.open(t)
 	tb.phone()
 	tb.visit("/")
-	tb.do(
-		chromedp.Tap(chromedp.CSS("#step-1 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-2-title")),
-		chromedp.Tap(chromedp.CSS("#step-2 [data-next]")), chromedp.WaitVisible(chromedp.CSS("#step-3-title")),
-		chromedp.SendKeys(chromedp.CSS("#text"), "I can't lift my arm"),
-	)
+	tb.toLastStep()
+	tb.do(chromedp.SendKeys(chromedp.CSS("#text"), "I can't lift my arm"))
 	tb.submit("#step-3 button[type=submit]")
 	if l := tb.attr("section.answer", "data-level"); l != "emergency" {
 		t.Fatalf("level %q, want emergency at once", l)
