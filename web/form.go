@@ -271,6 +271,13 @@ func requestOf(v url.Values) (aftercare.Request, *aftercare.Error) {
 	if s := v.Get("text"); strings.TrimSpace(s) != "" {
 		wire["text"] = s
 	}
+	answers, ae := answersOf(v)
+	if ae != nil {
+		return aftercare.Request{}, ae
+	}
+	if answers != nil {
+		wire["answers"] = answers
+	}
 	data, _ := json.Marshal(wire)
 	req, err := aftercare.DecodeRequest(data)
 	if err != nil {
@@ -291,6 +298,9 @@ var indexed = regexp.MustCompile(`^([a-z_]+)\[(\d+)\]`)
 
 // formField maps a field of the JSON request to the form field that holds it.
 func formField(field string, soreAreas []string) string {
+	if id, ok := strings.CutPrefix(field, "answers."); ok {
+		return answerPrefix + id
+	}
 	m := indexed.FindStringSubmatch(field)
 	if m == nil {
 		return field

@@ -63,13 +63,17 @@ func (h *handler) publicPage(f *form) *page {
 func (h *handler) check(w http.ResponseWriter, r *http.Request) {
 	f, req, ferr := readForm(w, r)
 	p := h.publicPage(f)
+	now := h.d.Now()
+	assess := func(req aftercare.Request) (*aftercare.Response, error) { return h.d.Assessor.Assess(req, now) }
 	if ferr != nil {
 		p.Error = ferr
+		if isAnswerError(ferr) {
+			p.Questions = askAgain(r.PostForm, ferr, assess)
+		}
 		h.render(w, http.StatusBadRequest, "check.html", p)
 		return
 	}
-	now := h.d.Now()
-	resp, err := h.d.Assessor.Assess(req, now)
+	resp, err := assess(req)
 	if err != nil {
 		var e *aftercare.Error
 		if aftercare.ErrorCode(err) == aftercare.EINVALID && errors.As(err, &e) {
@@ -80,9 +84,19 @@ func (h *handler) check(w http.ResponseWriter, r *http.Request) {
 		h.fault(w, r, err, p)
 		return
 	}
+	if holdsBack(r.PostForm, resp) {
+		p.Title = "A quick question"
+		p.Questions = newQuestionScreen(r.PostForm, resp.Questions, nil)
+		h.render(w, http.StatusOK, "check.html", p)
+		return
+	}
 	p.Title = levels[resp.Level].Title
 	p.Answer = h.answer(resp, req.Soreness, now)
 	p.Emergency = resp.Level == aftercare.Emergency
+	if len(resp.Questions) > 0 && !asked(r.PostForm) {
+		p.Questions = newQuestionScreen(r.PostForm, resp.Questions, nil)
+		p.Questions.Below = true
+	}
 	h.render(w, http.StatusOK, "check.html", p)
 }
 
@@ -158,6 +172,12 @@ func (h *handler) linkPage(w http.ResponseWriter, r *http.Request) {
 		p.Answer.Saved = true
 		p.Answer.Next = p.Link.Next
 		p.Emergency = c.Assessment.Level == aftercare.Emergency
+		if qs := c.Assessment.Questions; len(qs) > 0 && len(c.Request.Answers) == 0 {
+			v := valuesOf(&c.Request)
+			v.Set("key", newFormKey())
+			p.Questions = newQuestionScreen(v, qs, nil)
+			p.Questions.Below = true
+		}
 	}
 	h.render(w, http.StatusOK, "check.html", p)
 }
@@ -264,14 +284,36 @@ func (h *handler) linkPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	now := h.d.Now().UTC()
+	assess := func(req aftercare.Request) (*aftercare.Response, error) {
+		req, err := usecase.Prepare(l.Session, req, now)
+		if err != nil {
+			return nil, err
+		}
+		return h.d.Assessor.Assess(req, now)
+	}
 	f, req, ferr := readForm(w, r)
 	if ferr != nil {
 		p := h.clientPage(r, l, f)
 		p.Error = ferr
+		if isAnswerError(ferr) {
+			p.Questions = askAgain(r.PostForm, ferr, assess)
+		}
 		h.render(w, http.StatusBadRequest, "check.html", p)
 		return
 	}
-	now := h.d.Now().UTC()
+	// The questions come before anything is stored: the check-in is stored
+	// once, with its answers, under the form's one-time key, which the
+	// question screen carries.
+	if !asked(r.PostForm) {
+		if resp, err := assess(req); err == nil && holdsBack(r.PostForm, resp) {
+			p := h.clientPage(r, l, f)
+			p.Title = "A quick question"
+			p.Questions = newQuestionScreen(r.PostForm, resp.Questions, nil)
+			h.render(w, http.StatusOK, "check.html", p)
+			return
+		}
+	}
 	var door usecase.CheckInDoor = l
 	if key := formKey(r.PostForm.Get("key")); key != "" {
 		k, hash := checkInKey(key, &req)

@@ -183,6 +183,9 @@ type page struct {
 	Answer *answerView
 	Error  *aftercare.Error
 	Link   *linkInfo
+	// Questions asks what the reading is unsure of: alone before the
+	// answer, or below an answer shown at once.
+	Questions *questionScreen
 
 	Guide   *guidePage
 	Login   *loginView

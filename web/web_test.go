@@ -282,7 +282,8 @@ func TestCheck(t *testing.T) {
 		}
 	})
 	t.Run("what the text says is shown, negations included", func(t *testing.T) {
-		p := s.post(t, "/check", url.Values{"text": {"my lower back aches, no numbness"}})
+		// asked: past the question screen (how bad is the pain?), to the answer.
+		p := s.post(t, "/check", url.Values{"text": {"my lower back aches, no numbness"}, "asked": {"1"}})
 		if !strings.Contains(p.body, `data-code="numbness" data-negated="true"`) {
 			t.Errorf("the negated finding is not shown: %.3000s", p.body)
 		}
@@ -348,24 +349,13 @@ func TestEmergencyNumber(t *testing.T) {
 func TestClientPages(t *testing.T) {
 	s := newSite(t, "")
 	ctx := context.Background()
-	clinic := &aftercare.Clinic{Name: "Calm Hands", EmergencyNumber: "112"}
-	if err := s.store.CreateClinic(ctx, clinic); err != nil {
-		t.Fatal(err)
-	}
-	client := &aftercare.Client{ClinicID: clinic.ID, Name: "Kai"}
-	if err := s.store.CreateClient(ctx, client); err != nil {
-		t.Fatal(err)
-	}
-	token, hash := aftercare.NewSecret("c_")
 	ended := s.now().Add(-26 * time.Hour)
 	sess := &aftercare.Session{
-		ClinicID: clinic.ID, ClientID: client.ID, Style: "sports", Pressure: "firm", AreasWorked: []string{"hamstrings"},
+		Style: "sports", Pressure: "firm", AreasWorked: []string{"hamstrings"},
 		EndedAt: ended, LinkExpiresAt: ended.Add(14 * 24 * time.Hour),
 		FollowUps: []aftercare.FollowUp{{Hours: 24, DueAt: ended.Add(24 * time.Hour), Status: "scheduled"}},
 	}
-	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
-		t.Fatal(err)
-	}
+	clinic, token := s.clientSession(t, sess)
 	t.Run("the client's page is prefilled from the session", func(t *testing.T) {
 		p := s.get(t, "/c/"+token)
 		for _, want := range []string{"Calm Hands", "about 26 hours ago", "Sports, firm pressure", "Back of thighs (hamstrings)", `action="/c/` + token + `"`, "Step 1 of 2"} {
@@ -483,6 +473,27 @@ func TestClientPages(t *testing.T) {
 			t.Errorf("status %d", p.status)
 		}
 	})
+}
+
+// clientSession stores sess for a new client Kai of a new clinic, Calm
+// Hands (emergency number 112), and returns the clinic and the client's link token.
+func (s *site) clientSession(t *testing.T, sess *aftercare.Session) (*aftercare.Clinic, string) {
+	t.Helper()
+	ctx := context.Background()
+	clinic := &aftercare.Clinic{Name: "Calm Hands", EmergencyNumber: "112"}
+	if err := s.store.CreateClinic(ctx, clinic); err != nil {
+		t.Fatal(err)
+	}
+	client := &aftercare.Client{ClinicID: clinic.ID, Name: "Kai"}
+	if err := s.store.CreateClient(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	token, hash := aftercare.NewSecret("c_")
+	sess.ClinicID, sess.ClientID = clinic.ID, client.ID
+	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
+		t.Fatal(err)
+	}
+	return clinic, token
 }
 
 var formKeyField = regexp.MustCompile(`<input type="hidden" name="key" value="(k_[A-Za-z0-9_-]{43})">`)
