@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -220,9 +219,6 @@ func (h *harness) postgresConn(t testing.TB) *pgx.Conn {
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
 }
-
-// sorted returns the strings sorted, for stable messages.
-func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
 
 // hasAny reports whether body holds any of the markers.
 func hasAny(body []byte, markers ...string) string {

@@ -222,7 +222,7 @@ func TestFlagNoticeOutbox(t *testing.T) {
 			t.Errorf("verify with a notice waiting: problems %q, notes %q; want no problem and a note of the waiting notice", r.Problems, r.Notes)
 		}
 
-		s = open(t, dir)
+		open(t, dir) // opening again sweeps the outbox
 		waitSwept(t, db, f.ID)
 	})
 

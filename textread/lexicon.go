@@ -323,7 +323,7 @@ func (lx *Lexicon) compile(text string) (phrase, error) {
 				n = int(f[3] - '0')
 			}
 			if len(ph.parts) == 0 {
-				return ph, fmt.Errorf("cannot start with ...")
+				return ph, fmt.Errorf(`cannot start with a "..." gap`)
 			}
 			gaps := 0
 			for _, p := range ph.parts {
@@ -356,7 +356,7 @@ func (lx *Lexicon) compile(text string) (phrase, error) {
 				return ph, fmt.Errorf("has no words")
 			}
 			if ph.parts[len(ph.parts)-1].kind == partGap {
-				return ph, fmt.Errorf("cannot end with ...")
+				return ph, fmt.Errorf(`cannot end with a "..." gap`)
 			}
 			return ph, nil
 		case strings.HasPrefix(f, "["):
@@ -407,7 +407,7 @@ func (lx *Lexicon) compile(text string) (phrase, error) {
 		return ph, fmt.Errorf("has no words")
 	}
 	if ph.parts[len(ph.parts)-1].kind == partGap {
-		return ph, fmt.Errorf("cannot end with ...")
+		return ph, fmt.Errorf(`cannot end with a "..." gap`)
 	}
 	return ph, nil
 }
