@@ -31,6 +31,9 @@ type Facts struct {
 	Pain int `expr:"pain"`
 	// PainKnown is true when a pain rating was given or read.
 	PainKnown bool `expr:"pain_known"`
+	// TextPain is the worst pain read from the text (0–10, a word such as
+	// "splitting" included), whatever area it belongs to; 0 when none.
+	TextPain int `expr:"text_pain"`
 	// Band is the band of Pain: "none", "mild", "moderate" or "severe".
 	Band string `expr:"band"`
 	// ExpectedPain is the most pain that is still expected after work of this intensity.

@@ -75,6 +75,9 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 			textAreas = append(textAreas, fd.Code)
 		}
 	}
+	if textPainKnown {
+		f.TextPain = textPain
+	}
 	if len(req.Soreness) == 0 {
 		// Areas named in the text are where it hurts; a pain read from the
 		// text belongs to them (or to no area in particular).

@@ -170,3 +170,28 @@ func TestHeatIsLeftOutWhereFeelingOrCirculationIsImpairedAndTheAnswerSaysWhy(t *
 		})
 	}
 }
+
+func TestASevereHeadacheIsTheHeadachesSeverity(t *testing.T) {
+	e := testEngine(t)
+	neckAndBack := aftercare.Request{Style: "deep_tissue", Pressure: "firm", AreasWorked: []string{"neck", "lower_back"}, HoursSince: hours(30),
+		Soreness: []aftercare.Soreness{{Area: "lower_back", Pain: 8}}, Symptoms: []string{"headache"}}
+	t.Run("severe back pain with a headache after neck work is not a severe headache", func(t *testing.T) {
+		resp, err := e.Assess(neckAndBack, requestTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(fired(resp), "severe_headache_after_neck_work") || resp.Level != aftercare.Consult {
+			t.Errorf("level %s, rules %v; want consult for severe back pain, without the severe-headache rule", resp.Level, fired(resp))
+		}
+	})
+	t.Run("a headache the text calls splitting after neck work is urgent", func(t *testing.T) {
+		req := aftercare.Request{Text: "splitting headache since the neck massage yesterday"}
+		resp, err := e.Assess(req, requestTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Level != aftercare.Urgent || !slices.Contains(fired(resp), "severe_headache_after_neck_work") {
+			t.Errorf("level %s, rules %v", resp.Level, fired(resp))
+		}
+	})
+}
