@@ -45,6 +45,10 @@ var trendPhrases = []struct {
 	{[]string{"less", "sore"}, "falling"},
 }
 
+// trendPast before a trend phrase tells a course that is over: "it kept
+// getting worse (until the massage)".
+var trendPast = wordSet(`kept had was`)
+
 // trendIndex maps the first word of each trend phrase to the phrases' places.
 var trendIndex = func() map[string][]int {
 	m := map[string][]int{}
@@ -70,8 +74,8 @@ func trendWords(ws []word) string {
 					break
 				}
 			}
-			if ok {
-				best = pi
+			if ok && !(i > 0 && ws[i].sep == sepNone && trendPast[ws[i-1].norm]) {
+				best = pi // not "it kept getting worse" before the massage
 			}
 		}
 	}
@@ -88,8 +92,9 @@ var soreWords = wordSet(`sore soreness achy aching ache aches hurts hurting tend
 // word that no trigger negates and no finding holds as past, hypothetical or
 // another's ("still sore after four days", "achy everywhere").
 func saysSore(ws []word, fs []found, trigs []trigger, cl clauses) bool {
+	before := treatedBefore(ws)
 	for k := range ws {
-		if !soreWords[ws[k].norm] || inContext(fs, k) {
+		if !soreWords[ws[k].norm] || inContext(fs, k) || wasSore(ws, k, cl) || ws[k].sent < before {
 			continue
 		}
 		denied := false
@@ -122,4 +127,73 @@ func earlierPain(vals []painVal, cur painVal, ok bool) []float64 {
 		}
 	}
 	return out
+}
+
+// wellPhrases say that the client is well now: "the back feels good", "no
+// problems since", "feels miles better", "my neck moves so much better".
+var wellPhrases = [][]string{
+	{"feels", "good"}, {"feel", "good"}, {"feeling", "good"}, {"feels", "great"}, {"feel", "great"},
+	{"feeling", "great"}, {"feels", "fine"}, {"feel", "fine"}, {"feeling", "fine"}, {"feels", "amazing"},
+	{"feel", "amazing"}, {"feels", "better"}, {"feel", "better"}, {"feeling", "better"}, {"miles", "better"},
+	{"way", "better"}, {"loads", "better"}, {"heaps", "better"}, {"so", "much", "better"}, {"lot", "better"},
+	{"fine", "now"}, {"all", "good"}, {"ok", "now"}, {"okay", "now"}, {"no", "problems"}, {"no", "problem"},
+	{"no", "issues"}, {"no", "pain"}, {"pain", "free"}, {"painfree"}, {"brand", "new"}, {"like", "new"},
+	{"moves", "better"}, {"moves", "so", "much", "better"}, {"feel", "relaxed"}, {"feels", "relaxed"},
+	{"doesnt", "hurt"}, {"doesnt", "really", "hurt"}, {"does", "not", "hurt"}, {"no", "longer", "hurts"},
+	{"no", "longer", "sore"}, {"not", "sore"}, {"back", "to", "normal"}, {"all", "better"},
+}
+
+// wellDeniers before a well phrase turn it round: "doesn't feel better".
+var wellDeniers = wordSet(`not no never doesnt dont didnt isnt wasnt hasnt havent nt cant`)
+
+// saysWell reports whether the text says the client is well now: a phrase of
+// wellPhrases not in the past ("felt great until") nor denied just before it.
+func saysWell(ws []word) bool { return wellAt(ws, 0) >= 0 }
+
+// wellAt returns the place of the first well phrase at or after word from, or -1.
+func wellAt(ws []word, from int) int {
+	for i := from; i < len(ws); i++ {
+		for _, p := range wellPhrases {
+			if i+len(p) > len(ws) || ws[i].norm != p[0] {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(p); j++ {
+				if ws[i+j].norm != p[j] || ws[i+j].sep == sepHard {
+					ok = false
+					break
+				}
+			}
+			if !ok || p[0] != "no" && p[0] != "not" && p[0] != "doesnt" && p[0] != "does" && i > 0 &&
+				ws[i].sep == sepNone && (wellDeniers[ws[i-1].norm] || i > 1 && wellDeniers[ws[i-2].norm] && ws[i-1].sep == sepNone) {
+				continue
+			}
+			return i
+		}
+	}
+	return -1
+}
+
+// soreNowWords in a clause keep its soreness current: "was sore, still is today".
+var soreNowWords = wordSet(`still now today tonight currently this`)
+
+// wasSore reports whether the soreness word k is told in the past: "was" or
+// "were" in the three words before it, in a clause that says nothing of now
+// ("parts were painful", "it was really sore at the time").
+func wasSore(ws []word, k int, cl clauses) bool {
+	past := false
+	for j := k - 1; j >= 0 && j >= k-3 && cl.fine[j] == cl.fine[k]; j-- {
+		if ws[j].norm == "was" || ws[j].norm == "were" {
+			past = true
+		}
+	}
+	if !past {
+		return false
+	}
+	for j := range ws {
+		if cl.fine[j] == cl.fine[k] && soreNowWords[ws[j].norm] {
+			return false
+		}
+	}
+	return true
 }

@@ -79,6 +79,9 @@ type Reading struct {
 	// Sore says that the text says something hurts now, whether or not it
 	// names where or how much ("still sore after four days").
 	Sore bool
+	// Well says that the text says the client is well now ("feels great",
+	// "no problems since"); with Sore false, the places it names are not sore.
+	Well bool
 }
 
 // ReadAll reads text as Read does and returns the whole reading.
@@ -104,6 +107,7 @@ func (r *Reader) ReadAll(text string, at time.Time) Reading {
 	applyContext(ws, fs, trigs, cl)
 	rd := Reading{Unsure: status(ws, fs, cl), Trend: trendWords(ws)}
 	rd.Sore = saysSore(ws, fs, trigs, cl)
+	rd.Well = saysWell(ws)
 	fs = calfPain(ws, fs, cl)
 
 	out := make([]aftercare.Finding, 0, len(fs)+2)

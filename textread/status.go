@@ -41,10 +41,12 @@ var (
 	relaxSigns = wordSet(`leg_weakness unsteadiness facial_droop pain_on_movement severe_weakness`)
 	// sessionMarkers set a clause in the session itself.
 	sessionMarkers = [][]string{{"during"}, {"at", "the", "time"}, {"at", "one", "point"}, {"halfway", "through"},
-		{"on", "the", "table"}, {"while", "she"}, {"while", "he"}, {"when", "she"}, {"when", "he"}, {"as", "she"}}
+		{"on", "the", "table"}, {"while", "she"}, {"while", "he"}, {"when", "she"}, {"when", "he"}, {"as", "she"},
+		{"while", "you"}, {"when", "you"}, {"as", "you"}, {"you", "went"}, {"she", "went"}, {"he", "went"},
+		{"at", "times"}}
 	// passingSigns are the signs that may come and go with the pressure of a massage.
 	passingSigns = wordSet(`sharp_pain nausea dizziness pain_on_movement headache tingling numbness fatigue stiffness
-		vomiting`)
+		vomiting shortness_of_breath`)
 	comfortWords = wordSet(`comfortable comfy cosy cozy nice lovely pleasant pleasantly relaxed soothing soothed`)
 	hedgeWords   = wordSet(`maybe perhaps possibly kinda sorta slightly`)
 	figureWords  = wordSet(`like as`)
@@ -89,6 +91,8 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 				add(f, "ambiguous", true)
 			}
 			un[len(un)-1].Else = "pain_on_movement"
+		case subsiding[f.code] && wentDown(ws, cl, f.end):
+			f.ctx = "historical" // "the puffiness went down within an hour"
 		case f.code == "warmth_redness" && sentenceHas(ws, f.start, comfortWords):
 			f.ctx = "hypothetical" // "my hands feel warm and comfortable"
 		case f.code == "severe_weakness" && oneLimb(ws, cl, f):
@@ -99,8 +103,36 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 			add(f, "figure", true)
 		}
 	}
+	numbLimb(ws, fs)
+	treated(ws, fs)
 	oneReading(fs)
 	return un
+}
+
+// numbLimb reads "I couldn't move my left shoulder. It's numb down to my
+// forearm" as weakness of one arm: a limb of one side that does not move,
+// in a message that says it is numb, is a nerve or a stroke sign, not only
+// soreness.
+func numbLimb(ws []word, fs []found) {
+	numb := false
+	for _, f := range fs {
+		numb = numb || f.typ == "symptom" && f.code == "numbness" && f.ctx == ""
+	}
+	if !numb {
+		return
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.typ != "symptom" || f.code != "pain_on_movement" || f.ctx != "" || !liftWords(ws, f) {
+			continue
+		}
+		for k := f.start; k+1 < len(ws) && k < f.end+3; k++ {
+			if limbSides[ws[k].norm] && (limbWords[ws[k+1].norm] || ws[k+1].norm == "shoulder") {
+				f.code = "one_sided_weakness"
+				break
+			}
+		}
+	}
 }
 
 // mediaWords after a sign make it a topic, not a finding: "the chest pain
@@ -129,7 +161,8 @@ func oneLimb(ws []word, cl clauses, f *found) bool {
 
 // resolvedWords after a sign of the session say that it is over: "fine now",
 // "legs felt so light after", "none of the usual aches".
-var resolvedWords = wordSet(`fine better good great light lighter none gone went okay ok normal`)
+var resolvedWords = wordSet(`fine better good great light lighter none gone went okay ok normal terrific wonderful
+	amazing rejuvenated fantastic brilliant fresh`)
 
 // resolvedAfter reports whether a word of resolvedWords follows word i.
 func resolvedAfter(ws []word, i int) bool {
@@ -207,8 +240,8 @@ func calfPain(ws []word, fs []found, cl clauses) []found {
 		if !sided {
 			continue
 		}
-		if inContext(fs, k) {
-			continue // "no pain in my left calf", "my mum's left leg"
+		if inContext(fs, k) || radiating(ws, k) {
+			continue // "no pain in my left calf", "my mum's left leg", "down my right leg"
 		}
 		pain, both := false, false
 		for j := range ws {
@@ -359,4 +392,69 @@ func oneReading(fs []found) {
 			}
 		}
 	}
+}
+
+// radiatingWords before a leg say that a pain travels into it from above
+// ("shooting down my right leg", "going into my left leg"): a nerve root's
+// pain, not a calf's.
+var radiatingWords = wordSet(`down into radiating radiates shooting shoots travelling traveling travels`)
+
+// radiating reports whether leg word k is where a pain travels to.
+func radiating(ws []word, k int) bool {
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		if radiatingWords[ws[j].norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// subsiding are the signs that "go down": swelling, redness, a bruise.
+var subsiding = wordSet(`swelling calf_swelling warmth_redness`)
+
+// wentDown reports whether the clause of a sign says, right after it, that it
+// went down: "the puffiness went down within an hour", "swelling has gone
+// down".
+func wentDown(ws []word, cl clauses, end int) bool {
+	for k := end; k < len(ws) && k <= end+3 && cl.fine[k] == cl.fine[end-1]; k++ {
+		w := ws[k].norm
+		if (w == "went" || w == "gone" || w == "came" || w == "come") && k+1 < len(ws) && ws[k+1].norm == "down" {
+			return true
+		}
+		if w == "settled" || w == "subsided" || w == "disappeared" {
+			return true
+		}
+	}
+	return false
+}
+
+// treated reads the complaint a client had the massage for as past when the
+// message goes on to say the client is well: "Woke up with a pounding
+// headache and a neck ache. Your 30 minutes fixed it, I got up pain free!".
+// A sign told before the first mention of the massage, in a message that
+// says after that mention that all is well, is historical; a warning sign
+// that may have passed (stillCounts) is never read away.
+func treated(ws []word, fs []found) {
+	before := treatedBefore(ws)
+	for i := range fs {
+		f := &fs[i]
+		if (f.typ == "symptom" || f.typ == "pain") && f.ctx == "" && ws[f.start].sent < before && !stillCounts(f) {
+			f.ctx = "historical"
+		}
+	}
+}
+
+// treatedBefore returns the sentence of the first mention of the massage when
+// the message says after it that all is well, or -1: the sentences before it
+// tell the complaint the massage was for.
+func treatedBefore(ws []word) int32 {
+	for k := range ws {
+		if massageWords[ws[k].norm] {
+			if wellAt(ws, k) < 0 {
+				return -1
+			}
+			return ws[k].sent
+		}
+	}
+	return -1
 }

@@ -141,3 +141,75 @@ func TestTimeAsTheMessageTellsIt(t *testing.T) {
 		})
 	}
 }
+
+func TestTheStoryAroundASignDecidesWhetherItCountsNow(t *testing.T) {
+	at := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name, text, code string
+		present          bool
+	}{
+		{"the complaint a massage fixed is past", "Woke up with a pounding headache. Your 30 minute massage fixed it, I got up pain free!", "headache", false},
+		{"a complaint the massage did not fix still counts", "Woke up with a pounding headache. The massage was at noon and it is still pounding.", "headache", true},
+		{"a warning sign is never read away by feeling well", "My face drooped on one side this morning. The massage was yesterday and I feel fine now.", "facial_droop", true},
+		{"swelling that went down is past", "the puffiness went down within an hour and the bruises are fading", "swelling", false},
+		{"swelling that is still there counts", "the puffiness is still there a day later", "swelling", true},
+		{"pain down a leg from the back is not a calf's", "sharp back pain going into my buttock and down my right leg", calfPainCode, false},
+		{"a limb that will not move and is numb is weak", "I couldn't move my left shoulder. It's numb all the way down to my forearm.", "one_sided_weakness", true},
+		{"a moment of injury is read", "I felt something crack in the middle of my back and it's aching tonight", "sharp_pain", true},
+		{"pain that is not the usual soreness is read", "my back still hurts this morning, and not the good kind of sore", "sharp_pain", true},
+		{"nearly throwing up is nausea", "the pressure was awful, I nearly threw up", "vomiting", false},
+		{"plain words for a stroke sign", "he can't get his words out and both his legs have gone weak", "speech_difficulty", true},
+		{"drifting in and out is fainting", "she can't get her breath and keeps drifting in and out", "fainting", true},
+		{"someone else's breath is read", "she can't get her breath and keeps drifting in and out", "shortness_of_breath", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := false
+			for _, f := range Default().Read(c.text, at) {
+				got = got || f.Type == "symptom" && f.Code == c.code && !f.Negated
+			}
+			if got != c.present {
+				t.Errorf("%s present %v, want %v", c.code, got, c.present)
+			}
+		})
+	}
+}
+
+func TestAMessageThatSaysAllIsWellNamesNoSorePlace(t *testing.T) {
+	at := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
+	cases := []struct {
+		text       string
+		well, sore bool
+	}{
+		{"My neck moves so much better now and the shoulders feel relaxed. No problems since.", true, false},
+		{"Parts were painful but the back feels good now.", true, false},
+		{"The back feels better but it still aches.", true, true},
+		{"My back doesn't feel better and it is sore.", false, true},
+		{"It was really sore yesterday and is still sore today.", false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			rd := Default().ReadAll(c.text, at)
+			if rd.Well != c.well || rd.Sore != c.sore {
+				t.Errorf("well %v sore %v, want well %v sore %v", rd.Well, rd.Sore, c.well, c.sore)
+			}
+		})
+	}
+}
+
+func TestATimeAheadOfAnotherEventIsNotTheTimeSinceTheSession(t *testing.T) {
+	at := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
+	for _, text := range []string{
+		"Just over 2 weeks before my marathon, had the deepest sports massage she does.",
+		"3 days to go until the race, had a sports massage.",
+		"Knots that I'd been carrying for almost 6 weeks, worked out in the massage.",
+	} {
+		t.Run(text, func(t *testing.T) {
+			for _, f := range Default().Read(text, at) {
+				if f.Type == "time" && f.Value != nil && *f.Value > 72 {
+					t.Errorf("time read %v hours from %q", *f.Value, f.Text)
+				}
+			}
+		})
+	}
+}

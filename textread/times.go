@@ -389,6 +389,10 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 	if opens && !after {
 		return timeExpr{hours: q * unit, start: i, end: end, duration: true}, true
 	}
+	if end < n && ws[end].sep == sepNone && (ws[end].norm == "before" || ws[end].norm == "until" ||
+		ws[end].norm == "till" || ws[end].norm == "til" || ws[end].norm == "to" && end+1 < n && ws[end+1].norm == "go") {
+		return timeExpr{}, false // "2 weeks before my marathon", "3 days to go": a time ahead
+	}
 	if !after && !before {
 		return timeExpr{}, false
 	}
@@ -410,10 +414,14 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 	if i > 0 && ws[i].sep == sepNone && (ws[i-1].norm == "in" || ws[i-1].norm == "every" || ws[i-1].norm == "within") {
 		return timeExpr{}, false // "in 2 days", "every 2 hours": not since the session
 	}
-	te := timeExpr{hours: q * unit, start: start, end: end, duration: !after && ws[i-1].norm == "for"}
+	forBefore := i > 0 && ws[i-1].norm == "for" || i > 1 && ws[i-2].norm == "for" && approxWords[ws[i-1].norm]
+	te := timeExpr{hours: q * unit, start: start, end: end, duration: !after && forBefore}
 	te.later = after && (ws[end-1].norm == "later" || ws[end-1].norm == "after" || ws[end-1].norm == "on")
 	return te, true
 }
+
+// approxWords may stand between "for" and a duration: "for almost 6 weeks".
+var approxWords = wordSet(`almost nearly about around over roughly approximately well just`)
 
 // onFollowers may follow "a week on": what is said of now ("a week on it still hurts").
 var onFollowers = wordSet(`from now it its i im and still`)
@@ -512,8 +520,9 @@ func otherAnchor(ws []word, i int) bool {
 				return true
 			}
 		case "which", "that":
-			if k < i && (ws[k+1].norm == "has" || ws[k+1].norm == "had") {
-				return true
+			if k < i && (ws[k+1].norm == "has" || ws[k+1].norm == "had" || ws[k+1].norm == "id" ||
+				ws[k+1].norm == "i" && k+2 < len(ws) && (ws[k+2].norm == "had" || ws[k+2].norm == "have")) {
+				return true // "knots that I'd been carrying for 6 weeks"
 			}
 		}
 	}

@@ -81,8 +81,11 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 	if len(req.Soreness) == 0 {
 		// Areas named in the text are where it hurts; a pain read from the
 		// text belongs to them (or to no area in particular).
+		// Unless the text says all is well now and nothing hurts ("my neck
+		// moves so much better, no problems since").
+		well := rd.Well && !rd.Sore && !textPainKnown
 		for _, a := range textAreas {
-			if !textPainKnown || textPain > 0 {
+			if !well && (!textPainKnown || textPain > 0) {
 				f.SoreIn.Set(a)
 				f.Sore = true
 			}
