@@ -105,6 +105,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	}
 	numbLimb(ws, fs)
 	treated(ws, fs)
+	beforeThat(ws, fs)
 	oneReading(fs)
 	return un
 }
@@ -127,7 +128,8 @@ func numbLimb(ws []word, fs []found) {
 			continue
 		}
 		for k := f.start; k+1 < len(ws) && k < f.end+3; k++ {
-			if limbSides[ws[k].norm] && (limbWords[ws[k+1].norm] || ws[k+1].norm == "shoulder") {
+			sided := limbSides[ws[k].norm] || ws[k].norm == "upper" || numbIn(ws, fs, ws[f.start].sent)
+			if sided && (limbWords[ws[k+1].norm] || ws[k+1].norm == "shoulder") {
 				f.code = "one_sided_weakness"
 				break
 			}
@@ -457,4 +459,45 @@ func treatedBefore(ws []word) int32 {
 		}
 	}
 	return -1
+}
+
+// numbIn reports whether sentence sent says a part is numb now.
+func numbIn(ws []word, fs []found, sent int32) bool {
+	for _, f := range fs {
+		if f.typ == "symptom" && f.code == "numbness" && f.ctx == "" && ws[f.start].sent == sent {
+			return true
+		}
+	}
+	return false
+}
+
+// pastOpeners open a sentence about the time before the session: "Before
+// that, any weight on my foot gave me stabbing pains".
+var pastOpeners = [][]string{{"before", "that"}, {"before", "then"}, {"before", "the", "massage"},
+	{"before", "my", "massage"}, {"before", "the", "session"}, {"until", "then"}, {"previously"}}
+
+// beforeThat reads the signs of a sentence that opens on the time before the
+// session as past; a warning sign that may have passed still counts.
+func beforeThat(ws []word, fs []found) {
+	past := map[int32]bool{}
+	for k := range ws {
+		if k > 0 && ws[k].sent == ws[k-1].sent {
+			continue
+		}
+		for _, p := range pastOpeners {
+			ok := k+len(p) <= len(ws)
+			for j := 0; ok && j < len(p); j++ {
+				ok = ws[k+j].norm == p[j]
+			}
+			if ok {
+				past[ws[k].sent] = true
+			}
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		if (f.typ == "symptom" || f.typ == "pain") && f.ctx == "" && past[ws[f.start].sent] && !stillCounts(f) {
+			f.ctx = "historical"
+		}
+	}
 }
