@@ -43,7 +43,7 @@ var (
 	sessionMarkers = [][]string{{"during"}, {"at", "the", "time"}, {"at", "one", "point"}, {"halfway", "through"},
 		{"on", "the", "table"}, {"while", "she"}, {"while", "he"}, {"when", "she"}, {"when", "he"}, {"as", "she"},
 		{"while", "you"}, {"when", "you"}, {"as", "you"}, {"you", "went"}, {"she", "went"}, {"he", "went"},
-		{"at", "times"}}
+		{"at", "times"}, {"minutes", "into"}}
 	// passingSigns are the signs that may come and go with the pressure of a massage.
 	passingSigns = wordSet(`sharp_pain nausea dizziness pain_on_movement headache tingling numbness fatigue stiffness
 		vomiting shortness_of_breath`)
@@ -440,10 +440,33 @@ func treated(ws []word, fs []found) {
 	before := treatedBefore(ws)
 	for i := range fs {
 		f := &fs[i]
-		if (f.typ == "symptom" || f.typ == "pain") && f.ctx == "" && ws[f.start].sent < before && !stillCounts(f) {
+		if (f.typ == "pain" || f.typ == "symptom" && complaintSigns[f.code]) && f.ctx == "" && ws[f.start].sent < before {
 			f.ctx = "historical"
 		}
 	}
+}
+
+// complaintSigns are what people have a massage for: a stiff or painful neck,
+// a headache, a sharp twinge, pins and needles. Warning signs are not among
+// them.
+var complaintSigns = wordSet(`sharp_pain pain_on_movement headache stiffness stiff_neck fatigue tingling numbness`)
+
+// improvedWords after the massage say that the complaint is better: "it turns
+// further", "fixed it", "helped".
+var improvedWords = wordSet(`better improved fixed sorted helped looser freer eased relieved relief further`)
+
+// improvedAt returns the place of the first word at or after from that says
+// the complaint is better (not "no better"), or -1.
+func improvedAt(ws []word, from int) int {
+	if i := wellAt(ws, from); i >= 0 {
+		return i
+	}
+	for i := from; i < len(ws); i++ {
+		if improvedWords[ws[i].norm] && !(i > 0 && wellDeniers[ws[i-1].norm]) && !(i > 1 && wellDeniers[ws[i-2].norm]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // treatedBefore returns the sentence of the first mention of the massage when
@@ -452,7 +475,7 @@ func treated(ws []word, fs []found) {
 func treatedBefore(ws []word) int32 {
 	for k := range ws {
 		if massageWords[ws[k].norm] {
-			if wellAt(ws, k) < 0 {
+			if improvedAt(ws, k) < 0 {
 				return -1
 			}
 			return ws[k].sent
