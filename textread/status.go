@@ -411,19 +411,23 @@ func radiating(ws []word, k int) bool {
 	return false
 }
 
+// healingWords say a bruise is on its way out: "turning green and yellow",
+// "yellow now and much smaller".
+var healingWords = wordSet(`fading faded yellow yellowish green greenish healing smaller`)
+
 // subsiding are the signs that "go down": swelling, redness, a bruise.
-var subsiding = wordSet(`swelling calf_swelling warmth_redness`)
+var subsiding = wordSet(`swelling calf_swelling warmth_redness bruising_light bruising_dark`)
 
 // wentDown reports whether the clause of a sign says, right after it, that it
 // went down: "the puffiness went down within an hour", "swelling has gone
 // down".
 func wentDown(ws []word, cl clauses, end int) bool {
-	for k := end; k < len(ws) && k <= end+3 && cl.fine[k] == cl.fine[end-1]; k++ {
+	for k := end; k < len(ws) && k <= end+6 && cl.fine[k] == cl.fine[end-1]; k++ {
 		w := ws[k].norm
 		if (w == "went" || w == "gone" || w == "came" || w == "come") && k+1 < len(ws) && ws[k+1].norm == "down" {
 			return true
 		}
-		if w == "settled" || w == "subsided" || w == "disappeared" {
+		if w == "settled" || w == "subsided" || w == "disappeared" || healingWords[w] {
 			return true
 		}
 	}
