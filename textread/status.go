@@ -411,12 +411,8 @@ func radiating(ws []word, k int) bool {
 	return false
 }
 
-// healingWords say a bruise is on its way out: "turning green and yellow",
-// "yellow now and much smaller".
-var healingWords = wordSet(`fading faded yellow yellowish green greenish healing smaller`)
-
 // subsiding are the signs that "go down": swelling, redness, a bruise.
-var subsiding = wordSet(`swelling calf_swelling warmth_redness bruising_light bruising_dark`)
+var subsiding = wordSet(`swelling calf_swelling warmth_redness`)
 
 // wentDown reports whether the clause of a sign says, right after it, that it
 // went down: "the puffiness went down within an hour", "swelling has gone
@@ -427,7 +423,7 @@ func wentDown(ws []word, cl clauses, end int) bool {
 		if (w == "went" || w == "gone" || w == "came" || w == "come") && k+1 < len(ws) && ws[k+1].norm == "down" {
 			return true
 		}
-		if w == "settled" || w == "subsided" || w == "disappeared" || healingWords[w] {
+		if w == "settled" || w == "subsided" || w == "disappeared" {
 			return true
 		}
 	}
