@@ -190,10 +190,16 @@ func wasSore(ws []word, k int, cl clauses) bool {
 	if !past {
 		return false
 	}
+	return !clauseSaysNow(ws, k, cl)
+}
+
+// clauseSaysNow reports whether the clause of word i speaks of now: "was sore
+// this morning and still is".
+func clauseSaysNow(ws []word, i int, cl clauses) bool {
 	for j := range ws {
-		if cl.fine[j] == cl.fine[k] && soreNowWords[ws[j].norm] {
-			return false
+		if cl.fine[j] == cl.fine[i] && soreNowWords[ws[j].norm] {
+			return true
 		}
 	}
-	return true
+	return false
 }

@@ -106,7 +106,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	numbLimb(ws, fs)
 	treated(ws, fs)
 	beforeThat(ws, fs)
-	oneReading(fs)
+	oneReading(ws, fs)
 	return un
 }
 
@@ -372,11 +372,11 @@ func hedged(ws []word, f *found) bool {
 // negates it, the last mention wins ("feels bruised but there are no
 // bruises"), except that a warning sign affirmed by the client is never read
 // away by a later denial.
-func oneReading(fs []found) {
+func oneReading(ws []word, fs []found) {
 	for i := range fs {
 		f := &fs[i]
-		if f.typ != "symptom" || f.ctx != "negated" {
-			continue
+		if f.typ != "symptom" || f.ctx != "negated" || beforeInSentence(ws, f.start) {
+			continue // "before it I didn't have headaches" says nothing of now
 		}
 		last := true
 		for j := i + 1; j < len(fs); j++ {
@@ -523,4 +523,15 @@ func beforeThat(ws []word, fs []found) {
 			f.ctx = "historical"
 		}
 	}
+}
+
+// beforeInSentence reports whether "before" or "previously" stands before
+// word i in its sentence: a denial of the time before the session.
+func beforeInSentence(ws []word, i int) bool {
+	for k := i - 1; k >= 0 && ws[k].sent == ws[i].sent; k-- {
+		if ws[k].norm == "before" || ws[k].norm == "previously" {
+			return true
+		}
+	}
+	return false
 }

@@ -59,7 +59,7 @@ var (
 	dayNowAfter  = wordSet(`after post since now today of`)
 	// before "N days": likewise ("for 3 days", "it's been 2 days", "the last 2 days").
 	timeBefore = wordSet(`been for after over past last than nearly almost about around roughly approximately approx
-		since its`)
+		since its at`)
 )
 
 // timesIn finds the time expressions of the text and marks their numbers used.
