@@ -72,7 +72,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 		switch {
 		case f.end < len(ws) && ws[f.end].sep == sepNone && mediaWords[ws[f.end].norm]:
 			f.ctx = "hypothetical" // "the chest pain stories": what others tell
-		case relaxSigns[f.code] && sentenceHas(ws, f.start, relaxWords) && !sentenceHasSide(ws, f.start):
+		case relaxSigns[f.code] && relaxedAround(ws, f.start) && !sentenceHasSide(ws, f.start):
 			f.ctx = "hypothetical"
 			add(f, "figure", false)
 		case passingSigns[f.code] && inSession(ws, cl, f.start) && resolvedAfter(ws, f.end):
@@ -530,6 +530,29 @@ func beforeThat(ws []word, fs []found) {
 func beforeInSentence(ws []word, i int) bool {
 	for k := i - 1; k >= 0 && ws[k].sent == ws[i].sent; k-- {
 		if ws[k].norm == "before" || ws[k].norm == "previously" {
+			return true
+		}
+	}
+	return false
+}
+
+// turnWords between a word of relaxation and a sign turn the story: "the
+// massage felt heavenly, but afterwards I couldn't stand up straight".
+var turnWords = wordSet(`but however though although afterwards afterward later then until`)
+
+// relaxedAround reports whether the sentence of word i speaks of relaxation
+// with no turn of the story between that and word i.
+func relaxedAround(ws []word, i int) bool {
+	for k := range ws {
+		if ws[k].sent != ws[i].sent || !relaxWords[ws[k].norm] {
+			continue
+		}
+		lo, hi := min(k, i), max(k, i)
+		turned := false
+		for j := lo + 1; j < hi; j++ {
+			turned = turned || turnWords[ws[j].norm]
+		}
+		if !turned {
 			return true
 		}
 	}
