@@ -43,12 +43,14 @@ type Error struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// Error returns the message, prefixed with the field when there is one.
+// Error returns the message, prefixed with the field when there is one. It
+// carries no program name: each door says where the error comes from once
+// (the command line's "aftercare: ").
 func (e *Error) Error() string {
 	if e.Field != "" {
-		return fmt.Sprintf("aftercare: %s: %s", e.Field, e.Message)
+		return e.Field + ": " + e.Message
 	}
-	return "aftercare: " + e.Message
+	return e.Message
 }
 
 // Errorf returns an application error with the given code and field.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"aftercare"
+	"aftercare/textread"
 	"aftercare/triage"
 )
 
@@ -36,9 +36,11 @@ const assessUsage = `usage: aftercare assess [flags] [TEXT]
 Grades soreness or symptoms after a massage. With --json and no other flags it
 reads one request (JSON, as in the contract) from standard input and writes the
 answer as JSON, with the questions that would settle what the reading is unsure
-of in it. Run in a terminal with no flags at all, it asks a few questions. In a
-terminal (or with --ask) it asks the questions of the answer before it grades;
-otherwise it prints them, to be answered with --answer ID=VALUE.
+of in it. Run in a terminal with no flags at all, it asks a few questions, in
+words ("yesterday", "lower back 5", "a bit of a headache"), checking each answer
+as it is given; Enter skips one, Ctrl-D grades what was given. In a terminal (or
+with --ask) it asks the questions of the answer before it grades; otherwise it
+prints them, to be answered with --answer ID=VALUE.
 
 examples:
   aftercare assess --style deep_tissue --hours 30 --pain lower_back=4 --symptom headache
@@ -79,10 +81,16 @@ func runAssess(ctx context.Context, e *env, args []string) error {
 	text := strings.Join(fs.Args(), " ")
 	fromFlags := text != "" || *style != "" || *pressure != "" || *hours != "" ||
 		len(pains)+len(symptoms)+len(health)+len(areas)+len(history)+len(answers) > 0
-	in := bufio.NewScanner(e.stdin)
+
+	engine, err := triage.Load(*knowledge)
+	if err != nil {
+		return err
+	}
+	at := time.Now()
+	c := &conversation{ctx: ctx, in: e.stdin, out: e.stdout,
+		words: words{reader: textread.New(textread.DefaultLexicon(), triage.Bands(engine.Knowledge())), at: at}}
 
 	var req aftercare.Request
-	var err error
 	switch {
 	case fromFlags:
 		req, err = requestFromFlags(*style, *pressure, *hours, pains, symptoms, health, areas, history, text, answers)
@@ -96,32 +104,37 @@ func runAssess(ctx context.Context, e *env, args []string) error {
 			req, err = aftercare.DecodeRequest(data)
 		}
 	default:
-		req, err = interview(e, in)
+		req, err = interview(c)
 	}
-	if err != nil {
+	if errors.Is(err, errEnded) || errors.Is(err, context.Canceled) {
+		return stopped(e, err)
+	} else if err != nil {
 		return badRequest(e, err, *asJSON)
 	}
 
-	engine, err := triage.Load(*knowledge)
-	if err != nil {
-		return err
-	}
-	at := time.Now()
 	resp, err := engine.Assess(req, at)
 	// A person at a terminal answers the questions before the answer is given.
 	for asked := 0; err == nil && len(resp.Questions) > 0 && !*asJSON && asked < 3 &&
 		(*askFlag || !fromFlags && isTerminal(e.stdin) || fromFlags && isTerminal(e.stdin) && isTerminal(e.stdout)); asked++ {
-		var more map[string]aftercare.Answer
-		if more, err = askQuestions(e, in, resp.Questions); err != nil || len(more) == 0 {
+		more, askErr := askQuestions(c, resp.Questions)
+		if askErr != nil && !errors.Is(askErr, errEnded) {
+			return stopped(e, askErr)
+		}
+		if len(more) > 0 {
+			if req.Answers == nil {
+				req.Answers = map[string]aftercare.Answer{}
+			}
+			for id, a := range more {
+				req.Answers[id] = a
+			}
+			resp, err = engine.Assess(req, at)
+		}
+		if askErr != nil {
+			fmt.Fprintln(e.stdout, "The input ended: graded on what is known.")
+		}
+		if askErr != nil || len(more) == 0 {
 			break
 		}
-		if req.Answers == nil {
-			req.Answers = map[string]aftercare.Answer{}
-		}
-		for id, a := range more {
-			req.Answers[id] = a
-		}
-		resp, err = engine.Assess(req, at)
 	}
 	if err != nil {
 		if aftercare.ErrorCode(err) == aftercare.EINVALID {
@@ -149,6 +162,17 @@ func badRequest(e *env, err error, asJSON bool) error {
 		fmt.Fprintln(e.stderr, "aftercare:", err)
 	}
 	return exitError{code: 2}
+}
+
+// stopped says on standard error that the questions ended before anything
+// could be graded: the input ended (Ctrl-D) or the command was stopped (Ctrl-C).
+func stopped(e *env, err error) error {
+	if errors.Is(err, errEnded) {
+		fmt.Fprintln(e.stderr, "aftercare: the input ended before anything to grade was given; nothing was assessed")
+		return exitError{code: 1}
+	}
+	fmt.Fprintln(e.stderr, "aftercare: stopped; nothing was assessed")
+	return exitError{code: 130}
 }
 
 // requestFromFlags builds a request from the command line; the result is
@@ -211,68 +235,12 @@ func isTerminal(f any) bool {
 // Anything else is kept as a "no number" answer that the request's
 // validation refuses with the question's field and allowed values.
 func parseAnswer(v string) aftercare.Answer {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "y", "yes", "true":
-		return aftercare.YesNoAnswer(true)
-	case "n", "no", "false":
-		return aftercare.YesNoAnswer(false)
+	if yes, ok := yesNo(v).(bool); ok {
+		return aftercare.YesNoAnswer(yes)
 	}
 	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil {
 		return aftercare.Answer{}
 	}
 	return aftercare.NumberAnswer(n)
-}
-
-// askQuestions asks each question on the terminal; an empty line skips one,
-// and an answer of the wrong kind is asked again once.
-func askQuestions(e *env, in *bufio.Scanner, qs []aftercare.Question) (map[string]aftercare.Answer, error) {
-	out := map[string]aftercare.Answer{}
-	fmt.Fprintln(e.stdout, "A few questions would settle it (press Enter to skip one).")
-	for _, q := range qs {
-		hint := "yes/no"
-		if q.Kind != aftercare.KindYesNo && q.Min != nil && q.Max != nil {
-			hint = fmt.Sprintf("%d–%d", *q.Min, *q.Max)
-		}
-		for try := 0; try < 2; try++ {
-			fmt.Fprintf(e.stdout, "%s (%s) ", q.Text, hint)
-			if !in.Scan() {
-				return out, in.Err()
-			}
-			line := strings.TrimSpace(in.Text())
-			if line == "" {
-				break
-			}
-			a := parseAnswer(line)
-			check := aftercare.Request{Text: "-", Answers: map[string]aftercare.Answer{q.ID: a}}
-			if err := check.Validate(); err != nil {
-				fmt.Fprintln(e.stdout, "  ", err)
-				continue
-			}
-			out[q.ID] = a
-			break
-		}
-	}
-	fmt.Fprintln(e.stdout)
-	return out, nil
-}
-
-// interview asks a few short questions on the terminal.
-func interview(e *env, in *bufio.Scanner) (aftercare.Request, error) {
-	ask := func(q string) string {
-		fmt.Fprint(e.stdout, q)
-		if !in.Scan() {
-			return ""
-		}
-		return strings.TrimSpace(in.Text())
-	}
-	fmt.Fprintln(e.stdout, "Sore after a massage? A few questions (press Enter to skip one).")
-	style := ask("What kind of massage (" + aftercare.Styles.Allowed() + ")? ")
-	pressure := ask("How firm was it (" + aftercare.Pressures.Allowed() + ")? ")
-	hours := ask("How many hours ago did it end? ")
-	pains := strings.Fields(strings.ReplaceAll(ask("Where does it hurt, and how much from 0 to 10 (e.g. neck=3 lower_back=5)? "), ",", " "))
-	symptoms := strings.Fields(strings.ReplaceAll(ask("Any of these ("+aftercare.Symptoms.Allowed()+")? "), ",", " "))
-	health := strings.Fields(strings.ReplaceAll(ask("Any of these ("+aftercare.Health.Allowed()+")? "), ",", " "))
-	text := ask("Anything else, in your own words? ")
-	return requestFromFlags(style, pressure, hours, pains, symptoms, health, nil, nil, text, nil)
 }
