@@ -13,6 +13,9 @@ type Assessor interface {
 	KnowledgeVersion() string
 	// Cautions returns what a therapist must adjust for these screening answers.
 	Cautions(health []string) []Caution
+	// Guidance returns what a flag raised by these rules means for the
+	// client's next session (see CheckIn.FlagRules).
+	Guidance(rules []string) []Guidance
 }
 
 // Roles of staff users.
@@ -114,6 +117,32 @@ type Caution struct {
 	Source         string `json:"source"`
 }
 
+// Guidance is what a flag means for the client's next session, for the
+// therapist: the same words the workspace shows.
+type Guidance struct {
+	// ID names the guidance in the knowledge base, such as "suspected_clot".
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Text is the whole of it: what to do, the areas not to treat, and until when.
+	Text string `json:"text"`
+	// AvoidAreas are the areas not to treat at the next session (codes of Areas).
+	AvoidAreas []string `json:"avoid_areas,omitempty"`
+	// UntilCleared is true when those areas, or the whole session, wait until
+	// a clinician has cleared the client.
+	UntilCleared bool `json:"until_cleared"`
+	// Source is the short citations of Sources, joined by "; ".
+	Source  string           `json:"source"`
+	Sources []GuidanceSource `json:"sources"`
+}
+
+// GuidanceSource is one source a piece of guidance cites.
+type GuidanceSource struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// URL is where the source can be read; empty for one that has no address.
+	URL string `json:"url,omitempty"`
+}
+
 // Session is one massage treatment of a client.
 type Session struct {
 	ID          int64    `json:"id"`
@@ -162,6 +191,29 @@ type CheckIn struct {
 	RequestHash []byte `json:"-"`
 	// Replayed is set by CreateCheckIn when the key had been used and the stored check-in was returned.
 	Replayed bool `json:"-"`
+}
+
+// FlagRules returns the rules that raised the check-in's flag: the rules of
+// its reasons when it was graded consult or above, and nil otherwise.
+func (c *CheckIn) FlagRules() []string {
+	if c.Assessment.Level < Consult {
+		return nil
+	}
+	rules := make([]string, 0, len(c.Assessment.Reasons))
+	for _, r := range c.Assessment.Reasons {
+		rules = append(rules, r.Rule)
+	}
+	return rules
+}
+
+// FlagRules returns the rules that raised the session's flags: those of
+// each check-in graded consult or above, in order.
+func (s *Session) FlagRules() []string {
+	var rules []string
+	for i := range s.CheckIns {
+		rules = append(rules, s.CheckIns[i].FlagRules()...)
+	}
+	return rules
 }
 
 // KeyedRequestHash returns what a store keeps of RequestHash: the hash of a

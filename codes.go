@@ -141,6 +141,8 @@ var Symptoms = newVocabulary("symptom",
 	Code{"bladder_bowel_change", "New bladder or bowel trouble"},
 	Code{"leg_weakness", "Weakness in both legs"},
 	Code{"calf_pain_one_side", "Pain or tenderness in one calf or leg"},
+	Code{"vaginal_bleeding", "Bleeding or fluid loss from the vagina"},
+	Code{"burn", "A burn or blisters on the skin"},
 )
 
 // Health is the vocabulary of screening answers.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -176,12 +177,18 @@ func findSession(r *http.Request, a *aftercare.Access) (*aftercare.Session, erro
 	return sess, err
 }
 
+// sessionView is a session with what its flags mean for the next session.
+type sessionView struct {
+	*aftercare.Session
+	Guidance []aftercare.Guidance `json:"guidance"`
+}
+
 func (s *server) getSession(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
 	sess, err := findSession(r, a)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, sess)
+	writeJSON(w, http.StatusOK, sessionView{Session: sess, Guidance: nonNil(s.assessor.Guidance(sess.FlagRules()))})
 	return nil
 }
 
@@ -221,9 +228,45 @@ func (s *server) storeCheckIn(w http.ResponseWriter, r *http.Request, door useca
 	return nil
 }
 
+// flagView is a flag with what it means for the client's next session.
+type flagView struct {
+	*aftercare.Flag
+	Guidance []aftercare.Guidance `json:"guidance"`
+}
+
 // flagList is the body of GET /api/v1/flags.
 type flagList struct {
-	Flags []*aftercare.Flag `json:"flags"`
+	Flags []flagView `json:"flags"`
+}
+
+// flagViews gives each flag the guidance of the rules that raised it, read
+// from its check-in (one read of each flag's session). A credential that
+// may not read sessions gets the flags with no guidance.
+func (s *server) flagViews(ctx context.Context, a *aftercare.Access, fs []*aftercare.Flag) ([]flagView, error) {
+	out := make([]flagView, 0, len(fs))
+	sessions := map[int64]*aftercare.Session{}
+	canRead := a.Principal().Can(aftercare.ScopeRead)
+	for _, f := range fs {
+		sess, ok := sessions[f.SessionID]
+		if !ok && canRead {
+			var err error
+			sess, err = a.FindSession(ctx, f.SessionID)
+			if err != nil && aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+				return nil, err
+			}
+			sessions[f.SessionID] = sess
+		}
+		var rules []string
+		if sess != nil {
+			for i := range sess.CheckIns {
+				if sess.CheckIns[i].ID == f.CheckInID {
+					rules = sess.CheckIns[i].FlagRules()
+				}
+			}
+		}
+		out = append(out, flagView{Flag: f, Guidance: nonNil(s.assessor.Guidance(rules))})
+	}
+	return out, nil
 }
 
 func (s *server) listFlags(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
@@ -231,7 +274,11 @@ func (s *server) listFlags(w http.ResponseWriter, r *http.Request, a *aftercare.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, flagList{Flags: nonNil(fs)})
+	views, err := s.flagViews(r.Context(), a, fs)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, flagList{Flags: views})
 	return nil
 }
 
@@ -244,7 +291,11 @@ func (s *server) ackFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Ac
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, f)
+	views, err := s.flagViews(r.Context(), a, []*aftercare.Flag{f})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, views[0])
 	return nil
 }
 

@@ -205,3 +205,52 @@ func (b *Base) FlagGuidance(fired []string) []FlagGuide {
 	}
 	return out
 }
+
+// GuidanceFor returns what a flag raised by these rules means for the
+// client's next session, each entry of FlagGuidance in words: its advice,
+// then the areas not to treat and until when, with its sources. The
+// workspace and the API both show this text, so they say the same thing.
+func (b *Base) GuidanceFor(rules []string) []aftercare.Guidance {
+	guides := b.FlagGuidance(rules)
+	if len(guides) == 0 {
+		return nil
+	}
+	out := make([]aftercare.Guidance, 0, len(guides))
+	for _, g := range guides {
+		text := g.Advice
+		if len(g.AvoidAreas) > 0 {
+			areas := make([]string, len(g.AvoidAreas))
+			for i, a := range g.AvoidAreas {
+				areas[i] = lowerFirst(aftercare.Areas.Label(a))
+			}
+			text += " Do not treat: " + strings.Join(areas, ", ")
+			if g.UntilCleared {
+				text += ", until a clinician has cleared the client"
+			}
+			text += "."
+		} else if g.UntilCleared {
+			text += " No massage until a clinician has cleared the client."
+		}
+		sources := make([]aftercare.GuidanceSource, 0, len(g.Sources))
+		for _, id := range g.Sources {
+			src := aftercare.GuidanceSource{ID: id, Title: id}
+			if s := b.sources[id]; s != nil {
+				src.Title, src.URL = s.Title, s.Link()
+			}
+			sources = append(sources, src)
+		}
+		out = append(out, aftercare.Guidance{
+			ID: g.ID, Title: g.Title, Text: text, AvoidAreas: g.AvoidAreas, UntilCleared: g.UntilCleared,
+			Source: b.Cite(g.Sources), Sources: sources,
+		})
+	}
+	return out
+}
+
+// lowerFirst lowers the first letter of a label for use inside a sentence.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

@@ -46,6 +46,8 @@ type SymptomSet struct {
 	BladderBowelChange   bool `expr:"bladder_bowel_change"`
 	LegWeakness          bool `expr:"leg_weakness"`
 	CalfPainOneSide      bool `expr:"calf_pain_one_side"`
+	VaginalBleeding      bool `expr:"vaginal_bleeding"`
+	Burn                 bool `expr:"burn"`
 }
 
 // HealthSet holds the client's screening answers, one field per code; conditions are type-checked against it.

@@ -135,6 +135,49 @@ func TestAFlagSaysWhatItMeansForTheNextSession(t *testing.T) {
 	if !clot.UntilCleared || !slices.Contains(clot.AvoidAreas, "calves") || !strings.Contains(clot.Advice, "Do not treat the legs until a clinician") {
 		t.Errorf("suspected clot: %+v", clot)
 	}
+	t.Run("the guidance in words says what to do, what not to treat and until when, with its sources", func(t *testing.T) {
+		got := b.GuidanceFor([]string{"calf_pain_one_side"})
+		if len(got) != 1 || got[0].ID != "suspected_clot" {
+			t.Fatalf("got %+v", got)
+		}
+		g := got[0]
+		for _, want := range []string{clot.Advice, "Do not treat: ", "calves", "feet", "until a clinician has cleared the client."} {
+			if !strings.Contains(g.Text, want) {
+				t.Errorf("the text %q does not say %q", g.Text, want)
+			}
+		}
+		if g.Source != b.Cite(clot.Sources) || len(g.Sources) != len(clot.Sources) {
+			t.Errorf("sources %q %+v", g.Source, g.Sources)
+		}
+		for i, s := range g.Sources {
+			if s.ID != clot.Sources[i] || s.Title != b.Source(s.ID).Title || s.URL != b.Source(s.ID).Link() {
+				t.Errorf("source %d: %+v", i, s)
+			}
+		}
+	})
+	t.Run("a guidance with no areas on hold but a clearance says so", func(t *testing.T) {
+		got := b.GuidanceFor([]string{"possible_rhabdomyolysis"})
+		if len(got) != 1 || !got[0].UntilCleared || len(got[0].AvoidAreas) != 0 || !strings.HasSuffix(got[0].Text, "No massage until a clinician has cleared the client.") {
+			t.Errorf("got %+v", got)
+		}
+	})
+	t.Run("a burn keeps heat off the skin until it has healed", func(t *testing.T) {
+		got := b.GuidanceFor([]string{"burn"})
+		if len(got) != 1 || got[0].ID != "burn" || !strings.Contains(got[0].Text, "No heat") {
+			t.Errorf("got %+v", got)
+		}
+	})
+	t.Run("bleeding in pregnancy holds massage until the maternity team agrees", func(t *testing.T) {
+		got := b.GuidanceFor([]string{"pregnancy_bleeding"})
+		if len(got) != 1 || got[0].ID != "pregnancy_warning" || !got[0].UntilCleared {
+			t.Errorf("got %+v", got)
+		}
+	})
+	t.Run("soreness alone gives no guidance", func(t *testing.T) {
+		if got := b.GuidanceFor([]string{"expected_doms_window"}); got != nil {
+			t.Errorf("got %+v", got)
+		}
+	})
 	t.Run("every rule a guidance names flags a check-in (consult or above)", func(t *testing.T) {
 		for _, f := range b.Flags {
 			for _, id := range f.Rules {

@@ -66,6 +66,10 @@ func (e *Engine) KnowledgeVersion() string { return e.kb.KnowledgeVersion() }
 // in the order given; unknown codes are skipped (see knowledge.Base.CautionsFor).
 func (e *Engine) Cautions(health []string) []aftercare.Caution { return e.kb.CautionsFor(health) }
 
+// Guidance returns what a flag raised by these rules means for the client's
+// next session (see knowledge.Base.GuidanceFor).
+func (e *Engine) Guidance(rules []string) []aftercare.Guidance { return e.kb.GuidanceFor(rules) }
+
 // Assess grades one request made at the given time. The request must be
 // valid (see aftercare.Request.Validate); an invalid one is refused.
 func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Response, error) {

@@ -50,6 +50,8 @@ var symptomQuestions = map[string]string{
 	"bruising_dark":          "Is there a large or dark bruise?",
 	"dizziness":              "Are you dizzy right now?",
 	"vomiting":               "Have you been vomiting?",
+	"vaginal_bleeding":       "Are you bleeding, spotting or leaking fluid from the vagina right now?",
+	"burn":                   "Is the skin burnt or blistered (from hot stones, a heat pack or the table)?",
 }
 
 const (

@@ -88,6 +88,25 @@ func TestSeriousEventsAreGradedAsTheirSourcesSay(t *testing.T) {
 		{"tummy pain or cramping in pregnancy is urgent", pregnantTummy, aftercare.Urgent, "pregnancy_abdominal_pain"},
 		{"sharp tummy pain in pregnancy is an emergency", pregnantSharp, aftercare.Emergency, "pregnancy_severe_abdominal_pain"},
 		{"a headache with vision changes in pregnancy is an emergency", aftercare.Request{Symptoms: []string{"headache", "vision_changes"}, Health: []string{"pregnant"}}, aftercare.Emergency, "pregnancy_warning_signs"},
+		{"bleeding or fluid loss from the vagina in pregnancy is urgent, the maternity unit now", aftercare.Request{Symptoms: []string{"vaginal_bleeding"}, Health: []string{"pregnant"}}, aftercare.Urgent, "pregnancy_bleeding"},
+		{"bleeding after a prenatal massage is urgent even without the screening", aftercare.Request{Style: "prenatal", HoursSince: hours(5), Symptoms: []string{"vaginal_bleeding"}}, aftercare.Urgent, "pregnancy_bleeding"},
+		{"bleeding with tummy cramping in pregnancy is urgent", func() aftercare.Request {
+			r := pregnantTummy
+			r.Symptoms = []string{"vaginal_bleeding"}
+			return r
+		}(), aftercare.Urgent, "pregnancy_bleeding"},
+		{"bleeding with sharp tummy pain in pregnancy is an emergency", func() aftercare.Request {
+			r := pregnantSharp
+			r.Symptoms = []string{"vaginal_bleeding", "sharp_pain"}
+			return r
+		}(), aftercare.Emergency, "pregnancy_severe_abdominal_pain"},
+		{"unusual bleeding from the vagina without pregnancy is checked soon", aftercare.Request{Symptoms: []string{"vaginal_bleeding"}}, aftercare.Consult, "unusual_vaginal_bleeding"},
+		{"unusual bleeding from the vagina with tummy pain is urgent, a possible ectopic pregnancy", aftercare.Request{HoursSince: hours(6),
+			Soreness: []aftercare.Soreness{{Area: "abdomen", Pain: 4}}, Symptoms: []string{"vaginal_bleeding"}}, aftercare.Urgent, "vaginal_bleeding_with_tummy_pain"},
+		{"a burn or blisters from hot stones is checked soon", aftercare.Request{Style: "hot_stone", AreasWorked: []string{"upper_back"}, HoursSince: hours(3),
+			Symptoms: []string{"burn"}}, aftercare.Consult, "burn"},
+		{"a burn with diabetes is urgent", aftercare.Request{Style: "hot_stone", HoursSince: hours(3), Symptoms: []string{"burn"}, Health: []string{"diabetes"}}, aftercare.Urgent, "burn_with_risk"},
+		{"a burn in pregnancy is urgent", aftercare.Request{Symptoms: []string{"burn"}, Health: []string{"pregnant"}}, aftercare.Urgent, "burn_with_risk"},
 		{"fainting alone is urgent", aftercare.Request{Symptoms: []string{"fainting"}}, aftercare.Urgent, "fainting"},
 		{"fainting after leg work is an emergency, a possible clot in the lung", legWork([]string{"fainting"}, nil), aftercare.Emergency, "fainting_with_clot_risk"},
 		{"fainting with a past clot is an emergency", aftercare.Request{Symptoms: []string{"fainting"}, Health: []string{"dvt_history"}}, aftercare.Emergency, "fainting_with_clot_risk"},
@@ -194,4 +213,31 @@ func TestASevereHeadacheIsTheHeadachesSeverity(t *testing.T) {
 			t.Errorf("level %s, rules %v", resp.Level, fired(resp))
 		}
 	})
+}
+
+func TestBurnsAndBleedingInPregnancyAreGradedFromTheClientsWords(t *testing.T) {
+	e := testEngine(t)
+	for _, tc := range []struct {
+		name, text string
+		health     []string
+		want       aftercare.Level
+		rule       string
+		fires      bool
+	}{
+		{"blisters from the hot stones are a burn, checked soon", "the hot stones burnt my back and now there are blisters", nil, aftercare.Consult, "burn", true},
+		{"a burning feeling down the arm is not a burn", "a burning sensation down my arm since the massage", nil, aftercare.SelfCare, "burn", false},
+		{"spotting in pregnancy after a massage is urgent", "I'm 20 weeks pregnant and there's some spotting since the massage", nil, aftercare.Urgent, "pregnancy_bleeding", true},
+		{"waters leaking with pregnancy in the screening is urgent", "I think my waters are leaking", []string{"pregnant"}, aftercare.Urgent, "pregnancy_bleeding", true},
+		{"a severe headache with blurred vision in pregnancy is an emergency", "30 weeks pregnant, a severe headache since the massage and my vision is blurry", nil, aftercare.Emergency, "pregnancy_warning_signs", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := e.Assess(aftercare.Request{Text: tc.text, Health: tc.health}, requestTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Level != tc.want || slices.Contains(fired(resp), tc.rule) != tc.fires {
+				t.Errorf("level %s, rules %v; want %s, %s firing %v", resp.Level, fired(resp), tc.want, tc.rule, tc.fires)
+			}
+		})
+	}
 }

@@ -91,10 +91,11 @@ var symptomGroups = []struct {
 		"chest_pain", "shortness_of_breath", "coughing_blood", "fainting", "facial_droop", "one_sided_weakness",
 		"speech_difficulty", "vision_changes", "sudden_severe_headache", "confusion", "stiff_neck", "unsteadiness",
 		"calf_swelling", "calf_pain_one_side", "dark_urine", "severe_weakness", "saddle_numbness", "bladder_bowel_change", "leg_weakness",
+		"vaginal_bleeding",
 	}},
 	{"unusual", "Less usual after a massage", "", false, []string{
 		"bruising_dark", "swelling", "tingling", "numbness", "joint_instability", "pain_on_movement",
-		"sharp_pain", "warmth_redness", "fever", "vomiting",
+		"sharp_pain", "warmth_redness", "fever", "vomiting", "burn",
 	}},
 	{"common", "Common after a massage", "", false, []string{
 		"stiffness", "fatigue", "headache", "bruising_light", "nausea", "dizziness",

@@ -172,3 +172,24 @@ func TestUntilAndAgo(t *testing.T) {
 		}
 	}
 }
+
+func TestEverySymptomIsOfferedOnTheFormOnce(t *testing.T) {
+	seen := map[string]int{}
+	for _, g := range symptomGroups {
+		for _, c := range g.codes {
+			seen[c]++
+		}
+	}
+	for _, c := range aftercare.Symptoms.Codes() {
+		t.Run(c.Code+" is in one group of the form", func(t *testing.T) {
+			if seen[c.Code] != 1 {
+				t.Errorf("in %d groups", seen[c.Code])
+			}
+		})
+	}
+	for code := range seen {
+		if !aftercare.Symptoms.Has(code) {
+			t.Errorf("the form offers %q, which is not a symptom code", code)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"aftercare"
-	"aftercare/knowledge"
 	"aftercare/suggest"
 	"aftercare/usecase"
 )
@@ -59,14 +58,8 @@ type sessionView struct {
 	CheckIns  []checkInView
 	Flags     []*aftercare.Flag
 	// Guidance says what the session's flags mean for the next session.
-	Guidance []flagGuidance
+	Guidance []aftercare.Guidance
 	Areas    []areaPressure
-}
-
-// flagGuidance is what a flag means for the next session, with the areas by label.
-type flagGuidance struct {
-	knowledge.FlagGuide
-	Avoid []string
 }
 
 // areaPressure is one area worked, with its pressure.
@@ -200,22 +193,8 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 			cv.Signs = strings.Join(signsOf(ci), ", ")
 			sv.CheckIns = append(sv.CheckIns, cv)
 		}
-		var fired []string
-		for _, ci := range sv.Session.CheckIns {
-			if ci.Assessment.Level >= aftercare.Consult {
-				for _, rs := range ci.Assessment.Reasons {
-					fired = append(fired, rs.Rule)
-				}
-			}
-		}
 		if h.kb != nil {
-			for _, g := range h.kb.FlagGuidance(fired) {
-				fg := flagGuidance{FlagGuide: g}
-				for _, a := range g.AvoidAreas {
-					fg.Avoid = append(fg.Avoid, aftercare.Areas.Label(a))
-				}
-				sv.Guidance = append(sv.Guidance, fg)
-			}
+			sv.Guidance = h.kb.GuidanceFor(sv.Session.FlagRules())
 		}
 		for _, fl := range flags {
 			if fl.SessionID == sv.ID {
