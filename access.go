@@ -93,6 +93,18 @@ func (a *Access) Clinic(ctx context.Context) (*Clinic, error) {
 	return a.store.FindClinic(ctx, a.p.ClinicID)
 }
 
+// SetClinicTimeZone changes the clinic's time zone (an IANA name); only an
+// owner may change the clinic's settings.
+func (a *Access) SetClinicTimeZone(ctx context.Context, name string) error {
+	object := obj("clinic", a.p.ClinicID) + "/time_zone"
+	if a.p.Role != RoleOwner {
+		err := Errorf(EFORBIDDEN, "", "only an owner may change the clinic's settings")
+		return a.done(ctx, AuditUpdate, object, 0, err)
+	}
+	err := a.store.SetClinicTimeZone(ctx, a.p.ClinicID, name)
+	return a.done(ctx, AuditUpdate, object, 0, err)
+}
+
 // ListClients returns the clinic's clients.
 func (a *Access) ListClients(ctx context.Context) ([]*Client, error) {
 	if err := a.Require(ctx, ScopeRead, AuditRead, "clients"); err != nil {

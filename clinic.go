@@ -43,8 +43,12 @@ type Clinic struct {
 	// WebhookURL receives signed follow-up events; empty for none.
 	WebhookURL string `json:"webhook_url,omitempty"`
 	// WebhookSecret signs webhook bodies (HMAC-SHA256); never shown.
-	WebhookSecret string    `json:"-"`
-	CreatedAt     time.Time `json:"created_at"`
+	WebhookSecret string `json:"-"`
+	// TimeZone is the clinic's time zone, an IANA name such as Europe/London
+	// (DefaultTimeZone when empty): the staff pages, the clinic's notices and
+	// the reminder times are shown in it.
+	TimeZone  string    `json:"time_zone"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // User is a member of a clinic's staff.
@@ -255,6 +259,10 @@ type Store interface {
 	CreateClinic(ctx context.Context, c *Clinic) error
 	FindClinic(ctx context.Context, id int64) (*Clinic, error)
 	ListClinics(ctx context.Context) ([]*Clinic, error)
+	// SetClinicTimeZone changes the clinic's time zone: EINVALID naming
+	// time_zone for a name that is not an IANA time zone (nothing changes),
+	// ENOTFOUND for an unknown clinic.
+	SetClinicTimeZone(ctx context.Context, id int64, name string) error
 
 	CreateUser(ctx context.Context, u *User) error
 	FindUserByEmail(ctx context.Context, email string) (*User, error)

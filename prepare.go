@@ -58,6 +58,12 @@ func (c *Clinic) Prepare() error {
 	if len(c.FollowUpHours) == 0 {
 		c.FollowUpHours = slices.Clone(DefaultFollowUpHours)
 	}
+	if c.TimeZone == "" {
+		c.TimeZone = DefaultTimeZone
+	}
+	if err := ValidateTimeZone("time_zone", c.TimeZone); err != nil {
+		return err
+	}
 	seen := map[int]bool{}
 	for _, h := range c.FollowUpHours {
 		if h < 1 || h > MaxHours {

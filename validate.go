@@ -95,10 +95,16 @@ func (u *User) Validate() error {
 // Validate checks a clinic before it is stored: a name, the address for
 // flagged check-ins when one is given, the webhook as CheckWebhookURL
 // admits it when one is given, and each follow-up time a whole number of
-// hours from 1 to MaxHours (none means DefaultFollowUpHours).
+// hours from 1 to MaxHours (none means DefaultFollowUpHours), and the time
+// zone an IANA name when one is given (none means DefaultTimeZone).
 func (c *Clinic) Validate() error {
 	if err := ValidateName("name", c.Name); err != nil {
 		return err
+	}
+	if c.TimeZone != "" {
+		if err := ValidateTimeZone("time_zone", c.TimeZone); err != nil {
+			return err
+		}
 	}
 	if c.NotifyEmail != "" {
 		if err := ValidateEmail("notify_email", c.NotifyEmail); err != nil {

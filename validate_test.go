@@ -75,6 +75,13 @@ func TestValidate(t *testing.T) {
 		{"clinic: a relative webhook is refused", &aftercare.Clinic{Name: "X", WebhookURL: "/hook"}, "webhook_url"},
 		{"clinic: a follow-up at the session's end is refused", &aftercare.Clinic{Name: "X", FollowUpHours: []int{24, 0}}, "follow_up_hours[1]"},
 		{"clinic: a follow-up past a year is refused", &aftercare.Clinic{Name: "X", FollowUpHours: []int{aftercare.MaxHours + 1}}, "follow_up_hours[0]"},
+		{"clinic: an IANA time zone is kept", &aftercare.Clinic{Name: "X", TimeZone: "America/Los_Angeles"}, ""},
+		{"clinic: UTC is a time zone", &aftercare.Clinic{Name: "X", TimeZone: "UTC"}, ""},
+		{"clinic: no time zone is kept (UTC)", &aftercare.Clinic{Name: "X"}, ""},
+		{"clinic: a time zone in words is refused", &aftercare.Clinic{Name: "X", TimeZone: "Pacific Time"}, "time_zone"},
+		{"clinic: a misspelt time zone is refused", &aftercare.Clinic{Name: "X", TimeZone: "Europe/Londn"}, "time_zone"},
+		{"clinic: the server's own zone is refused", &aftercare.Clinic{Name: "X", TimeZone: "Local"}, "time_zone"},
+		{"clinic: a path for a time zone is refused", &aftercare.Clinic{Name: "X", TimeZone: "../../etc/passwd"}, "time_zone"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantValid(t, tt.entity.Validate(), tt.field) })

@@ -174,7 +174,8 @@ type app struct {
 	staticBytes int
 }
 
-func startApp(t *testing.T) *app {
+// startApp starts the app; each option may change the pages' Deps (their clock, say).
+func startApp(t *testing.T, opts ...func(*web.Deps)) *app {
 	t.Helper()
 	chromium(t)
 	axe(t)
@@ -185,17 +186,21 @@ func startApp(t *testing.T) *app {
 	eng := realEngine(t)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	pages := web.Deps{
+		Assessor:        eng,
+		Store:           st,
+		Knowledge:       eng.Knowledge(),
+		EmergencyNumber: "999",
+		Logger:          logger,
+	}
+	for _, o := range opts {
+		o(&pages)
+	}
 	handler := httpapi.NewServer(httpapi.Deps{
 		Assessor: eng,
 		Store:    st,
 		Logger:   logger,
-		Web: web.New(web.Deps{
-			Assessor:        eng,
-			Store:           st,
-			Knowledge:       eng.Knowledge(),
-			EmergencyNumber: "999",
-			Logger:          logger,
-		}),
+		Web:      web.New(pages),
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -30,6 +30,23 @@ func clinicWithOwner(t *testing.T, a *app, email, pw string) *aftercare.Clinic {
 	return c
 }
 
+// checkInClotSigns sends the check-in form of the client's page shown: the
+// calves at 6 on the body map, swollen, warm and red; it returns the level
+// of the answer.
+func (tb *tab) checkInClotSigns() string {
+	tb.t.Helper()
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#step-2-title")))
+	tb.tapArea("pain-map", "pain-picker", "calves", "6")
+	tb.do(
+		chromedp.Tap(chromedp.CSS("#step-2 [data-next]")),
+		chromedp.WaitVisible(chromedp.CSS("#step-3-title")),
+		chromedp.Tap(chromedp.CSS("input[name=symptoms][value=calf_swelling]")),
+		chromedp.Tap(chromedp.CSS("input[name=symptoms][value=warmth_redness]")),
+	)
+	tb.submit("#step-3 button[type=submit]")
+	return tb.attr("[data-level].answer", "data-level")
+}
+
 func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 	a := startApp(t)
 	const email, pw = "owner@calmhands.example", "a long enough passphrase"
@@ -104,16 +121,7 @@ func TestATherapistRecordsASessionAndSeesTheClientsRedFlag(t *testing.T) {
 	}
 	client.inspect("the client's check-in page")
 	client.shoot("client-check-in", phoneWidth)
-	client.do(chromedp.WaitVisible(chromedp.CSS("#step-2-title")))
-	client.tapArea("pain-map", "pain-picker", "calves", "6")
-	client.do(
-		chromedp.Tap(chromedp.CSS("#step-2 [data-next]")),
-		chromedp.WaitVisible(chromedp.CSS("#step-3-title")),
-		chromedp.Tap(chromedp.CSS("input[name=symptoms][value=calf_swelling]")),
-		chromedp.Tap(chromedp.CSS("input[name=symptoms][value=warmth_redness]")),
-	)
-	client.submit("#step-3 button[type=submit]")
-	level := client.attr("[data-level].answer", "data-level")
+	level := client.checkInClotSigns()
 	if level != "urgent" && level != "emergency" {
 		t.Fatalf("a swollen, warm calf after leg work: level %q", level)
 	}

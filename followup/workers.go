@@ -298,7 +298,7 @@ func reminderMail(clinic *aftercare.Clinic, client *aftercare.Client, hours int,
 	fmt.Fprintf(&b, "How are you feeling %d %s after your massage? Check in here: %s\n\n", hours, unit, link)
 	b.WriteString("It takes a minute: say where you feel sore and how much, and you will get calm advice " +
 		"on what helps and what to watch for.\n\n")
-	fmt.Fprintf(&b, "The link is just for you and works until %s.\n", expires.UTC().Format("2 January 2006"))
+	fmt.Fprintf(&b, "The link is just for you and works until %s.\n", aftercare.ShowTime(expires, clinic.Location()))
 	emergency := "your local emergency number"
 	if clinic.EmergencyNumber != "" {
 		emergency = clinic.EmergencyNumber
@@ -402,7 +402,7 @@ func (w *flagWorker) Work(ctx context.Context, job *river.Job[FlagArgs]) (err er
 		if dec != decideSend || w.d.Mailer == nil || clinic.NotifyEmail == "" {
 			return nil
 		}
-		subject, body := flagMail(unacked, lead, w.d.BaseURL)
+		subject, body := flagMail(unacked, lead, w.d.BaseURL, clinic.Location())
 		if err := w.d.Mailer.Send(ctx, clinic.NotifyEmail, subject, body); err != nil {
 			if errors.Is(err, ErrInvalidAddress) {
 				log.Error("followup: clinic's notify address is unusable; no flag email")
@@ -474,8 +474,9 @@ type flagEvent struct {
 	FlagIDs []int64 `json:"flag_ids,omitempty"`
 }
 
-// flagMail is the clinic's notice of flags, lead the most serious of them.
-func flagMail(flags []*aftercare.Flag, lead *aftercare.Flag, baseURL string) (subject, body string) {
+// flagMail is the clinic's notice of flags, lead the most serious of them,
+// its times in the clinic's time zone loc.
+func flagMail(flags []*aftercare.Flag, lead *aftercare.Flag, baseURL string, loc *time.Location) (subject, body string) {
 	f := lead
 	subject = fmt.Sprintf("Aftercare: a check-in needs a look (%s)", f.Level)
 	if len(flags) > 1 {
@@ -492,7 +493,7 @@ func flagMail(flags []*aftercare.Flag, lead *aftercare.Flag, baseURL string) (su
 	}
 	for _, g := range flags {
 		fmt.Fprintf(&b, "Flag %d (%s), check-in %d, client %d, at %s.\n", g.ID, g.Level, g.CheckInID, g.ClientID,
-			g.CreatedAt.UTC().Format("2 January 2006 15:04 MST"))
+			aftercare.ShowTime(g.CreatedAt, loc))
 	}
 	b.WriteString("Please get in touch with the client, and acknowledge the flag once someone has looked at it.\n")
 	return subject, b.String()

@@ -129,7 +129,7 @@ func newIsolation(t *testing.T, h *harness) *isolation {
 // clients with their screenings, sessions (with check-ins and follow-ups)
 // and flags, its open flags, its tokens (without their last use, which a
 // refused request may not change either, but an admitted one does), its
-// staff, and which of its links still open.
+// staff, its settings, and which of its links still open.
 func (f *isolation) snapshot(t testing.TB) string {
 	t.Helper()
 	ctx, st, clinic := context.Background(), f.h.store, f.h.clinic.ID
@@ -140,6 +140,7 @@ func (f *isolation) snapshot(t testing.TB) string {
 		Flags      []*aftercare.Flag
 	}
 	var snap struct {
+		Clinic  *aftercare.Clinic
 		Clients []clientData
 		Open    []*aftercare.Flag
 		Tokens  []*aftercare.APIToken
@@ -152,6 +153,9 @@ func (f *isolation) snapshot(t testing.TB) string {
 			t.Fatal(err)
 		}
 	}
+	var err error
+	snap.Clinic, err = st.FindClinic(ctx, clinic)
+	must(err)
 	cs, err := st.ListClients(ctx, clinic)
 	must(err)
 	for _, c := range cs {
@@ -228,6 +232,8 @@ func (f *isolation) probes() map[string]probe {
 		"POST /staff/sessions/{id}/link":         {path: fmt.Sprintf("/staff/sessions/%d/link", s), body: "x=1", isForm: true, aims: true, page: true},
 		"POST /staff/sessions/{id}/revoke-links": {path: fmt.Sprintf("/staff/sessions/%d/revoke-links", s), body: "x=1", isForm: true, aims: true, page: true},
 		"POST /staff/flags/{id}/ack":             {path: fmt.Sprintf("/staff/flags/%d/ack", fl), body: "x=1", isForm: true, aims: true, page: true},
+		"GET /staff/settings":                    {path: "/staff/settings", page: true},
+		"POST /staff/settings":                   {path: "/staff/settings", body: "time_zone=Asia/Tokyo", isForm: true, page: true},
 	}
 }
 

@@ -88,6 +88,8 @@ func (s *server) routes() {
 		s.handle("POST /staff/sessions/{id}/link", s.staffPage(s.web))
 		s.handle("POST /staff/sessions/{id}/revoke-links", s.staffPage(s.web))
 		s.handle("POST /staff/flags/{id}/ack", s.staffPage(s.web))
+		s.handle("GET /staff/settings", s.staffPage(s.web))
+		s.handle("POST /staff/settings", s.staffPage(s.web))
 	}
 }
 

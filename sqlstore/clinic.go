@@ -26,9 +26,9 @@ func (s *Store) CreateClinic(ctx context.Context, c *aftercare.Clinic) error {
 		return err
 	}
 	id, err := s.d.insert(ctx, s.write, `INSERT INTO clinics
-		(name, emergency_number, follow_up_hours, notify_email, webhook_url, webhook_secret, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		c.Name, c.EmergencyNumber, s.d.JSON(hours), c.NotifyEmail, c.WebhookURL, c.WebhookSecret, s.d.Time(created))
+		(name, emergency_number, follow_up_hours, notify_email, webhook_url, webhook_secret, time_zone, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Name, c.EmergencyNumber, s.d.JSON(hours), c.NotifyEmail, c.WebhookURL, c.WebhookSecret, c.TimeZone, s.d.Time(created))
 	if err != nil {
 		return err
 	}
@@ -36,13 +36,13 @@ func (s *Store) CreateClinic(ctx context.Context, c *aftercare.Clinic) error {
 	return nil
 }
 
-const clinicSelect = `SELECT id, name, emergency_number, follow_up_hours, notify_email, webhook_url, webhook_secret, created_at
-	FROM clinics`
+const clinicSelect = `SELECT id, name, emergency_number, follow_up_hours, notify_email, webhook_url, webhook_secret,
+	time_zone, created_at FROM clinics`
 
 func scanClinic(r Row) (*aftercare.Clinic, error) {
 	var c aftercare.Clinic
 	err := r.Scan(&c.ID, &c.Name, &c.EmergencyNumber, JSON(&c.FollowUpHours), &c.NotifyEmail, &c.WebhookURL,
-		&c.WebhookSecret, Time(&c.CreatedAt))
+		&c.WebhookSecret, &c.TimeZone, Time(&c.CreatedAt))
 	return &c, err
 }
 
@@ -54,6 +54,15 @@ func (s *Store) FindClinic(ctx context.Context, id int64) (*aftercare.Clinic, er
 // ListClinics returns every clinic, oldest first.
 func (s *Store) ListClinics(ctx context.Context) ([]*aftercare.Clinic, error) {
 	return list(ctx, s.d, s.read, scanClinic, clinicSelect+` ORDER BY id`)
+}
+
+// SetClinicTimeZone changes the clinic's time zone, an IANA name; a name that
+// is not one is refused before anything is written.
+func (s *Store) SetClinicTimeZone(ctx context.Context, id int64, name string) error {
+	if err := aftercare.ValidateTimeZone("time_zone", name); err != nil {
+		return err
+	}
+	return s.update(ctx, "clinic", `UPDATE clinics SET time_zone = ? WHERE id = ?`, name, id)
 }
 
 // insertUnder inserts a row under a parent that the existence query parent

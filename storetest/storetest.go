@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -310,6 +311,54 @@ var clinicTests = []test{
 	}},
 	{name: "an unknown clinic is not found", run: func(t *testing.T, s aftercare.Store) {
 		_, err := s.FindClinic(t.Context(), 424242)
+		wantCode(t, err, aftercare.ENOTFOUND)
+	}},
+	{name: "a clinic's time zone is stored, read back and changed, and a clinic naming none is in UTC", run: func(t *testing.T, s aftercare.Store) {
+		ctx := t.Context()
+		c := &aftercare.Clinic{Name: "Pacific", TimeZone: "America/Los_Angeles"}
+		must(t, s.CreateClinic(ctx, c))
+		got, err := s.FindClinic(ctx, c.ID)
+		must(t, err)
+		if got.TimeZone != "America/Los_Angeles" || got.Location().String() != "America/Los_Angeles" {
+			t.Fatalf("time zone = %q (%s), want America/Los_Angeles", got.TimeZone, got.Location())
+		}
+		must(t, s.SetClinicTimeZone(ctx, c.ID, "Europe/London"))
+		got, err = s.FindClinic(ctx, c.ID)
+		must(t, err)
+		c.TimeZone = "Europe/London"
+		same(t, "clinic after the change", got, c)
+
+		plain := &aftercare.Clinic{Name: "Plain"}
+		must(t, s.CreateClinic(ctx, plain))
+		got, err = s.FindClinic(ctx, plain.ID)
+		must(t, err)
+		if got.TimeZone != aftercare.DefaultTimeZone {
+			t.Fatalf("time zone of a clinic naming none = %q, want %q", got.TimeZone, aftercare.DefaultTimeZone)
+		}
+	}},
+	{name: "a time zone that is not an IANA name is refused naming the field, and nothing stored changes", run: func(t *testing.T, s aftercare.Store) {
+		ctx := t.Context()
+		c := &aftercare.Clinic{Name: "Pacific", TimeZone: "America/Los_Angeles"}
+		must(t, s.CreateClinic(ctx, c))
+		for _, bad := range []string{"Pacific Time", "Mars/Olympus_Mons", "Local", "", "../etc/passwd"} {
+			t.Run("changing it to "+strconv.Quote(bad), func(t *testing.T) {
+				err := s.SetClinicTimeZone(ctx, c.ID, bad)
+				wantCode(t, err, aftercare.EINVALID)
+				wantField(t, err, "time_zone")
+				got, err := s.FindClinic(ctx, c.ID)
+				must(t, err)
+				same(t, "clinic after a refused change", got, c)
+			})
+		}
+		err := s.CreateClinic(ctx, &aftercare.Clinic{Name: "Nowhere", TimeZone: "Nowhere/Land"})
+		wantCode(t, err, aftercare.EINVALID)
+		wantField(t, err, "time_zone")
+		list, err := s.ListClinics(ctx)
+		must(t, err)
+		same(t, "clinics after a refused one", list, []*aftercare.Clinic{c})
+	}},
+	{name: "changing the time zone of an unknown clinic is not found", run: func(t *testing.T, s aftercare.Store) {
+		err := s.SetClinicTimeZone(t.Context(), 424242, "Europe/London")
 		wantCode(t, err, aftercare.ENOTFOUND)
 	}},
 }

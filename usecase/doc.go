@@ -3,7 +3,8 @@
 // (cmd/aftercare) and the follow-up jobs (followup). It creates a client,
 // records a screening, records a session with its follow-ups and its client
 // link, opens a link, records a check-in (completed from its session,
-// assessed, stored, flagged), acknowledges a flag and makes a new link.
+// assessed, stored, flagged), acknowledges a flag, makes a new link and
+// sets the clinic's time zone.
 //
 // Each action checks its input with the entity's Validate method in package
 // aftercare and reaches the data through the door it is given: an

@@ -66,7 +66,7 @@ type LinkDoor interface {
 }
 
 // ClinicStore is the store itself, for one clinic: the LinkDoor of the
-// follow-up jobs.
+// follow-up jobs, and the SettingsDoor of the command line.
 type ClinicStore struct {
 	Store    aftercare.Store
 	ClinicID int64

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"aftercare"
 )
 
@@ -39,20 +41,20 @@ type followUpView struct {
 	Text string
 }
 
-// followUps says each follow-up of a session as it is.
-func (h *handler) followUps(s *aftercare.Session, r reach) []followUpView {
+// followUps says each follow-up of a session as it is, its times in time zone loc.
+func (h *handler) followUps(s *aftercare.Session, r reach, loc *time.Location) []followUpView {
 	out := make([]followUpView, 0, len(s.FollowUps))
 	for _, fu := range s.FollowUps {
 		v := followUpView{Hours: fu.Hours}
 		switch {
 		case fu.Status == aftercare.FollowUpScheduled && r.OK:
-			v.Text = "due " + h.when(fu.DueAt)
+			v.Text = "due " + aftercare.ShowTime(fu.DueAt, loc)
 		case fu.Status == aftercare.FollowUpScheduled:
-			v.Text = "due " + h.when(fu.DueAt) + ", will not be sent"
+			v.Text = "due " + aftercare.ShowTime(fu.DueAt, loc) + ", will not be sent"
 		case fu.Status == aftercare.FollowUpSent && r.OK:
 			v.Text = "sent"
 			if fu.SentAt != nil {
-				v.Text += " " + h.when(*fu.SentAt)
+				v.Text += " " + aftercare.ShowTime(*fu.SentAt, loc)
 			}
 		case fu.Status == aftercare.FollowUpSent:
 			v.Text = "not delivered: nothing was set up to send it"

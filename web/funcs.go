@@ -26,7 +26,11 @@ var levels = map[aftercare.Level]levelInfo{
 	aftercare.Emergency: {"Call the emergency number now", "phone", "Call the emergency number now."},
 }
 
-func (h *handler) funcs() template.FuncMap {
+// funcs are the template functions of pages shown in time zone loc: the
+// staff pages in their clinic's, a client's page in their clinic's until the
+// reader's browser rewrites its times into its own zone (app.js), the
+// public pages in UTC.
+func (h *handler) funcs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"asset":      func(file string) string { return "/static/" + file + "?v=" + assetVersion },
 		"levelTitle": func(l aftercare.Level) string { return levels[l].Title },
@@ -51,8 +55,9 @@ func (h *handler) funcs() template.FuncMap {
 		"join":      strings.Join,
 		"seq":       seq,
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"when":      h.when,
-		"day":       func(t time.Time) string { return t.In(h.d.Location).Format("Mon 2 Jan 2006") },
+		"when":      func(t time.Time) string { return aftercare.ShowTime(t, loc) },
+		"day":       func(t time.Time) string { return aftercare.ShowDay(t, loc) },
+		"whenDay":   func(t time.Time) string { return whenDay(t, h.d.Now(), loc) },
 		"ago":       func(t time.Time) string { return ago(h.d.Now().Sub(t)) },
 		"until":     func(t time.Time) string { return until(t.Sub(h.d.Now())) },
 		"plusHours": func(t time.Time, hours int) time.Time { return t.Add(time.Duration(hours) * time.Hour) },
@@ -61,9 +66,17 @@ func (h *handler) funcs() template.FuncMap {
 	}
 }
 
-// when shows a time to staff, in the clinic's zone.
-func (h *handler) when(t time.Time) string {
-	return t.In(h.d.Location).Format("Mon 2 Jan, 15:04")
+// whenDay shows a time with its day said as the clinic says it: "today,
+// 01:45 PST", "yesterday, 22:10 PST", or the date for an earlier day; the
+// days are those of time zone loc, now being today.
+func whenDay(t, now time.Time, loc *time.Location) string {
+	switch aftercare.DaysBetween(t, now, loc) {
+	case 0:
+		return "today, " + aftercare.ShowClock(t, loc)
+	case 1:
+		return "yesterday, " + aftercare.ShowClock(t, loc)
+	}
+	return aftercare.ShowTime(t, loc)
 }
 
 func seq(from, to int) []int {

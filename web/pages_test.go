@@ -234,7 +234,7 @@ func newStaffSite(t *testing.T) *staffSite {
 	}
 	t.Cleanup(func() { st.Close() })
 	ss := &staffSite{site: &site{store: st, at: time.Now().UTC().Truncate(time.Second)}}
-	h := web.New(web.Deps{Assessor: realEngine(t), Store: st, Now: ss.now, BaseURL: "https://aftercare.example", Location: time.UTC})
+	h := web.New(web.Deps{Assessor: realEngine(t), Store: st, Now: ss.now, BaseURL: "https://aftercare.example"})
 	ss.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ss.mu.Lock()
 		p := ss.p

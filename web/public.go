@@ -108,6 +108,8 @@ type linkInfo struct {
 	Areas      []string
 	// HoursAgo is the time since the session ended, as the page says it.
 	HoursAgo string
+	// EndedAt is when the session ended.
+	EndedAt  time.Time
 	CheckIns []pastCheckIn
 	// Curve is the client's soreness so far; nil before any check-in with a pain rating.
 	Curve *lineChart
@@ -210,6 +212,7 @@ func (h *handler) clientPage(r *http.Request, l *usecase.Link, f *form) *page {
 		Pressure:   s.Pressure,
 		Areas:      s.AreasWorked,
 		HoursAgo:   hoursWords(usecase.HoursSince(s, now)),
+		EndedAt:    s.EndedAt,
 		Next:       nextTime(s, now),
 	}
 	var points []painPoint
@@ -228,6 +231,7 @@ func (h *handler) clientPage(r *http.Request, l *usecase.Link, f *form) *page {
 	}
 	p := h.basePage("Your check-in", "check")
 	p.EmergencyNumber, p.Tel = number, telURL(number)
+	p.zone = l.Clinic.Location()
 	p.Action = "/c/" + r.PathValue("token")
 	p.Form = f
 	p.Link = info

@@ -53,6 +53,7 @@ func (h *handler) staff(fn staffFunc) http.HandlerFunc {
 			return
 		}
 		p.ClinicName = clinic.Name
+		p.zone = clinic.Location()
 		if clinic.EmergencyNumber != "" {
 			p.EmergencyNumber, p.Tel = clinic.EmergencyNumber, telURL(clinic.EmergencyNumber)
 		}
@@ -151,6 +152,10 @@ type dashboard struct {
 	Reach reach
 	// Key is the one-time key of the form that adds a client.
 	Key string
+	// Today is the clinic's day, in its time zone, and Zone names that zone.
+	Today, Zone string
+	// RaisedToday counts the open flags raised on the clinic's today.
+	RaisedToday int
 }
 
 func (h *handler) dashboard(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -182,8 +187,12 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 		return a.CreatedAt.Compare(b.CreatedAt)
 	})
 	sessions := map[int64]*aftercare.Session{}
+	now := h.d.Now()
 	for i, fl := range flags {
 		open[fl.ClientID]++
+		if aftercare.DaysBetween(fl.CreatedAt, now, s.p.zone) == 0 {
+			d.RaisedToday++
+		}
 		sess, ok := sessions[fl.SessionID]
 		if !ok && i < maxDescribed {
 			sess, err = s.acc.FindSession(ctx, fl.SessionID)
@@ -206,6 +215,7 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 	})
 	d.Reach = h.reachOf(s.clinic, nil)
 	d.Key = newFormKey()
+	d.Today, d.Zone = aftercare.ShowDay(now, s.p.zone), s.p.zone.String()
 	s.p.Title = "Today"
 	s.p.Dash = d
 	h.render(w, status, "staff.html", s.p)
@@ -405,7 +415,7 @@ func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staff
 	}
 	h.linkOnce(w, r, s, func(token string) (*aftercare.Session, error) {
 		sf := sessionFormOf(v, holds)
-		sess, ferr := sf.session(clientID, h.d.Now(), h.d.Location)
+		sess, ferr := sf.session(clientID, h.d.Now(), s.p.zone)
 		if ferr == nil {
 			links := h.links(r)
 			links.Token = token
@@ -499,7 +509,7 @@ func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffRe
 		return
 	}
 	cs := &createdSession{Session: sess, Client: client, Key: newFormKey(), Reach: h.reachOf(s.clinic, client)}
-	cs.FollowUps = h.followUps(sess, cs.Reach)
+	cs.FollowUps = h.followUps(sess, cs.Reach, s.p.zone)
 	if c, err := r.Cookie(linkCookie); err == nil {
 		live, err := h.linkOf(ctx, s.acc.ClinicID(), c.Value)
 		if err != nil {

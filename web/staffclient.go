@@ -168,7 +168,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		v.Hidden = len(sessions) - maxTimeline
 	}
 	for i := len(shown) - 1; i >= 0; i-- {
-		sv := sessionView{Session: shown[i], Key: newFormKey(), Reminders: h.followUps(shown[i], v.Reach)}
+		sv := sessionView{Session: shown[i], Key: newFormKey(), Reminders: h.followUps(shown[i], v.Reach, s.p.zone)}
 		for _, a := range aftercare.Areas.Codes() {
 			if !slices.Contains(sv.AreasWorked, a.Code) {
 				continue
@@ -207,7 +207,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		v.Sessions = append(v.Sessions, sv)
 	}
 	for _, sess := range shown {
-		col := sessionColumn{Label: sess.EndedAt.In(h.d.Location).Format("2 Jan"), Pain: map[string]int{}}
+		col := sessionColumn{Label: sess.EndedAt.In(s.p.zone).Format("2 Jan"), Pain: map[string]int{}}
 		for _, ci := range sess.CheckIns {
 			for _, so := range ci.Request.Soreness {
 				if p, ok := col.Pain[so.Area]; !ok || so.Pain > p {
@@ -251,7 +251,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		form = newSessionForm(c.ID, style, pressure, proposed, 0, holds)
 		form.Suggested = len(proposed) > 0
 	}
-	form.Zone = h.d.Location.String()
+	form.Zone = s.clinic.Location().String()
 	v.Form = form
 	s.p.Title = c.Name
 	s.p.Client = v

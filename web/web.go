@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"aftercare"
@@ -52,8 +53,6 @@ type Deps struct {
 	Knowledge *knowledge.Base
 	// Now tells the time; nil uses time.Now.
 	Now func() time.Time
-	// Location is the time zone times are shown in to staff; nil uses time.Local.
-	Location *time.Location
 	// EmergencyNumber is shown with an emergency answer on the public check
 	// (a clinic's own number is shown on its clients' pages); empty means DefaultEmergencyNumber.
 	EmergencyNumber string
@@ -71,9 +70,14 @@ type Deps struct {
 }
 
 type handler struct {
-	d     Deps
-	kb    *knowledge.Base
+	d  Deps
+	kb *knowledge.Base
+	// pages are the templates as parsed, never executed: the pages of each
+	// time zone are a clone of them whose functions show times in that zone.
 	pages *template.Template
+	// zoned holds the clones by zone name; mu guards making one.
+	zoned sync.Map
+	mu    sync.Mutex
 	mux   *http.ServeMux
 	// recent keeps the posts of forms with no stored key once (see once.go).
 	recent recentKeys
@@ -81,13 +85,10 @@ type handler struct {
 
 // New returns the handler of the pages: GET /, POST /check, GET and POST
 // /c/{token}, GET /guide and /guide/{topic}, GET /login, the staff pages under
-// /staff, and GET /static/{file}.
+// /staff (the clinic's settings at /staff/settings), and GET /static/{file}.
 func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
-	}
-	if d.Location == nil {
-		d.Location = time.Local
 	}
 	if d.EmergencyNumber == "" {
 		d.EmergencyNumber = DefaultEmergencyNumber
@@ -105,7 +106,8 @@ func New(d Deps) http.Handler {
 			h.kb = k.Knowledge()
 		}
 	}
-	h.pages = template.Must(template.New("").Funcs(h.funcs()).ParseFS(templateFS, "templates/*.html"))
+	h.pages = template.Must(template.New("").Funcs(h.funcs(time.UTC)).ParseFS(templateFS, "templates/*.html"))
+	template.Must(h.pagesIn(time.UTC))
 	static, _ := fs.Sub(staticFS, "static")
 
 	h.mux.HandleFunc("GET /{$}", h.home)
@@ -124,6 +126,8 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/revoke-links", h.staff(h.revokeLinks))
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
+	h.mux.HandleFunc("GET /staff/settings", h.staff(h.settings))
+	h.mux.HandleFunc("POST /staff/settings", h.staff(h.saveSettings))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	h.mux.HandleFunc("/", h.unknown)
 	return securityHeaders(h.mux)
@@ -167,7 +171,7 @@ func staticHandler(next http.Handler) http.Handler {
 // page is what every template is given.
 type page struct {
 	Title string
-	// Nav is the part of the site the page belongs to: "check", "guide", "login" or "staff".
+	// Nav is the part of the site the page belongs to: "check", "guide", "login", "staff" or "settings".
 	Nav             string
 	EmergencyNumber string
 	Tel             template.URL
@@ -187,13 +191,18 @@ type page struct {
 	// answer, or below an answer shown at once.
 	Questions *questionScreen
 
-	Guide   *guidePage
-	Login   *loginView
-	Dash    *dashboard
-	Client  *clientView
-	Created *createdSession
+	Guide    *guidePage
+	Login    *loginView
+	Dash     *dashboard
+	Settings *settingsView
+	Client   *clientView
+	Created  *createdSession
 	// Message is the text of a page that only tells something (not found, forbidden, a fault).
 	Message *message
+
+	// zone is the time zone the page shows times in: the clinic's on its
+	// staff's and its clients' pages; nil for UTC.
+	zone *time.Location
 }
 
 // message is a page that only tells something.
@@ -208,9 +217,36 @@ func (h *handler) basePage(title, nav string) *page {
 	return &page{Title: title, Nav: nav, EmergencyNumber: h.d.EmergencyNumber, Tel: telURL(h.d.EmergencyNumber)}
 }
 
+// pagesIn returns the pages whose times are shown in time zone loc.
+func (h *handler) pagesIn(loc *time.Location) (*template.Template, error) {
+	if t, ok := h.zoned.Load(loc.String()); ok {
+		return t.(*template.Template), nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t, ok := h.zoned.Load(loc.String()); ok {
+		return t.(*template.Template), nil
+	}
+	t, err := h.pages.Clone()
+	if err != nil {
+		return nil, err
+	}
+	t.Funcs(h.funcs(loc))
+	h.zoned.Store(loc.String(), t)
+	return t, nil
+}
+
 func (h *handler) render(w http.ResponseWriter, status int, name string, p *page) {
 	var buf bytes.Buffer
-	if err := h.pages.ExecuteTemplate(&buf, name, p); err != nil {
+	zone := p.zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	pages, err := h.pagesIn(zone)
+	if err == nil {
+		err = pages.ExecuteTemplate(&buf, name, p)
+	}
+	if err != nil {
 		h.d.Logger.Error("template failed", "template", name, "error", err.Error())
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -19,6 +19,7 @@ import (
 	"aftercare/httpapi"
 	"aftercare/keyring"
 	"aftercare/password"
+	"aftercare/usecase"
 	"aftercare/web"
 )
 
@@ -26,7 +27,11 @@ const adminUsage = `usage: aftercare admin COMMAND [flags]
 
 commands:
   create-clinic --name N [--emergency-number 999] [--notify-email E] [--webhook-url U] [--follow-up-hours 24,48,72]
-                prints the clinic's id, and the webhook secret once when a webhook URL is set
+                [--time-zone Europe/London]
+                prints the clinic's id, and the webhook secret once when a webhook URL is set;
+                --time-zone: an IANA name (default UTC), the zone of the staff pages and notices
+  set-time-zone --clinic ID --time-zone America/Los_Angeles
+                changes the clinic's time zone (an owner can also change it on the workspace's settings page)
   list-clinics
   create-user --clinic ID --email E --role owner|therapist
                 reads the password (at least 12 characters) from standard input
@@ -64,6 +69,8 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		return adminCreateClinic(ctx, e, args)
 	case "new-secret-key":
 		return adminNewSecretKey(e, args)
+	case "set-time-zone":
+		return adminSetTimeZone(ctx, e, args)
 	case "list-clinics":
 		return adminListClinics(ctx, e, args)
 	case "create-user":
@@ -181,17 +188,22 @@ func flagError(err error) error {
 }
 
 func adminCreateClinic(ctx context.Context, e *env, args []string) error {
-	var name, emergency, notify, webhook, hours string
+	var name, emergency, notify, webhook, hours, zone string
 	var flags *adminFlags
 	return withStore(ctx, e, "create-clinic", args, func(a *adminFlags) {
 		flags = a
 		a.required(&name, "name", "the clinic's name")
+		a.fs.StringVar(&zone, "time-zone", aftercare.DefaultTimeZone, "the clinic's time zone, an IANA name such as Europe/London or America/Los_Angeles")
 		a.fs.StringVar(&emergency, "emergency-number", web.DefaultEmergencyNumber, "the emergency number shown to the clinic's clients")
 		a.fs.StringVar(&notify, "notify-email", "", "the address that receives flagged check-ins")
 		a.fs.StringVar(&webhook, "webhook-url", "", "an http(s) URL that receives signed follow-up events")
 		a.fs.StringVar(&hours, "follow-up-hours", "24,48,72", "the check-in times after each session, in hours")
 		a.check(func() error {
-			c := &aftercare.Clinic{Name: name, NotifyEmail: notify, WebhookURL: webhook}
+			zone = strings.TrimSpace(zone)
+			c := &aftercare.Clinic{Name: name, NotifyEmail: notify, WebhookURL: webhook, TimeZone: zone}
+			if zone == "" {
+				return flagError(aftercare.ValidateTimeZone("time_zone", zone))
+			}
 			return flagError(c.Validate())
 		})
 	}, func(st aftercare.Store) error {
@@ -199,7 +211,7 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return aftercare.Errorf(aftercare.EINVALID, "--follow-up-hours", "%v", err)
 		}
-		c := &aftercare.Clinic{Name: name, EmergencyNumber: emergency, FollowUpHours: fh, NotifyEmail: notify, WebhookURL: webhook}
+		c := &aftercare.Clinic{Name: name, EmergencyNumber: emergency, FollowUpHours: fh, NotifyEmail: notify, WebhookURL: webhook, TimeZone: zone}
 		if err := c.Validate(); err != nil {
 			return flagError(err)
 		}
@@ -222,6 +234,29 @@ func adminCreateClinic(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "webhook_secret: %s\n", secret)
 			fmt.Fprintln(e.stderr, "aftercare: keep the webhook secret: it is shown only now")
 		}
+		return nil
+	})
+}
+
+func adminSetTimeZone(ctx context.Context, e *env, args []string) error {
+	var clinic int64
+	var zone string
+	return withStore(ctx, e, "set-time-zone", args, func(a *adminFlags) {
+		a.id(&clinic, "clinic", "the clinic's id")
+		a.required(&zone, "time-zone", "the clinic's time zone, an IANA name such as Europe/London or America/Los_Angeles")
+		a.check(func() error { return flagError(aftercare.ValidateTimeZone("time_zone", zone)) })
+	}, func(st aftercare.Store) error {
+		if err := findClinic(ctx, st, clinic); err != nil {
+			return err
+		}
+		name, err := usecase.SetTimeZone(ctx, usecase.ClinicStore{Store: st, ClinicID: clinic}, zone)
+		if err != nil {
+			return flagError(err)
+		}
+		if err := cliAudit(ctx, st, clinic, "set-time-zone", aftercare.AuditUpdate, fmt.Sprintf("clinic/%d/time_zone", clinic)); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "time_zone: %s\n", name)
 		return nil
 	})
 }
@@ -260,14 +295,14 @@ func adminListClinics(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tEMERGENCY\tFOLLOW-UPS\tNOTIFY\tWEBHOOK\tCREATED")
+		fmt.Fprintln(tw, "ID\tNAME\tEMERGENCY\tFOLLOW-UPS\tNOTIFY\tWEBHOOK\tTIME ZONE\tCREATED")
 		for _, c := range cs {
 			hs := make([]string, len(c.FollowUpHours))
 			for i, h := range c.FollowUpHours {
 				hs[i] = strconv.Itoa(h)
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, dash(c.EmergencyNumber), strings.Join(hs, ","),
-				dash(c.NotifyEmail), dash(c.WebhookURL), c.CreatedAt.UTC().Format(time.RFC3339))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, dash(c.EmergencyNumber), strings.Join(hs, ","),
+				dash(c.NotifyEmail), dash(c.WebhookURL), c.TimeZone, c.CreatedAt.UTC().Format(time.RFC3339))
 		}
 		return tw.Flush()
 	})

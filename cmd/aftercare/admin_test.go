@@ -63,6 +63,28 @@ func TestAdminEndToEnd(t *testing.T) {
 					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
 				}
 			})
+			var pacificID string
+			t.Run("create-clinic --time-zone stores the clinic's zone, and set-time-zone changes it", func(t *testing.T) {
+				out := admin("", "create-clinic", "--name", "Pacific Kneads", "--time-zone", "America/Los_Angeles")
+				m := clinicIDLine.FindStringSubmatch(out.stdout)
+				if out.code != 0 || m == nil {
+					t.Fatalf("exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+				}
+				pacificID = m[1]
+				if list := admin("", "list-clinics"); !regexp.MustCompile(`(?m)^` + pacificID + `\s+Pacific Kneads\s.*America/Los_Angeles`).MatchString(list.stdout) {
+					t.Fatalf("list-clinics does not show the zone: %q", list.stdout)
+				}
+				out = admin("", "set-time-zone", "--clinic", pacificID, "--time-zone", "Europe/London")
+				if out.code != 0 || !strings.Contains(out.stdout, "time_zone: Europe/London") {
+					t.Fatalf("set-time-zone: exit %d, stdout %q, stderr %q", out.code, out.stdout, out.stderr)
+				}
+				if list := admin("", "list-clinics"); !regexp.MustCompile(`(?m)^` + pacificID + `\s+Pacific Kneads\s.*Europe/London`).MatchString(list.stdout) {
+					t.Fatalf("list-clinics does not show the new zone: %q", list.stdout)
+				}
+				if audit := admin("", "audit", "--clinic", pacificID); !strings.Contains(audit.stdout, "clinic/"+pacificID+"/time_zone") {
+					t.Errorf("the change is not in the audit log: %q", audit.stdout)
+				}
+			})
 			t.Run("list-clinics shows both clinics", func(t *testing.T) {
 				out := admin("", "list-clinics")
 				if out.code != 0 || !strings.Contains(out.stdout, "Calm Hands") || !strings.Contains(out.stdout, "112") ||
@@ -116,6 +138,11 @@ func TestAdminEndToEnd(t *testing.T) {
 				{"create-user with a bad email", "a long enough password\n", []string{"create-user", "--clinic", clinicID, "--email", "nobody", "--role", "owner"}, 2, "--email"},
 				{"create-user of an unknown clinic", "a long enough password\n", []string{"create-user", "--clinic", "999999", "--email", "b@calm.example", "--role", "owner"}, 1, "no clinic"},
 				{"create-token of an unknown clinic", "", []string{"create-token", "--clinic", "999999", "--name", "x"}, 1, "no clinic"},
+				{"create-clinic with a zone in words", "", []string{"create-clinic", "--name", "X", "--time-zone", "Pacific Time"}, 2, "--time-zone: time_zone must be an IANA time zone name such as Europe/London"},
+				{"create-clinic with an empty zone", "", []string{"create-clinic", "--name", "X", "--time-zone", " "}, 2, "--time-zone"},
+				{"set-time-zone to a misspelt zone", "", []string{"set-time-zone", "--clinic", clinicID, "--time-zone", "Europe/Londn"}, 2, "IANA time zone"},
+				{"set-time-zone without a zone", "", []string{"set-time-zone", "--clinic", clinicID}, 2, "--time-zone is required"},
+				{"set-time-zone of an unknown clinic", "", []string{"set-time-zone", "--clinic", "999999", "--time-zone", "Europe/London"}, 1, "no clinic"},
 				{"create-token without a clinic", "", []string{"create-token", "--name", "x"}, 2, "--clinic is required"},
 				{"an unknown admin command", "", []string{"drop-everything"}, 2, "unknown admin command"},
 			}

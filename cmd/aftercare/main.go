@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // the clinics' time zones, on machines without a zone database
 )
 
 func main() {

@@ -251,11 +251,14 @@
     }
   } catch (err) { /* storage refused: the email is typed again */ }
 
-  /* Times in the reader's own zone. */
+  /* Times in the reader's own zone: the page says them in the clinic's zone
+     (or UTC), with its name; the reader's device knows its own. */
   all("time[data-local]").forEach(function (t) {
     var d = new Date(t.getAttribute("datetime"));
     if (isNaN(d.getTime())) { return; }
-    var words = t.textContent;
-    t.textContent = words + " (" + d.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) + ")";
+    try {
+      t.textContent = d.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric",
+        hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+    } catch (err) { /* the page's own words stay */ }
   });
 })();
