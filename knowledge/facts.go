@@ -34,6 +34,10 @@ type Facts struct {
 	// TextPain is the worst pain read from the text (0–10, a word such as
 	// "splitting" included), whatever area it belongs to; 0 when none.
 	TextPain int `expr:"text_pain"`
+	// SignHours is how long the text says a headache, dizziness, nausea,
+	// numbness or tingling has lasted, in hours, whatever the time since the
+	// session; 0 when it does not say.
+	SignHours float64 `expr:"sign_hours"`
 	// Band is the band of Pain: "none", "mild", "moderate" or "severe".
 	Band string `expr:"band"`
 	// ExpectedPain is the most pain that is still expected after work of this intensity.

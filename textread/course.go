@@ -203,3 +203,26 @@ func clauseSaysNow(ws []word, i int, cl clauses) bool {
 	}
 	return false
 }
+
+// lastingSigns are the signs whose own duration the reader keeps: a headache,
+// dizziness or pins and needles that has lasted days is worth a check
+// whatever the time since the session.
+var lastingSigns = wordSet(`headache dizziness numbness tingling nausea`)
+
+// signHours returns the longest duration told in a sentence that holds a
+// lasting sign read as present: "had a headache for five days ... the
+// headache is still there".
+func signHours(ws []word, times []timeExpr, fs []found) float64 {
+	h := 0.0
+	for _, t := range times {
+		if !t.duration {
+			continue
+		}
+		for _, f := range fs {
+			if f.typ == "symptom" && f.ctx == "" && lastingSigns[f.code] && ws[f.start].sent == ws[t.start].sent {
+				h = max(h, t.hours)
+			}
+		}
+	}
+	return h
+}

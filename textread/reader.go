@@ -79,6 +79,10 @@ type Reading struct {
 	// Sore says that the text says something hurts now, whether or not it
 	// names where or how much ("still sore after four days").
 	Sore bool
+	// SignHours is how long the text says a sign it reads as present has
+	// lasted ("a headache for five days", "they haven't gone away in a
+	// month"), in hours; 0 when it does not say.
+	SignHours float64
 	// Well says that the text says the client is well now ("feels great",
 	// "no problems since"); with Sore false, the places it names are not sore.
 	Well bool
@@ -137,6 +141,7 @@ func (r *Reader) ReadAll(text string, at time.Time) Reading {
 		}
 		out = append(out, f)
 	}
+	rd.SignHours = signHours(ws, times, fs)
 	if te, ok := sessionTime(ws, times, fs, trigs, cl); ok {
 		h := math.Round(te.hours*10) / 10
 		s, e, t := span(te.start, te.end)

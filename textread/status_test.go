@@ -213,3 +213,23 @@ func TestATimeAheadOfAnotherEventIsNotTheTimeSinceTheSession(t *testing.T) {
 		})
 	}
 }
+
+func TestHowLongASignHasLastedIsRead(t *testing.T) {
+	at := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
+	cases := []struct {
+		text  string
+		hours float64
+	}{
+		{"Had a headache for five days, the massage was yesterday and the headache is still there.", 120},
+		{"after a course of massage the headaches started and they haven't gone away in a month", 730},
+		{"My neck was sore for two days after the massage.", 0},
+		{"I have had a headache since this morning.", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			if got := Default().ReadAll(c.text, at).SignHours; got != c.hours {
+				t.Errorf("sign hours %v, want %v", got, c.hours)
+			}
+		})
+	}
+}

@@ -393,6 +393,10 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 		ws[end].norm == "till" || ws[end].norm == "til" || ws[end].norm == "to" && end+1 < n && ws[end+1].norm == "go") {
 		return timeExpr{}, false // "2 weeks before my marathon", "3 days to go": a time ahead
 	}
+	if i > 1 && ws[i].sep == sepNone && ws[i-1].norm == "in" && unendedBefore[ws[i-2].norm] {
+		// "they haven't gone away in a month": how long it has lasted
+		return timeExpr{hours: q * unit, start: i - 1, end: end, duration: true}, true
+	}
 	if !after && !before {
 		return timeExpr{}, false
 	}
@@ -419,6 +423,10 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 	te.later = after && (ws[end-1].norm == "later" || ws[end-1].norm == "after" || ws[end-1].norm == "on")
 	return te, true
 }
+
+// unendedBefore before "in N days" say that something has lasted that long:
+// "it hasn't gone away in a month", "no better in two weeks".
+var unendedBefore = wordSet(`away gone stopped eased cleared settled better improved`)
 
 // approxWords may stand between "for" and a duration: "for almost 6 weeks".
 var approxWords = wordSet(`almost nearly about around over roughly approximately well just`)
