@@ -3,7 +3,8 @@
 // client's check-in link, health, readiness and metrics, and the mount point
 // of the web pages. Every route is listed in routes.go; every error is JSON in
 // one shape. One chain of middleware serves every request, pages included:
-// request id and access log (observe), panics (recover), security headers
+// request id and access log (observe), panics (recover), gzip for text
+// (compress), security headers
 // (secure), cross-origin refusal (http.CrossOriginProtection), the caller's
 // credential (authenticate), and the rate limit of the public doors (limit).
 package httpapi
@@ -138,7 +139,7 @@ func NewServer(d Deps) http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
-	return s.observe(s.recover(s.secure(cop.Handler(s.authenticate(s.limit(http.HandlerFunc(s.dispatch)))))))
+	return s.observe(s.recover(compress(s.secure(cop.Handler(s.authenticate(s.limit(http.HandlerFunc(s.dispatch))))))))
 }
 
 // crossOriginRefused answers a cross-origin request that would change data
