@@ -50,7 +50,9 @@ func (h *handler) answer(resp *aftercare.Response, soreness []aftercare.Soreness
 }
 
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {
-	h.render(w, http.StatusOK, "check.html", h.publicPage(newForm()))
+	p := h.publicPage(newForm())
+	p.Public = true
+	h.render(w, http.StatusOK, "check.html", p)
 }
 
 func (h *handler) publicPage(f *form) *page {

@@ -176,6 +176,11 @@ type page struct {
 	ClinicName string
 	// Emergency shows the banner with the call link above everything else.
 	Emergency bool
+	// Public is true for a page with nothing of anyone's on it (the blank
+	// self-check, the guide): the browser may keep it, in its back/forward
+	// cache too, and asks again before showing it from the cache. Every
+	// other page is sent no-store.
+	Public bool
 
 	// The self-check and the client's page.
 	Action string
@@ -216,7 +221,11 @@ func (h *handler) render(w http.ResponseWriter, status int, name string, p *page
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if p.Public && status == http.StatusOK {
+		w.Header().Set("Cache-Control", "private, no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
