@@ -370,6 +370,8 @@ type createdSession struct {
 	// Reach says whether reminders reach the client; FollowUps say each as it is.
 	Reach     reach
 	FollowUps []followUpView
+	// Course charts the soreness since the session; nil before any rating.
+	Course *sessionCourse
 }
 
 // endedChoices are the answers to "when did the session end?", in minutes ago.
@@ -500,6 +502,7 @@ func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffRe
 	}
 	cs := &createdSession{Session: sess, Client: client, Key: newFormKey(), Reach: h.reachOf(s.clinic, client)}
 	cs.FollowUps = h.followUps(sess, cs.Reach)
+	cs.Course = newSessionCourse("course", sess.CheckIns, usecase.WorstPain)
 	if c, err := r.Cookie(linkCookie); err == nil {
 		live, err := h.linkOf(ctx, s.acc.ClinicID(), c.Value)
 		if err != nil {
