@@ -208,7 +208,7 @@ func TestAnswerPage(t *testing.T) {
 	})
 	t.Run("the sheet prints", func(t *testing.T) {
 		css := s.get(t, "/static/style.css").body
-		if !strings.Contains(css, "@media print") || !strings.Contains(p.body, `data-print`) || !strings.Contains(p.body, `class="print-only printed"`) {
+		if !strings.Contains(css, "@media print") || !strings.Contains(p.body, `data-print`) || !strings.Contains(p.body, `data-sheet-head`) {
 			t.Error("no print style or print button")
 		}
 	})
