@@ -211,6 +211,7 @@ func (f *isolation) probes() map[string]probe {
 		"GET /api/v1/sessions/{id}":               {path: fmt.Sprintf("/api/v1/sessions/%d", s), aims: true},
 		"POST /api/v1/sessions/{id}/check-ins":    {path: fmt.Sprintf("/api/v1/sessions/%d/check-ins", s), body: `{"soreness":[{"area":"calves","pain":2}]}`, aims: true},
 		"POST /api/v1/sessions/{id}/links":        {path: fmt.Sprintf("/api/v1/sessions/%d/links", s), aims: true},
+		"POST /api/v1/sessions/{id}/links/email":  {path: fmt.Sprintf("/api/v1/sessions/%d/links/email", s), aims: true},
 		"POST /api/v1/sessions/{id}/revoke-links": {path: fmt.Sprintf("/api/v1/sessions/%d/revoke-links", s), aims: true},
 		"GET /api/v1/sessions/{id}/fhir":          {path: fmt.Sprintf("/api/v1/sessions/%d/fhir", s), aims: true},
 		"POST /api/v1/sessions/{id}/reassess":     {path: fmt.Sprintf("/api/v1/sessions/%d/reassess", s), aims: true},
@@ -227,6 +228,7 @@ func (f *isolation) probes() map[string]probe {
 		"GET /staff/sessions/{id}":               {path: fmt.Sprintf("/staff/sessions/%d", s), aims: true, page: true},
 		"POST /staff/sessions/{id}/link":         {path: fmt.Sprintf("/staff/sessions/%d/link", s), body: "x=1", isForm: true, aims: true, page: true},
 		"POST /staff/sessions/{id}/revoke-links": {path: fmt.Sprintf("/staff/sessions/%d/revoke-links", s), body: "x=1", isForm: true, aims: true, page: true},
+		"POST /staff/sessions/{id}/email-link":   {path: fmt.Sprintf("/staff/sessions/%d/email-link", s), body: "x=1", isForm: true, aims: true, page: true},
 		"POST /staff/flags/{id}/ack":             {path: fmt.Sprintf("/staff/flags/%d/ack", fl), body: "x=1", isForm: true, aims: true, page: true},
 	}
 }

@@ -64,6 +64,9 @@ type Deps struct {
 	// PasswordChecks is how many password checks may run at once, each
 	// holding about 19 MiB; zero means DefaultPasswordChecks.
 	PasswordChecks int
+	// Mailer emails clients their check-in links (POST
+	// /api/v1/sessions/{id}/links/email); nil when no mail server is set up.
+	Mailer usecase.Mailer
 }
 
 type server struct {
@@ -80,6 +83,7 @@ type server struct {
 	verify       func(pw, encoded string) (bool, error)
 	checks       *gate
 	metricsToken string
+	mailer       usecase.Mailer
 	limiter      *limiter
 	linkLimits   *linkLimits
 
@@ -101,6 +105,7 @@ func NewServer(d Deps) http.Handler {
 		proxies:      d.TrustedProxies,
 		verify:       d.VerifyPassword,
 		metricsToken: d.MetricsToken,
+		mailer:       d.Mailer,
 		patterns:     map[string]bool{},
 	}
 	if s.verify == nil {

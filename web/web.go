@@ -68,6 +68,9 @@ type Deps struct {
 	// up); without it, and without a clinic's webhook, the workspace says
 	// that reminders are not being sent.
 	Mail bool
+	// Mailer sends a client their check-in link from the session's page;
+	// nil when no mail server is set up, and the page says so.
+	Mailer usecase.Mailer
 }
 
 type handler struct {
@@ -122,6 +125,7 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("POST /staff/sessions", h.staff(h.createSession))
 	h.mux.HandleFunc("GET /staff/sessions/{id}", h.staff(h.sessionPage))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
+	h.mux.HandleFunc("POST /staff/sessions/{id}/email-link", h.staff(h.emailLink))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/revoke-links", h.staff(h.revokeLinks))
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
