@@ -88,6 +88,55 @@ func TestTheBodyMapOnAPhone(t *testing.T) {
 			t.Errorf("%d drawn shapes are tab stops besides the targets", n)
 		}
 	})
+	t.Run("the figure names every area, in text readable on a phone, labels not overlapping", func(t *testing.T) {
+		type label struct {
+			Area     string   `json:"area"`
+			Text     string   `json:"text"`
+			Size     float64  `json:"size"`
+			L        float64  `json:"l"`
+			R        float64  `json:"r"`
+			T        float64  `json:"t"`
+			B        float64  `json:"b"`
+			Visible  bool     `json:"visible"`
+			Overlaps []string `json:"overlaps"`
+		}
+		labels := eval[[]label](tb, `(() => {
+			const svg = document.getElementById("pain-map");
+			const frame = svg.getBoundingClientRect();
+			const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+			const texts = [...svg.querySelectorAll("[data-label-for]")];
+			const box = e => e.getBoundingClientRect();
+			const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+			const shapes = [...svg.querySelectorAll(".region path")];
+			return texts.map(e => {
+				const r = box(e);
+				return {area: e.dataset.labelFor, text: e.textContent, size: parseFloat(getComputedStyle(e).fontSize) * scale,
+					l: r.left - frame.left, r: frame.right - r.right, t: r.top, b: r.bottom, visible: r.width > 0 && getComputedStyle(e).display !== "none",
+					overlaps: texts.filter(o => o !== e && hit(r, box(o))).map(o => o.textContent)
+						.concat(shapes.filter(p => hit(r, box(p))).map(p => "the region of " + p.parentNode.dataset.area))};
+			});
+		})()`)
+		seen := map[string]bool{}
+		for _, l := range labels {
+			seen[l.Area] = true
+			if !l.Visible || l.Text == "" {
+				t.Errorf("the label of %s is not shown", l.Area)
+			}
+			if l.Size < 10 {
+				t.Errorf("the label %q is %.1f px high at 375 px; want at least 10", l.Text, l.Size)
+			}
+			if len(l.Overlaps) > 0 {
+				t.Errorf("the label %q overlaps %v", l.Text, l.Overlaps)
+			}
+			if l.L < 0 || l.R < 0 {
+				t.Errorf("the label %q is cut off by the figure's edge (%.0f px to the left, %.0f px to the right)", l.Text, l.L, l.R)
+			}
+		}
+		t.Logf("labels at 375 px: %.1f px high", labels[0].Size)
+		if len(seen) != 18 || len(labels) != 18 {
+			t.Errorf("%d labels name %d areas; want each of the 18 areas once", len(labels), len(seen))
+		}
+	})
 	t.Run("each step is an entry of the history", func(t *testing.T) {
 		if loc := tb.location(); !strings.HasSuffix(loc, "#step-2") {
 			t.Errorf("step 2 is at %s", loc)

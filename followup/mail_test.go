@@ -32,7 +32,7 @@ func TestMailer(t *testing.T) {
 		if err := m.Send(context.Background(), "sam@client.test", "Checking in — after your massage", body); err != nil {
 			t.Fatal(err)
 		}
-		got := mp.waitForMail(t, "sam@client.test", 1)
+		got := mp.WaitForMail(t, "sam@client.test", 1)
 		if len(got) != 1 {
 			t.Fatalf("got %d messages, want 1", len(got))
 		}
@@ -109,7 +109,7 @@ func TestMailerTLS(t *testing.T) {
 		if err := m.Send(ctx, "ola@client.test", "Over STARTTLS", "hello"); err != nil {
 			t.Fatal(err)
 		}
-		if got := mp.waitForMail(t, "ola@client.test", 1); got[0].Subject != "Over STARTTLS" {
+		if got := mp.WaitForMail(t, "ola@client.test", 1); got[0].Subject != "Over STARTTLS" {
 			t.Errorf("subject = %q", got[0].Subject)
 		}
 
@@ -150,7 +150,7 @@ func TestMailerTLS(t *testing.T) {
 		if err := m.Send(ctx, "ola@client.test", "Over TLS", "hello"); err != nil {
 			t.Fatal(err)
 		}
-		if got := mp.waitForMail(t, "ola@client.test", 1); got[0].Subject != "Over TLS" {
+		if got := mp.WaitForMail(t, "ola@client.test", 1); got[0].Subject != "Over TLS" {
 			t.Errorf("subject = %q", got[0].Subject)
 		}
 	})

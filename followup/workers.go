@@ -285,29 +285,12 @@ func reminderMail(clinic *aftercare.Clinic, client *aftercare.Client, hours int,
 	if clinic.Name != "" {
 		subject = clinic.Name + ": how are you feeling after your massage?"
 	}
-	var b strings.Builder
-	if f := strings.Fields(client.Name); len(f) > 0 {
-		fmt.Fprintf(&b, "Hello %s,\n\n", f[0])
-	} else {
-		b.WriteString("Hello,\n\n")
-	}
 	unit := "hours"
 	if hours == 1 {
 		unit = "hour"
 	}
-	fmt.Fprintf(&b, "How are you feeling %d %s after your massage? Check in here: %s\n\n", hours, unit, link)
-	b.WriteString("It takes a minute: say where you feel sore and how much, and you will get calm advice " +
-		"on what helps and what to watch for.\n\n")
-	fmt.Fprintf(&b, "The link is just for you and works until %s.\n", aftercare.ShowTime(expires, clinic.Location()))
-	emergency := "your local emergency number"
-	if clinic.EmergencyNumber != "" {
-		emergency = clinic.EmergencyNumber
-	}
-	fmt.Fprintf(&b, "If you feel very unwell or think it may be an emergency, call %s now.\n", emergency)
-	if clinic.Name != "" {
-		fmt.Fprintf(&b, "\n%s\n", clinic.Name)
-	}
-	return subject, b.String()
+	intro := fmt.Sprintf("How are you feeling %d %s after your massage? Check in here: %s", hours, unit, link)
+	return subject, usecase.ClientMail(clinic, client, intro, expires)
 }
 
 type flagWorker struct {

@@ -300,7 +300,7 @@ func TestReminder(t *testing.T) {
 		s := e.newSession(t, sam, 25*time.Hour)
 		e.start(t)
 
-		msgs := e.mail.waitForMail(t, sam.Email, 1)
+		msgs := e.mail.WaitForMail(t, sam.Email, 1)
 		msg := msgs[0]
 		if !strings.Contains(strings.ToLower(msg.Subject), "how are you feeling") {
 			t.Errorf("subject = %q", msg.Subject)
@@ -377,7 +377,7 @@ func TestReminder(t *testing.T) {
 		if f := e.followUp(t, s, 24); f.SentAt != nil {
 			t.Errorf("a skipped follow-up has sent_at %v", f.SentAt)
 		}
-		if got := e.mail.messagesTo(t, kim.Email); len(got) != 0 {
+		if got := e.mail.MessagesTo(t, kim.Email); len(got) != 0 {
 			t.Errorf("%d mails to the client, want none", len(got))
 		}
 		if got := e.events(t, followup.EventReminder); len(got) != 0 {
@@ -398,7 +398,7 @@ func TestReminder(t *testing.T) {
 		e.start(t)
 
 		e.waitForStatus(t, s, 24, followup.StatusSkipped)
-		if got := e.mail.messagesTo(t, cy.Email); len(got) != 0 {
+		if got := e.mail.MessagesTo(t, cy.Email); len(got) != 0 {
 			t.Errorf("%d mails to the client, want none", len(got))
 		}
 		if got := e.events(t, followup.EventReminder); len(got) != 0 {
@@ -415,7 +415,7 @@ func TestReminder(t *testing.T) {
 
 		e.waitForStatus(t, s, 24, followup.StatusSkipped)
 		e.waitForStatus(t, s, 48, followup.StatusSent)
-		msgs := e.mail.waitForMail(t, lee.Email, 1)
+		msgs := e.mail.WaitForMail(t, lee.Email, 1)
 		if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "48 hours after your massage") {
 			t.Errorf("want one mail asking about 48 hours; got %d", len(msgs))
 		}
@@ -429,7 +429,7 @@ func TestReminder(t *testing.T) {
 		ana := e.newClient(t, "Ana", "ana@client.test")
 		s := e.newSession(t, ana, 25*time.Hour)
 		e.start(t)
-		e.mail.waitForMail(t, ana.Email, 1)
+		e.mail.WaitForMail(t, ana.Email, 1)
 		e.waitForStatus(t, s, 24, followup.StatusSent)
 
 		is24 := func(raw []byte) bool {
@@ -453,7 +453,7 @@ func TestReminder(t *testing.T) {
 			return j.Attempt >= 2 && j.State == rivertype.JobStateCompleted,
 				fmt.Sprintf("the job is %s after %d attempts", j.State, j.Attempt)
 		})
-		if got := e.mail.messagesTo(t, ana.Email); len(got) != 1 {
+		if got := e.mail.MessagesTo(t, ana.Email); len(got) != 1 {
 			t.Errorf("%d mails to the client, want 1", len(got))
 		}
 		if got := e.events(t, followup.EventReminder); len(got) != 1 {
@@ -468,7 +468,7 @@ func TestReminder(t *testing.T) {
 		s := e.newSession(t, bo, 25*time.Hour)
 		e.start(t)
 
-		e.mail.waitForMail(t, bo.Email, 1)
+		e.mail.WaitForMail(t, bo.Email, 1)
 		eventually(t, 30*time.Second, func() (bool, string) {
 			n := len(e.events(t, followup.EventReminder))
 			return n >= 1, fmt.Sprintf("%d reminder webhooks", n)
@@ -479,7 +479,7 @@ func TestReminder(t *testing.T) {
 		e.hooks.setStatus(http.StatusNoContent)
 		e.waitForStatus(t, s, 24, followup.StatusSent)
 
-		if got := e.mail.messagesTo(t, bo.Email); len(got) != 1 {
+		if got := e.mail.MessagesTo(t, bo.Email); len(got) != 1 {
 			t.Errorf("%d mails to the client, want 1", len(got))
 		}
 		evs := e.events(t, followup.EventReminder)
@@ -518,7 +518,7 @@ func TestReminder(t *testing.T) {
 		if f := e.followUp(t, s, 24); f.Status != followup.StatusSent {
 			t.Errorf("the follow-up is %q, want sent (the client was mailed)", f.Status)
 		}
-		if got := e.mail.messagesTo(t, di.Email); len(got) != 1 {
+		if got := e.mail.MessagesTo(t, di.Email); len(got) != 1 {
 			t.Errorf("%d mails to the client, want 1", len(got))
 		}
 		if got := e.events(t, followup.EventReminder); len(got) != 2 {
@@ -539,7 +539,7 @@ func TestFlagNotice(t *testing.T) {
 			t.Fatal("an urgent check-in raised no flag")
 		}
 
-		msgs := e.mail.waitForMail(t, e.clinic.NotifyEmail, 1)
+		msgs := e.mail.WaitForMail(t, e.clinic.NotifyEmail, 1)
 		if len(msgs) != 1 {
 			t.Fatalf("%d mails to the clinic, want 1", len(msgs))
 		}
@@ -552,7 +552,7 @@ func TestFlagNotice(t *testing.T) {
 				t.Errorf("the clinic's mail lacks %q:\n%s", want, text)
 			}
 		}
-		if got := e.mail.messagesTo(t, jo.Email); len(got) != 0 {
+		if got := e.mail.MessagesTo(t, jo.Email); len(got) != 0 {
 			t.Errorf("the client got %d mails", len(got))
 		}
 
@@ -596,7 +596,7 @@ func TestFlagNotice(t *testing.T) {
 		worse := e.checkInAt(t, s, at(3), aftercare.Emergency)
 		e.start(t)
 
-		msgs := e.mail.waitForMail(t, e.clinic.NotifyEmail, 3)
+		msgs := e.mail.WaitForMail(t, e.clinic.NotifyEmail, 3)
 		subjects := map[string]string{}
 		for _, m := range msgs {
 			subjects[m.Subject] = normalizeNewlines(m.Text)
@@ -637,7 +637,7 @@ func TestFlagNotice(t *testing.T) {
 		e.checkInAt(t, s, e.now, aftercare.Urgent)
 		again := e.checkInAt(t, s, e.now.Add(time.Minute), aftercare.Urgent)
 		e.start(t)
-		e.mail.waitForMail(t, e.clinic.NotifyEmail, 1)
+		e.mail.WaitForMail(t, e.clinic.NotifyEmail, 1)
 		eventually(t, 30*time.Second, func() (bool, string) {
 			j := e.jobs(t, followup.FlagArgs{}.Kind(), func(args []byte) bool {
 				return strings.Contains(string(args), fmt.Sprintf(`"flag_id":%d`, again.ID))
@@ -648,7 +648,7 @@ func TestFlagNotice(t *testing.T) {
 			return j[0].State == rivertype.JobStateScheduled && j[0].Attempt <= 1 && j[0].ScheduledAt.After(time.Now().Add(10*time.Minute)),
 				fmt.Sprintf("the repeated flag's job is %s until %v", j[0].State, j[0].ScheduledAt)
 		})
-		if got := e.mail.messagesTo(t, e.clinic.NotifyEmail); len(got) != 1 {
+		if got := e.mail.MessagesTo(t, e.clinic.NotifyEmail); len(got) != 1 {
 			t.Errorf("%d mails to the clinic, want 1", len(got))
 		}
 		if n := e.counter(t, "flag", "failed"); n != 0 {
@@ -682,7 +682,7 @@ func TestFlagNotice(t *testing.T) {
 			}
 			return j[0].State == rivertype.JobStateCancelled, fmt.Sprintf("the job is %s", j[0].State)
 		})
-		if got := e.mail.messagesTo(t, e.clinic.NotifyEmail); len(got) != 0 {
+		if got := e.mail.MessagesTo(t, e.clinic.NotifyEmail); len(got) != 0 {
 			t.Errorf("%d mails to the clinic, want none", len(got))
 		}
 	})

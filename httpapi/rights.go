@@ -67,6 +67,46 @@ func (s *server) createLink(w http.ResponseWriter, r *http.Request, a *aftercare
 	return nil
 }
 
+// emailedLink is the body of the answer to POST /api/v1/sessions/{id}/links/email.
+type emailedLink struct {
+	SessionID     int64     `json:"session_id"`
+	EmailedTo     string    `json:"emailed_to"`
+	LinkExpiresAt time.Time `json:"link_expires_at"`
+}
+
+// emailLink answers POST /api/v1/sessions/{id}/links/email: a fresh client
+// link, as createLink makes, emailed to the client by the service's mail
+// server and not shown to the caller. Without a mail server (503) or a
+// client's address (400) no link is made; a mail the server refuses (503)
+// leaves the fresh link unsent, and the call may be made again.
+func (s *server) emailLink(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	ctx := r.Context()
+	sess, err := findSession(r, a)
+	if err != nil {
+		return err
+	}
+	client, err := a.FindClient(ctx, sess.ClientID)
+	if err != nil {
+		return err
+	}
+	if err := usecase.CanEmailLink(s.mailer, client); err != nil {
+		return err
+	}
+	clinic, err := a.Clinic(ctx)
+	if err != nil {
+		return err
+	}
+	url, expires, err := usecase.NewLink(ctx, a, sess, s.links(r), s.now().UTC())
+	if err != nil {
+		return err
+	}
+	if err := usecase.EmailLink(ctx, s.mailer, clinic, client, url, expires); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, emailedLink{SessionID: sess.ID, EmailedTo: client.Email, LinkExpiresAt: expires})
+	return nil
+}
+
 // defaultAuditWindow is how far back GET /api/v1/audit reads without since.
 const defaultAuditWindow = 30 * 24 * time.Hour
 

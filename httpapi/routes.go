@@ -50,6 +50,7 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/sessions/{id}/check-ins", s.h(s.clinic(write, s.createCheckIn)))
 	s.handle("POST /api/v1/sessions/{id}/reassess", s.h(s.clinic(read, s.reassess))) // reassess.go: stores nothing
 	s.handle("POST /api/v1/sessions/{id}/links", s.h(s.clinic(write, s.createLink)))
+	s.handle("POST /api/v1/sessions/{id}/links/email", s.h(s.clinic(write, s.emailLink)))
 	s.handle("POST /api/v1/sessions/{id}/revoke-links", s.h(s.clinic(write, s.revokeLinks)))
 	s.handle("GET /api/v1/sessions/{id}/fhir", s.h(s.clinic(export, s.sessionFHIR)))
 	s.handle("GET /api/v1/flags", s.h(s.clinic(read, s.listFlags)))
@@ -86,6 +87,7 @@ func (s *server) routes() {
 		s.handle("POST /staff/sessions", s.staffPage(s.web))
 		s.handle("GET /staff/sessions/{id}", s.staffPage(s.web))
 		s.handle("POST /staff/sessions/{id}/link", s.staffPage(s.web))
+		s.handle("POST /staff/sessions/{id}/email-link", s.staffPage(s.web))
 		s.handle("POST /staff/sessions/{id}/revoke-links", s.staffPage(s.web))
 		s.handle("POST /staff/flags/{id}/ack", s.staffPage(s.web))
 		s.handle("GET /staff/settings", s.staffPage(s.web))

@@ -3,7 +3,8 @@
 // client's check-in link, health, readiness and metrics, and the mount point
 // of the web pages. Every route is listed in routes.go; every error is JSON in
 // one shape. One chain of middleware serves every request, pages included:
-// request id and access log (observe), panics (recover), security headers
+// request id and access log (observe), panics (recover), gzip for text
+// (compress), security headers
 // (secure), cross-origin refusal (http.CrossOriginProtection), the caller's
 // credential (authenticate), and the rate limit of the public doors (limit).
 package httpapi
@@ -63,6 +64,9 @@ type Deps struct {
 	// PasswordChecks is how many password checks may run at once, each
 	// holding about 19 MiB; zero means DefaultPasswordChecks.
 	PasswordChecks int
+	// Mailer emails clients their check-in links (POST
+	// /api/v1/sessions/{id}/links/email); nil when no mail server is set up.
+	Mailer usecase.Mailer
 }
 
 type server struct {
@@ -79,6 +83,7 @@ type server struct {
 	verify       func(pw, encoded string) (bool, error)
 	checks       *gate
 	metricsToken string
+	mailer       usecase.Mailer
 	limiter      *limiter
 	linkLimits   *linkLimits
 
@@ -100,6 +105,7 @@ func NewServer(d Deps) http.Handler {
 		proxies:      d.TrustedProxies,
 		verify:       d.VerifyPassword,
 		metricsToken: d.MetricsToken,
+		mailer:       d.Mailer,
 		patterns:     map[string]bool{},
 	}
 	if s.verify == nil {
@@ -138,7 +144,7 @@ func NewServer(d Deps) http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
-	return s.observe(s.recover(s.secure(cop.Handler(s.authenticate(s.limit(http.HandlerFunc(s.dispatch)))))))
+	return s.observe(s.recover(compress(s.secure(cop.Handler(s.authenticate(s.limit(http.HandlerFunc(s.dispatch))))))))
 }
 
 // crossOriginRefused answers a cross-origin request that would change data

@@ -14,18 +14,25 @@ import (
 // drawn at least once; an area seen from both sides (head, neck, shoulders,
 // arms, hands, feet) is drawn in both figures and both shapes show its value.
 
-// mapWidth and mapHeight are the body map's viewBox.
+// The body map's viewBox: a column of labels on the left (the front
+// figure's areas), the front figure, the back figure, and a column of labels
+// on the right (the areas seen only from the back).
 const (
-	mapWidth  = 250
-	mapHeight = 276
-	frontX    = 62.0
-	backX     = 188.0
-	topY      = 8.0
+	labelColumn = 72.0
+	frontX      = labelColumn + 42
+	backX       = frontX + 88
+	mapWidth    = backX + 42 + labelColumn
+	mapHeight   = 276
+	topY        = 8.0
+	// labelGap is the least distance between two labels in a column, in
+	// viewBox units: the labels are 11.5 units high, their boxes 14.
+	labelGap = 14.5
 )
 
-// shape is one drawn part of a region.
+// shape is one drawn part of a region; MinX and MaxX bound it across.
 type shape struct {
-	D string
+	D          string
+	MinX, MaxX float64
 }
 
 // regionGeom is where one area is drawn in one figure.
@@ -41,13 +48,13 @@ func f(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // rr is the path of a rounded rectangle.
 func rr(x, y, w, h, r float64) shape {
 	r = min(r, w/2, h/2)
-	return shape{D: fmt.Sprintf("M%s %sh%sa%s %s 0 0 1 %s %sv%sa%s %s 0 0 1 -%s %sh-%sa%s %s 0 0 1 -%s -%sv-%sa%s %s 0 0 1 %s -%sz",
+	return shape{MinX: x, MaxX: x + w, D: fmt.Sprintf("M%s %sh%sa%s %s 0 0 1 %s %sv%sa%s %s 0 0 1 -%s %sh-%sa%s %s 0 0 1 -%s -%sv-%sa%s %s 0 0 1 %s -%sz",
 		f(x+r), f(y), f(w-2*r), f(r), f(r), f(r), f(r), f(h-2*r), f(r), f(r), f(r), f(r), f(w-2*r), f(r), f(r), f(r), f(r), f(h-2*r), f(r), f(r), f(r), f(r))}
 }
 
 // ellipse is the path of an ellipse.
 func ellipse(cx, cy, rx, ry float64) shape {
-	return shape{D: fmt.Sprintf("M%s %sa%s %s 0 1 0 %s 0a%s %s 0 1 0 -%s 0z", f(cx-rx), f(cy), f(rx), f(ry), f(2*rx), f(rx), f(ry), f(2*rx))}
+	return shape{MinX: cx - rx, MaxX: cx + rx, D: fmt.Sprintf("M%s %sa%s %s 0 1 0 %s 0a%s %s 0 1 0 -%s 0z", f(cx-rx), f(cy), f(rx), f(ry), f(2*rx), f(rx), f(ry), f(2*rx))}
 }
 
 // pair is a shape and its mirror image about the figure's middle c.
@@ -63,7 +70,7 @@ func figure(c float64, back bool) (regions []regionGeom, neutral []shape) {
 	y := func(v float64) float64 { return topY + v }
 	regions = append(regions, geom("head", c, y(26), ellipse(c, y(22), 12, 15)))
 	if !back {
-		regions = append(regions, geom("jaw", c, y(38.5), shape{D: fmt.Sprintf("M%s %sQ%s %s %s %sQ%s %s %s %sQ%s %s %s %sz",
+		regions = append(regions, geom("jaw", c, y(38.5), shape{MinX: c - 10, MaxX: c + 10, D: fmt.Sprintf("M%s %sQ%s %s %s %sQ%s %s %s %sQ%s %s %s %sz",
 			f(c-10), f(y(28)), f(c-9), f(y(40)), f(c), f(y(42)), f(c+9), f(y(40)), f(c+10), f(y(28)), f(c), f(y(33)), f(c-10), f(y(28)))}))
 	}
 	regions = append(regions,
@@ -106,7 +113,95 @@ func figure(c float64, back bool) (regions []regionGeom, neutral []shape) {
 var (
 	frontRegions, frontNeutral = figure(frontX, false)
 	backRegions, backNeutral   = figure(backX, true)
+	// mapLabels name the areas on the figure, each once: the trunk and legs
+	// seen from the front in the left column; the arms, and what is seen only
+	// from the back, in the right one, so that the columns are about even.
+	mapLabels = append(
+		labelColumnOf(frontRegions, func(a string) bool { return !labelledFromBehind[a] }, false),
+		labelColumnOf(backRegions, func(a string) bool { return labelledFromBehind[a] || !drawnIn(frontRegions, a) }, true)...)
 )
+
+// labelledFromBehind are the areas drawn on both figures that are named on the back one.
+var labelledFromBehind = map[string]bool{"shoulders": true, "upper_arms": true, "forearms": true, "hands": true}
+
+func drawnIn(regions []regionGeom, area string) bool {
+	return slices.ContainsFunc(regions, func(g regionGeom) bool { return g.Area == area })
+}
+
+// mapLabel is an area's name beside the figure, with a line to its region.
+type mapLabel struct {
+	Area, Text string
+	X, Y       float64
+	Anchor     string
+	// The line from the label to the region's edge.
+	X1, Y1, X2, Y2 float64
+}
+
+// shortLabels are the names on the figure where the area's label is too long for its column.
+var shortLabels = map[string]string{"quads": "Quads", "hamstrings": "Hamstrings"}
+
+// labelColumnOf places the labels of the regions of a figure whose areas
+// it names (the others are named on the other figure), in a column on the
+// left or (right) the right of the map: each at its region's height, moved
+// down as little as needed to keep labelGap between labels, and up from the
+// bottom.
+func labelColumnOf(regions []regionGeom, names func(area string) bool, right bool) []mapLabel {
+	var out []mapLabel
+	for _, g := range regions {
+		if !names(g.Area) {
+			continue
+		}
+		text := shortLabels[g.Area]
+		if text == "" {
+			text = aftercare.Areas.Label(g.Area)
+		}
+		edge := g.Shapes[0].MinX
+		l := mapLabel{Area: g.Area, Text: text, X: labelColumn - 4, Anchor: "end", Y1: g.LY, X2: edge, Y2: g.LY}
+		for _, sh := range g.Shapes {
+			l.X2 = min(l.X2, sh.MinX)
+		}
+		if right {
+			l.X, l.Anchor = mapWidth-labelColumn+4, "start"
+			for _, sh := range g.Shapes {
+				l.X2 = max(l.X2, sh.MaxX)
+			}
+		}
+		out = append(out, l)
+	}
+	slices.SortStableFunc(out, func(a, b mapLabel) int { return cmpFloat(a.Y1, b.Y1) })
+	for i := range out {
+		out[i].Y = out[i].Y1
+		if i > 0 {
+			out[i].Y = max(out[i].Y, out[i-1].Y+labelGap)
+		}
+	}
+	for i := len(out) - 1; i >= 0; i-- {
+		bottom := float64(mapHeight) - 4
+		if i < len(out)-1 {
+			bottom = out[i+1].Y - labelGap
+		}
+		out[i].Y = min(out[i].Y, bottom)
+	}
+	for i := range out {
+		l := &out[i]
+		l.Y, l.Y1, l.Y2 = round1(l.Y), round1(l.Y), round1(l.Y2)
+		l.X1 = labelColumn - 2
+		if right {
+			l.X1 = mapWidth - labelColumn + 2
+		}
+	}
+	return out
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
 
 // mapRegion is one drawn region of a body map, with its area's value.
 type mapRegion struct {
@@ -142,6 +237,10 @@ type bodyMap struct {
 	Front   []mapRegion
 	Back    []mapRegion
 	Neutral []shape
+	// Labels name the areas beside the figure.
+	Labels []mapLabel
+	// W, H, FrontX and BackX place the figure.
+	W, H, FrontX, BackX float64
 }
 
 // Interactive reports whether the map's regions are links to form fields.
@@ -186,7 +285,7 @@ func (m *bodyMap) Chips() []mapRegion {
 
 // newBodyMap builds a map of values per area; kind is "pain" or "pressure".
 func newBodyMap(id, kind, field, title string, values map[string]string) *bodyMap {
-	m := &bodyMap{ID: id, Kind: kind, Field: field, Title: title}
+	m := &bodyMap{ID: id, Kind: kind, Field: field, Title: title, Labels: mapLabels, W: mapWidth, H: mapHeight, FrontX: frontX, BackX: backX}
 	seen := map[string]bool{}
 	build := func(geoms []regionGeom) []mapRegion {
 		out := make([]mapRegion, 0, len(geoms))

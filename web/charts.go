@@ -118,7 +118,9 @@ type lineChart struct {
 	Band      *tick
 	BandW     float64
 	BandLabel string
-	Series    []series
+	// Marks are dashed lines across the plot at times worth seeing (24, 48 and 72 hours).
+	Marks  []tick
+	Series []series
 }
 
 // series is one line of a chart.
@@ -159,21 +161,11 @@ type painPoint struct {
 func newCurve(points []painPoint, window [2]int) *lineChart {
 	c := newLineChart("curve", "Your soreness so far")
 	c.XLabel = "hours after the massage"
-	span := 96.0
+	var last float64
 	for _, p := range points {
-		if p.Hours+12 > span {
-			span = math.Ceil((p.Hours+12)/24) * 24
-		}
+		last = math.Max(last, p.Hours)
 	}
-	x := func(h float64) float64 { return c.X0 + (c.X1-c.X0)*math.Min(h, span)/span }
-	step := 24.0
-	if span > 168 {
-		step = math.Ceil(span/7/24) * 24
-	}
-	for h := 0.0; h <= span; h += step {
-		c.XTicks = append(c.XTicks, tick{Pos: x(h), Label: hoursText(h) + " h", Anchor: "middle"})
-	}
-	c.XTicks[len(c.XTicks)-1].Anchor = "end"
+	x := c.hourAxis(last)
 	if window[1] > 0 {
 		c.Band = &tick{Pos: x(float64(window[0]))}
 		c.BandW = x(float64(window[1])) - c.Band.Pos
@@ -193,6 +185,145 @@ func newCurve(points []painPoint, window [2]int) *lineChart {
 	c.Series = []series{s}
 	c.Desc = "Worst pain at each check-in: " + strings.Join(desc, "; ") + "."
 	return c
+}
+
+// hourAxis lays the time axis of a chart over hours since the session: at
+// least four days, or a whole day past the last point, with a tick a day
+// (fewer over long spans). It returns where an hour falls.
+func (c *lineChart) hourAxis(last float64) func(h float64) float64 {
+	span := 96.0
+	if last+12 > span {
+		span = math.Ceil((last+12)/24) * 24
+	}
+	x := func(h float64) float64 { return c.X0 + (c.X1-c.X0)*math.Min(math.Max(h, 0), span)/span }
+	step := 24.0
+	if span > 168 {
+		step = math.Ceil(span/7/24) * 24
+	}
+	for h := 0.0; h <= span; h += step {
+		c.XTicks = append(c.XTicks, tick{Pos: x(h), Label: hoursText(h) + " h", Anchor: "middle"})
+	}
+	c.XTicks[len(c.XTicks)-1].Anchor = "end"
+	return x
+}
+
+// courseMarks are the hours marked on the course of one session: a day, two
+// days, and the 72 hours after which soreness is a reason for advice.
+var courseMarks = []float64{24, 48, lateHours}
+
+// sessionCourse is the course of one session's soreness: the chart and its numbers.
+type sessionCourse struct {
+	Chart *lineChart
+	Table *courseTable
+}
+
+// courseTable is the course as a table: a row per check-in, a column per area.
+type courseTable struct {
+	Caption string
+	Areas   []string
+	Rows    []courseRow
+}
+
+// courseRow is one check-in of the table.
+type courseRow struct {
+	Hours string
+	Cells []string
+	Worst string
+	Level aftercare.Level
+}
+
+// newSessionCourse draws the pain of each sore area at each check-in of a
+// session against the hours since it ended, with the 24, 48 and 72 hour
+// marks; a check-in with no area rated counts by its worst pain, drawn as a
+// line of its own. nil when no check-in has a pain.
+func newSessionCourse(id string, checkIns []aftercare.CheckIn, worst func(*aftercare.CheckIn) (int, bool)) *sessionCourse {
+	var last float64
+	byArea := map[string]bool{}
+	rated := false
+	for i := range checkIns {
+		ci := &checkIns[i]
+		last = math.Max(last, ci.HoursSince)
+		for _, so := range ci.Request.Soreness {
+			byArea[so.Area] = true
+		}
+		if _, ok := worst(ci); ok {
+			rated = true
+		}
+	}
+	if !rated {
+		return nil
+	}
+	c := newLineChart(id, "Soreness over the hours after the session")
+	c.XLabel = "hours after the session"
+	x := c.hourAxis(last)
+	for _, h := range courseMarks {
+		c.Marks = append(c.Marks, tick{Pos: round1(x(h)), Label: hoursText(h) + " h"})
+	}
+	t := &courseTable{Caption: "Pain (0–10) at each check-in, by hours after the session"}
+	var desc []string
+	k := 0
+	for _, a := range aftercare.Areas.Codes() {
+		if !byArea[a.Code] {
+			continue
+		}
+		t.Areas = append(t.Areas, a.Label)
+		s := series{Name: a.Label, Class: fmt.Sprintf("s%d", k%seriesClasses)}
+		var pts, said []string
+		for i := range checkIns {
+			ci := &checkIns[i]
+			for _, so := range ci.Request.Soreness {
+				if so.Area != a.Code {
+					continue
+				}
+				px, py := round1(x(ci.HoursSince)), round1(c.y(float64(so.Pain)))
+				pts = append(pts, f(px)+","+f(py))
+				s.Dots = append(s.Dots, dot{X: px, Y: py, Title: fmt.Sprintf("%s, %s h: %d/10", a.Label, hoursText(ci.HoursSince), so.Pain)})
+				said = append(said, fmt.Sprintf("%d at %s h", so.Pain, hoursText(ci.HoursSince)))
+			}
+		}
+		s.Points = strings.Join(pts, " ")
+		c.Series = append(c.Series, s)
+		desc = append(desc, a.Label+": "+strings.Join(said, ", "))
+		k++
+	}
+	// Check-ins that rate no area (said in words only) are drawn by their worst pain.
+	unrated := series{Name: "worst pain (no area named)", Class: "s-you"}
+	var pts, said []string
+	for i := range checkIns {
+		ci := &checkIns[i]
+		p, ok := worst(ci)
+		row := courseRow{Hours: hoursText(ci.HoursSince), Worst: "–", Level: ci.Assessment.Level}
+		if ok {
+			row.Worst = fmt.Sprint(p)
+		}
+		for _, a := range aftercare.Areas.Codes() {
+			if !byArea[a.Code] {
+				continue
+			}
+			cell := "–"
+			for _, so := range ci.Request.Soreness {
+				if so.Area == a.Code {
+					cell = fmt.Sprint(so.Pain)
+				}
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		t.Rows = append(t.Rows, row)
+		if ok && len(ci.Request.Soreness) == 0 {
+			px, py := round1(x(ci.HoursSince)), round1(c.y(float64(p)))
+			pts = append(pts, f(px)+","+f(py))
+			unrated.Dots = append(unrated.Dots, dot{X: px, Y: py, Class: "lvl-" + ci.Assessment.Level.String(), Title: fmt.Sprintf("%s h: worst pain %d/10", hoursText(ci.HoursSince), p)})
+			said = append(said, fmt.Sprintf("%d at %s h", p, hoursText(ci.HoursSince)))
+		}
+	}
+	if len(pts) > 0 {
+		unrated.Points = strings.Join(pts, " ")
+		c.Series = append(c.Series, unrated)
+		desc = append(desc, "worst pain where no area was named: "+strings.Join(said, ", "))
+	}
+	c.Desc = fmt.Sprintf("Pain by area at each of %s, by hours after the session, with marks at 24, 48 and 72 hours. %s.",
+		plural(len(checkIns), "check-in"), upperFirst(strings.Join(desc, "; ")))
+	return &sessionCourse{Chart: c, Table: t}
 }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }

@@ -244,5 +244,6 @@ func (h *handler) guide(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.basePage(g.Heading, "guide")
 	p.Guide = g
+	p.Public = true
 	h.render(w, http.StatusOK, "guide.html", p)
 }

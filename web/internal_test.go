@@ -193,3 +193,36 @@ func TestEverySymptomIsOfferedOnTheFormOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestTheFigureNamesEachAreaOnce(t *testing.T) {
+	m := newBodyMap("m", "pain", "pain_", "map", nil)
+	named := map[string]int{}
+	lastY := map[string]float64{}
+	for _, l := range m.Labels {
+		named[l.Area]++
+		if l.Text == "" || l.Y < 0 || l.Y > mapHeight {
+			t.Errorf("%s: label %q at y %v", l.Area, l.Text, l.Y)
+		}
+		if y, ok := lastY[l.Anchor]; ok && l.Y-y < labelGap {
+			t.Errorf("%s: %.1f units below the label above it, want at least %v", l.Area, l.Y-y, labelGap)
+		}
+		lastY[l.Anchor] = l.Y
+		switch l.Anchor {
+		case "end": // the left column points right, at the front figure
+			if l.X > labelColumn || l.X2 <= l.X1 || l.X2 > frontX {
+				t.Errorf("%s: the label or its line is not left of the front figure: %+v", l.Area, l)
+			}
+		case "start":
+			if l.X < mapWidth-labelColumn || l.X2 >= l.X1 || l.X2 < backX {
+				t.Errorf("%s: the label or its line is not right of the back figure: %+v", l.Area, l)
+			}
+		default:
+			t.Errorf("%s: anchor %q", l.Area, l.Anchor)
+		}
+	}
+	for _, a := range aftercare.Areas.Codes() {
+		if named[a.Code] != 1 {
+			t.Errorf("%s is named %d times on the figure, want once", a.Code, named[a.Code])
+		}
+	}
+}

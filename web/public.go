@@ -2,9 +2,11 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"aftercare"
@@ -31,10 +33,72 @@ type answerView struct {
 	// Shown are the reasons shown: every one, or those at consult and above
 	// when the answer is Soon (no "normal soreness" line beside a red flag).
 	Shown []aftercare.Reason
+	// Entered sums up what the check-in said, for the printed sheet.
+	Entered []entered
+	// Sheet names who the printed sheet is from: the clinic's name on a
+	// client's page, the service's on the public check.
+	Sheet string
 }
 
-func (h *handler) answer(resp *aftercare.Response, soreness []aftercare.Soreness, at time.Time) *answerView {
-	a := &answerView{Response: resp, Chart: newRecoveryChart(resp.Recovery), At: at, Soon: resp.Level >= aftercare.Urgent, Shown: resp.Reasons}
+// entered is one line of what a check-in said: a label and its value in words.
+type entered struct {
+	Label, Value string
+}
+
+// maxEnteredText is how much of the client's own words the printed sheet repeats.
+const maxEnteredText = 300
+
+// summarize says in words what a check-in's request held, for the printed sheet.
+func summarize(req *aftercare.Request) []entered {
+	var out []entered
+	add := func(label, value string) {
+		if value != "" {
+			out = append(out, entered{label, value})
+		}
+	}
+	labels := func(v *aftercare.Vocabulary, codes []string) string {
+		var ls []string
+		for _, c := range codes {
+			ls = append(ls, v.Label(c))
+		}
+		return strings.Join(ls, ", ")
+	}
+	massage := "Not said"
+	if req.Style != "" {
+		massage = aftercare.Styles.Label(req.Style)
+	}
+	if req.Pressure != "" {
+		massage += ", " + strings.ToLower(aftercare.Pressures.Label(req.Pressure)) + " pressure"
+	}
+	add("Massage", massage)
+	add("Areas worked", labels(aftercare.Areas, req.AreasWorked))
+	if req.HoursSince != nil {
+		add("Since the massage", hoursText(*req.HoursSince)+" hours")
+	}
+	var pain []string
+	for _, so := range req.Soreness {
+		pain = append(pain, fmt.Sprintf("%s %d/10", aftercare.Areas.Label(so.Area), so.Pain))
+	}
+	add("Pain now", strings.Join(pain, ", "))
+	symptoms := labels(aftercare.Symptoms, req.Symptoms)
+	if symptoms == "" {
+		symptoms = "None ticked"
+	}
+	add("Symptoms", symptoms)
+	add("Health", labels(aftercare.Health, req.Health))
+	if text := strings.TrimSpace(req.Text); text != "" {
+		if r := []rune(text); len(r) > maxEnteredText {
+			text = string(r[:maxEnteredText]) + "…"
+		}
+		add("In your words", "“"+text+"”")
+	}
+	return out
+}
+
+func (h *handler) answer(resp *aftercare.Response, req *aftercare.Request, at time.Time) *answerView {
+	a := &answerView{Response: resp, Chart: newRecoveryChart(resp.Recovery), At: at, Soon: resp.Level >= aftercare.Urgent, Shown: resp.Reasons,
+		Entered: summarize(req), Sheet: "Aftercare"}
+	soreness := req.Soreness
 	if a.Soon {
 		a.Shown = nil
 		for _, r := range resp.Reasons {
@@ -50,7 +114,9 @@ func (h *handler) answer(resp *aftercare.Response, soreness []aftercare.Soreness
 }
 
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {
-	h.render(w, http.StatusOK, "check.html", h.publicPage(newForm()))
+	p := h.publicPage(newForm())
+	p.Public = true
+	h.render(w, http.StatusOK, "check.html", p)
 }
 
 func (h *handler) publicPage(f *form) *page {
@@ -91,7 +157,7 @@ func (h *handler) check(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Title = levels[resp.Level].Title
-	p.Answer = h.answer(resp, req.Soreness, now)
+	p.Answer = h.answer(resp, &req, now)
 	p.Emergency = resp.Level == aftercare.Emergency
 	if len(resp.Questions) > 0 && !asked(r.PostForm) {
 		p.Questions = newQuestionScreen(r.PostForm, resp.Questions, nil)
@@ -170,7 +236,8 @@ func (h *handler) linkPage(w http.ResponseWriter, r *http.Request) {
 	p := h.clientPage(r, l, f)
 	if c := sentCheckIn(l.Session, r.URL.Query().Get("answer")); c != nil {
 		p.Title = levels[c.Assessment.Level].Title
-		p.Answer = h.answer(&c.Assessment, c.Request.Soreness, c.CreatedAt)
+		p.Answer = h.answer(&c.Assessment, &c.Request, c.CreatedAt)
+		p.Answer.Sheet = l.Clinic.Name
 		p.Answer.Saved = true
 		p.Answer.Next = p.Link.Next
 		p.Emergency = c.Assessment.Level == aftercare.Emergency

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -380,6 +381,24 @@ type createdSession struct {
 	// Reach says whether reminders reach the client; FollowUps say each as it is.
 	Reach     reach
 	FollowUps []followUpView
+	// Course charts the soreness since the session; nil before any rating.
+	Course *sessionCourse
+	// Mail offers to email the link shown to the client.
+	Mail mailOffer
+}
+
+// mailOffer is the form that emails the client their link, or why it cannot.
+type mailOffer struct {
+	// Available is true when a mail server is set up.
+	Available bool
+	// To is the client's address; empty when there is none.
+	To string
+	// Key is the form's one-time key.
+	Key string
+	// Sent is true on the page the form leads to.
+	Sent bool
+	// Error says why the link was not emailed.
+	Error string
 }
 
 // endedChoices are the answers to "when did the session end?", in minutes ago.
@@ -494,37 +513,108 @@ func (h *handler) newLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
 // recorded it (or made it a new link) has just made; the link is shown for
 // linkCookieAge after, then only a new one can be made.
 func (h *handler) sessionPage(w http.ResponseWriter, r *http.Request, s *staffReq) {
-	ctx := r.Context()
+	sess, client, err := h.sessionOf(r, s)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	h.showSession(w, r, s, sess, client, http.StatusOK, "")
+}
+
+// sessionOf finds the session named in the path, and its client.
+func (h *handler) sessionOf(r *http.Request, s *staffReq) (*aftercare.Session, *aftercare.Client, error) {
 	id, err := pathID(r)
 	var sess *aftercare.Session
 	if err == nil {
-		sess, err = s.acc.FindSession(ctx, id)
+		sess, err = s.acc.FindSession(r.Context(), id)
 	}
 	var client *aftercare.Client
 	if err == nil {
-		client, err = s.acc.FindClient(ctx, sess.ClientID)
+		client, err = s.acc.FindClient(r.Context(), sess.ClientID)
+	}
+	return sess, client, err
+}
+
+// shownLink returns the client link that the session's page may show: the
+// one in the page's cookie, while it is live and of this session; "" when
+// there is none.
+func (h *handler) shownLink(r *http.Request, s *staffReq, sess *aftercare.Session) (string, *aftercare.Session, error) {
+	c, err := r.Cookie(linkCookie)
+	if err != nil {
+		return "", nil, nil
+	}
+	live, err := h.linkOf(r.Context(), s.acc.ClinicID(), c.Value)
+	if err != nil || live == nil || live.ID != sess.ID {
+		return "", nil, err
+	}
+	return c.Value, live, nil
+}
+
+// showSession renders a session's page; mailErr says why the link was not emailed.
+func (h *handler) showSession(w http.ResponseWriter, r *http.Request, s *staffReq, sess *aftercare.Session, client *aftercare.Client, status int, mailErr string) {
+	cs := &createdSession{Session: sess, Client: client, Key: newFormKey(), Reach: h.reachOf(s.clinic, client)}
+	cs.FollowUps = h.followUps(sess, cs.Reach, s.p.zone)
+	cs.Course = newSessionCourse("course", sess.CheckIns, usecase.WorstPain)
+	token, live, err := h.shownLink(r, s, sess)
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	if live != nil {
+		cs.URL, cs.Expires = h.base(r)+usecase.LinkPath(token), live.LinkExpiresAt
+		cs.QR = newQRCode(cs.URL)
+		cs.Fresh = r.URL.Query().Get("link") == "new" || r.PostForm.Get("fresh") == "1"
+		cs.Mail = mailOffer{Available: h.d.Mailer != nil, To: client.Email, Key: newFormKey(),
+			Sent: r.Method == http.MethodGet && r.URL.Query().Get("mailed") == "1"}
+	}
+	cs.Mail.Error = mailErr
+	s.p.Title = "Session of " + client.Name
+	s.p.Created = cs
+	h.render(w, status, "session.html", s.p)
+}
+
+// emailLink mails the client the link the session's page shows, once per
+// form: a second post of the same form (a reload, a double tap) is sent
+// where the first was, and mails nothing more.
+func (h *handler) emailLink(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	err := parseForm(w, r)
+	var sess *aftercare.Session
+	var client *aftercare.Client
+	if err == nil {
+		sess, client, err = h.sessionOf(r, s)
 	}
 	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	cs := &createdSession{Session: sess, Client: client, Key: newFormKey(), Reach: h.reachOf(s.clinic, client)}
-	cs.FollowUps = h.followUps(sess, cs.Reach, s.p.zone)
-	if c, err := r.Cookie(linkCookie); err == nil {
-		live, err := h.linkOf(ctx, s.acc.ClinicID(), c.Value)
-		if err != nil {
-			h.refuse(w, r, err, s.p)
-			return
-		}
-		if live != nil && live.ID == sess.ID {
-			cs.URL, cs.Expires = h.base(r)+usecase.LinkPath(c.Value), live.LinkExpiresAt
-			cs.QR = newQRCode(cs.URL)
-			cs.Fresh = r.URL.Query().Get("link") == "new"
-		}
+	to := sessionPath(sess.ID) + "?mailed=1"
+	if r.PostForm.Get("fresh") == "1" {
+		to = sessionPath(sess.ID) + "?link=new&mailed=1"
 	}
-	s.p.Title = "Session of " + client.Name
-	s.p.Created = cs
-	h.render(w, http.StatusOK, "session.html", s.p)
+	to, err = h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
+		token, live, err := h.shownLink(r, s, sess)
+		if err == nil && live == nil {
+			err = aftercare.Errorf(aftercare.ECONFLICT, "link", "the link is no longer shown here, so it cannot be emailed: make a new one")
+		}
+		if err != nil {
+			return "", err
+		}
+		return to, usecase.EmailLink(r.Context(), h.d.Mailer, s.clinic, client, h.base(r)+usecase.LinkPath(token), live.LinkExpiresAt)
+	})
+	switch aftercare.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	case aftercare.EUNAVAILABLE, aftercare.EINVALID, aftercare.ECONFLICT:
+		status := http.StatusConflict
+		if aftercare.ErrorCode(err) == aftercare.EUNAVAILABLE {
+			// The cause is the mail server's; the other refusals name the client.
+			status = http.StatusServiceUnavailable
+			h.d.Logger.LogAttrs(r.Context(), slog.LevelWarn, "the check-in link was not emailed", slog.Int64("session_id", sess.ID), slog.String("error", err.Error()))
+		}
+		h.showSession(w, r, s, sess, client, status, upperFirst(aftercare.ErrorMessage(err))+".")
+	default:
+		h.refuse(w, r, err, s.p)
+	}
 }
 
 // backToNext goes to the page a posted form names in next, or the dashboard.

@@ -60,7 +60,14 @@ type sessionView struct {
 	// Guidance says what the session's flags mean for the next session.
 	Guidance []aftercare.Guidance
 	Areas    []areaPressure
+	// Course charts the soreness over the hours after the session, for the
+	// newest sessions with check-ins (maxCourses); nil for the others.
+	Course *sessionCourse
 }
+
+// maxCourses is how many sessions of a client's page chart their own
+// course, the newest first, so that the page stays light.
+const maxCourses = 3
 
 // areaPressure is one area worked, with its pressure.
 type areaPressure struct {
@@ -167,6 +174,7 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 		shown = shown[len(shown)-maxTimeline:]
 		v.Hidden = len(sessions) - maxTimeline
 	}
+	courses := 0
 	for i := len(shown) - 1; i >= 0; i-- {
 		sv := sessionView{Session: shown[i], Key: newFormKey(), Reminders: h.followUps(shown[i], v.Reach, s.p.zone)}
 		for _, a := range aftercare.Areas.Codes() {
@@ -192,6 +200,11 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 			cv.Sore = strings.Join(sore, ", ")
 			cv.Signs = strings.Join(signsOf(ci), ", ")
 			sv.CheckIns = append(sv.CheckIns, cv)
+		}
+		if courses < maxCourses {
+			if sv.Course = newSessionCourse(fmt.Sprintf("course-%d", sv.ID), sv.Session.CheckIns, usecase.WorstPain); sv.Course != nil {
+				courses++
+			}
 		}
 		if h.kb != nil {
 			sv.Guidance = h.kb.GuidanceFor(sv.Session.FlagRules())

@@ -67,6 +67,9 @@ type Deps struct {
 	// up); without it, and without a clinic's webhook, the workspace says
 	// that reminders are not being sent.
 	Mail bool
+	// Mailer sends a client their check-in link from the session's page;
+	// nil when no mail server is set up, and the page says so.
+	Mailer usecase.Mailer
 }
 
 type handler struct {
@@ -124,6 +127,7 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("POST /staff/sessions", h.staff(h.createSession))
 	h.mux.HandleFunc("GET /staff/sessions/{id}", h.staff(h.sessionPage))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
+	h.mux.HandleFunc("POST /staff/sessions/{id}/email-link", h.staff(h.emailLink))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/revoke-links", h.staff(h.revokeLinks))
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
 	h.mux.HandleFunc("GET /staff/settings", h.staff(h.settings))
@@ -180,6 +184,11 @@ type page struct {
 	ClinicName string
 	// Emergency shows the banner with the call link above everything else.
 	Emergency bool
+	// Public is true for a page with nothing of anyone's on it (the blank
+	// self-check, the guide): the browser may keep it, in its back/forward
+	// cache too, and asks again before showing it from the cache. Every
+	// other page is sent no-store.
+	Public bool
 
 	// The self-check and the client's page.
 	Action string
@@ -252,7 +261,11 @@ func (h *handler) render(w http.ResponseWriter, status int, name string, p *page
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if p.Public && status == http.StatusOK {
+		w.Header().Set("Cache-Control", "private, no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

@@ -348,6 +348,11 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		return fmt.Errorf("starting the follow-up workers: %w", err)
 	}
 
+	// A nil *followup.Mailer must stay a nil interface: no mail server.
+	var linkMailer usecase.Mailer
+	if mailer != nil {
+		linkMailer = mailer
+	}
 	handler := httpapi.NewServer(httpapi.Deps{
 		Assessor: assessor,
 		Store:    st,
@@ -361,6 +366,7 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 		TrustedProxies: c.proxies,
 		AssessRate:     c.assessRate,
 		MetricsToken:   c.metricsToken,
+		Mailer:         linkMailer,
 		Web: web.New(web.Deps{
 			Assessor:        assessor,
 			Store:           st,
@@ -371,6 +377,7 @@ func serve(ctx context.Context, e *env, c serveConfig, logger *slog.Logger) erro
 			LinkTTL:         c.linkTTL,
 			Logger:          logger,
 			Mail:            mailer != nil,
+			Mailer:          linkMailer,
 		}),
 	})
 	srv := &http.Server{
