@@ -782,18 +782,18 @@ var checkInTests = []test{
 		second, err := s.CreateCheckIn(t.Context(), checkIn(w.clinic.ID, w.session.ID, aftercare.Urgent))
 		must(t, err)
 		at := base.Add(3 * time.Hour)
-		acked, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, "owner@alpha.example", at)
+		acked, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, aftercare.FlagAck{By: "owner@alpha.example", At: at})
 		must(t, err)
 		if acked.AckedAt == nil || !acked.AckedAt.Equal(at) || acked.AckedBy != "owner@alpha.example" {
 			t.Fatalf("acked flag = %+v, want acked at %v by owner", acked, at)
 		}
-		again, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, "someone@else.example", at.Add(time.Hour))
+		again, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, aftercare.FlagAck{By: "someone@else.example", At: at.Add(time.Hour)})
 		must(t, err)
 		same(t, "flag acked twice", again, acked)
 		flags, err := s.ListFlags(t.Context(), w.clinic.ID)
 		must(t, err)
 		same(t, "flags", flags, []*aftercare.Flag{second})
-		_, err = s.AckFlag(t.Context(), w.clinic.ID, second.ID, " ", at)
+		_, err = s.AckFlag(t.Context(), w.clinic.ID, second.ID, aftercare.FlagAck{By: " ", At: at})
 		wantCode(t, err, aftercare.EINVALID)
 	}},
 	{name: "a check-in without an assessment level is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
@@ -837,7 +837,10 @@ var isolationTests = []test{
 				return err
 			}},
 			{"find flag", func() error { _, err := s.FindFlag(ctx, B, flagA.ID); return err }},
-			{"ack flag", func() error { _, err := s.AckFlag(ctx, B, flagA.ID, "intruder", base); return err }},
+			{"ack flag", func() error {
+				_, err := s.AckFlag(ctx, B, flagA.ID, aftercare.FlagAck{By: "intruder", At: base})
+				return err
+			}},
 			{"revoke token", func() error { return s.RevokeToken(ctx, B, a.token.ID, base) }},
 		} {
 			wantCode(t, tc.call(), aftercare.ENOTFOUND)

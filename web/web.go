@@ -124,6 +124,8 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("POST /staff/sessions/{id}/link", h.staff(h.newLink))
 	h.mux.HandleFunc("POST /staff/sessions/{id}/revoke-links", h.staff(h.revokeLinks))
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
+	h.mux.HandleFunc("POST /staff/flags/{id}/undo", h.staff(h.undoAck))
+	h.mux.HandleFunc("POST /staff/clients/{id}", h.staff(h.updateClient))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	h.mux.HandleFunc("/", h.unknown)
 	return securityHeaders(h.mux)
