@@ -32,7 +32,7 @@ const (
 )
 
 // MaxDeliveryErrorChars bounds what is kept of why a delivery failed.
-const MaxDeliveryErrorChars = 500
+const MaxDeliveryErrorChars = 300
 
 // StoredTime returns t as stores keep it: in UTC at microsecond precision.
 func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }

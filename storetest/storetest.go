@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T) aftercare.Store, opts ...Option) 
 		{"erasure", erasureTests},
 		{"idempotent check-ins", idempotencyTests},
 		{"client flags", clientFlagTests},
+		{"phones, outcomes and deliveries", outcomeTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -842,6 +843,13 @@ var isolationTests = []test{
 				return err
 			}},
 			{"revoke token", func() error { return s.RevokeToken(ctx, B, a.token.ID, base) }},
+			{"undo an acknowledgement", func() error { _, err := s.UndoAck(ctx, B, flagA.ID, base.Add(-time.Hour)); return err }},
+			{"update client", func() error {
+				return s.UpdateClient(ctx, &aftercare.Client{ClinicID: B, ID: a.client.ID, Name: "Taken over", Phone: "+44 20 7946 0000"})
+			}},
+			{"mark delivery", func() error {
+				return s.MarkDelivery(ctx, B, a.session.ID, 24, aftercare.DeliveryFailed, "intruder", base)
+			}},
 		} {
 			wantCode(t, tc.call(), aftercare.ENOTFOUND)
 		}
@@ -862,9 +870,12 @@ var isolationTests = []test{
 		if _, err := s.FindToken(ctx, a.token.Hash); err != nil {
 			t.Fatalf("clinic A's token: %v", err)
 		}
+		clientA, err := s.FindClient(ctx, a.clinic.ID, a.client.ID)
+		must(t, err)
+		same(t, "clinic A's client", clientA, a.client)
 		got, err := s.FindSessionByLink(ctx, a.linkHash, base)
 		must(t, err)
-		if len(got.CheckIns) != 1 || got.FollowUps[0].Status != "scheduled" {
+		if len(got.CheckIns) != 1 || got.FollowUps[0].Status != "scheduled" || got.FollowUps[0].Delivery != "" {
 			t.Fatalf("clinic A's session changed: %+v", got)
 		}
 		screenings, err := s.ListScreenings(ctx, a.clinic.ID, a.client.ID)

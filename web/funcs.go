@@ -28,18 +28,18 @@ var levels = map[aftercare.Level]levelInfo{
 
 func (h *handler) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":      func(file string) string { return "/static/" + file + "?v=" + assetVersion },
+		"asset":        func(file string) string { return "/static/" + file + "?v=" + assetVersion },
 		"outcomes":     aftercare.Outcomes.Codes,
 		"outcomeLabel": aftercare.Outcomes.Label,
 		"tel":          telURL,
 		"formKey":      newFormKey,
 		"canUndo":      h.canUndo,
 		"ackAt":        func(f *aftercare.Flag, next string) ackForm { return ackForm{Flag: f, Next: next} },
-		"levelTitle": func(l aftercare.Level) string { return levels[l].Title },
-		"levelIcon":  func(l aftercare.Level) string { return levels[l].Icon },
-		"levelDo":    func(l aftercare.Level) string { return levels[l].Do },
-		"areaLabel":  aftercare.Areas.Label,
-		"styleLabel": aftercare.Styles.Label,
+		"levelTitle":   func(l aftercare.Level) string { return levels[l].Title },
+		"levelIcon":    func(l aftercare.Level) string { return levels[l].Icon },
+		"levelDo":      func(l aftercare.Level) string { return levels[l].Do },
+		"areaLabel":    aftercare.Areas.Label,
+		"styleLabel":   aftercare.Styles.Label,
 		"pressureLabel": func(c string) string {
 			return aftercare.Pressures.Label(c)
 		},
