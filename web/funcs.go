@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"aftercare"
+	"aftercare/usecase"
 )
 
 // levelInfo is how a level is shown: its title, the icon beside it, and what
@@ -34,6 +35,7 @@ func (h *handler) funcs() template.FuncMap {
 		"tel":          telURL,
 		"formKey":      newFormKey,
 		"canUndo":      h.canUndo,
+		"undoMinutes":  func() int { return int(usecase.UndoWindow / time.Minute) },
 		"ackAt":        func(f *aftercare.Flag, next string) ackForm { return ackForm{Flag: f, Next: next} },
 		"levelTitle":   func(l aftercare.Level) string { return levels[l].Title },
 		"levelIcon":    func(l aftercare.Level) string { return levels[l].Icon },
