@@ -124,6 +124,16 @@ func (a *Access) CreateClient(ctx context.Context, c *Client) error {
 	return a.done(ctx, AuditCreate, obj("client", c.ID), c.ID, err)
 }
 
+// UpdateClient changes the name, email and phone of client c.ID of the clinic.
+func (a *Access) UpdateClient(ctx context.Context, c *Client) error {
+	if err := a.Require(ctx, ScopeWrite, AuditUpdate, obj("client", c.ID)); err != nil {
+		return err
+	}
+	c.ClinicID = a.p.ClinicID
+	err := a.store.UpdateClient(ctx, c)
+	return a.done(ctx, AuditUpdate, obj("client", c.ID), c.ID, err)
+}
+
 // FindClient returns one client of the clinic.
 func (a *Access) FindClient(ctx context.Context, id int64) (*Client, error) {
 	if err := a.Require(ctx, ScopeRead, AuditRead, obj("client", id)); err != nil {
@@ -256,8 +266,9 @@ func (a *Access) FindFlag(ctx context.Context, id int64) (*Flag, error) {
 	return f, a.done(ctx, AuditRead, obj("flag", id), clientID, err)
 }
 
-// AckFlag acknowledges one flag of the clinic in the principal's name.
-func (a *Access) AckFlag(ctx context.Context, id int64) (*Flag, error) {
+// AckFlag acknowledges one flag of the clinic in the principal's name, with
+// what came of it (an outcome of Outcomes and a note, both optional).
+func (a *Access) AckFlag(ctx context.Context, id int64, outcome, note string) (*Flag, error) {
 	if err := a.Require(ctx, ScopeWrite, AuditUpdate, obj("flag", id)); err != nil {
 		return nil, err
 	}
@@ -265,12 +276,26 @@ func (a *Access) AckFlag(ctx context.Context, id int64) (*Flag, error) {
 	if by == "" {
 		by = a.p.Actor()
 	}
-	f, err := a.store.AckFlag(ctx, a.p.ClinicID, id, by, StoredTime(a.now()))
-	var clientID int64
-	if f != nil {
-		clientID = f.ClientID
+	f, err := a.store.AckFlag(ctx, a.p.ClinicID, id, FlagAck{By: by, At: StoredTime(a.now()), Outcome: outcome, Note: note})
+	return f, a.done(ctx, AuditUpdate, obj("flag", id), flagClient(f), err)
+}
+
+// UndoAck opens a flag of the clinic again when it was acknowledged at or
+// after since; the audit log notes it as an update of "flag/ID/undo".
+func (a *Access) UndoAck(ctx context.Context, id int64, since time.Time) (*Flag, error) {
+	object := obj("flag", id) + "/undo"
+	if err := a.Require(ctx, ScopeWrite, AuditUpdate, object); err != nil {
+		return nil, err
 	}
-	return f, a.done(ctx, AuditUpdate, obj("flag", id), clientID, err)
+	f, err := a.store.UndoAck(ctx, a.p.ClinicID, id, since)
+	return f, a.done(ctx, AuditUpdate, object, flagClient(f), err)
+}
+
+func flagClient(f *Flag) int64 {
+	if f == nil {
+		return 0
+	}
+	return f.ClientID
 }
 
 // Exported records that the principal downloaded an export; it checks the export scope first.

@@ -87,10 +87,12 @@ func (t *APIToken) Expired(at time.Time) bool {
 
 // Client is a person the clinic treats.
 type Client struct {
-	ID        int64     `json:"id"`
-	ClinicID  int64     `json:"clinic_id"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email,omitempty"`
+	ID       int64  `json:"id"`
+	ClinicID int64  `json:"clinic_id"`
+	Name     string `json:"name"`
+	Email    string `json:"email,omitempty"`
+	// Phone is the client's phone number, for calling back; empty for none.
+	Phone     string    `json:"phone,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -175,6 +177,15 @@ type FollowUp struct {
 	// Status is "scheduled", "sent" or "skipped" (the client had already checked in).
 	Status string     `json:"status"`
 	SentAt *time.Time `json:"sent_at,omitempty"`
+	// Delivery is what became of the reminder's last delivery attempt:
+	// "delivered" (the mail server accepted the mail, the webhook answered
+	// 2xx) or "failed"; empty while none was made.
+	Delivery string `json:"delivery,omitempty"`
+	// DeliveryError says why the last attempt failed (the mail server's
+	// refusal, the webhook's answer); empty unless Delivery is "failed".
+	DeliveryError string `json:"delivery_error,omitempty"`
+	// DeliveryAt is when the last attempt ended.
+	DeliveryAt *time.Time `json:"delivery_at,omitempty"`
 }
 
 // CheckIn is what a client reported after a session, with the assessment given.
@@ -241,6 +252,22 @@ type Flag struct {
 	CreatedAt time.Time  `json:"created_at"`
 	AckedAt   *time.Time `json:"acked_at,omitempty"`
 	AckedBy   string     `json:"acked_by,omitempty"`
+	// Outcome is what came of acknowledging, a code of Outcomes; empty when
+	// none was given or the flag is open.
+	Outcome string `json:"outcome,omitempty"`
+	// OutcomeNote is a short note on the outcome.
+	OutcomeNote string `json:"outcome_note,omitempty"`
+}
+
+// FlagAck is one acknowledgement of a flag: who, when and what came of it.
+type FlagAck struct {
+	// By is who acknowledges: a staff user's address or an actor.
+	By string
+	At time.Time
+	// Outcome is a code of Outcomes, or empty.
+	Outcome string
+	// Note is a short note on the outcome, or empty.
+	Note string
 }
 
 // Statement is one SQL statement a store runs, with its arguments, named for
@@ -328,6 +355,9 @@ type Store interface {
 	ListTokens(ctx context.Context, clinicID int64) ([]*APIToken, error)
 
 	CreateClient(ctx context.Context, c *Client) error
+	// UpdateClient replaces the name, email and phone of client c.ID of
+	// c.ClinicID; ENOTFOUND when the clinic has no such client.
+	UpdateClient(ctx context.Context, c *Client) error
 	FindClient(ctx context.Context, clinicID, id int64) (*Client, error)
 	ListClients(ctx context.Context, clinicID int64) ([]*Client, error)
 	// EraseClient deletes a client and everything held on them (screenings,
@@ -359,6 +389,10 @@ type Store interface {
 	RevokeLinks(ctx context.Context, clinicID, sessionID int64, at time.Time) error
 	// MarkFollowUp records what became of one follow-up: "sent" or "skipped".
 	MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hours int, status string, at time.Time) error
+	// MarkDelivery records what became of one delivery attempt of a
+	// follow-up's reminder at time at: DeliveryDelivered, or DeliveryFailed
+	// with why (EINVALID without a reason). The last attempt's is kept.
+	MarkDelivery(ctx context.Context, clinicID, sessionID int64, hours int, delivery, why string, at time.Time) error
 
 	// CreateCheckIn stores a check-in and, at consult or above, its flag and
 	// the clinic's notification, in one transaction. The flag is nil below consult.
@@ -370,7 +404,13 @@ type Store interface {
 	ListFlags(ctx context.Context, clinicID int64) ([]*Flag, error)
 	// ListClientFlags returns every flag of one client, acknowledged or not, oldest first.
 	ListClientFlags(ctx context.Context, clinicID, clientID int64) ([]*Flag, error)
-	AckFlag(ctx context.Context, clinicID, id int64, by string, at time.Time) (*Flag, error)
+	// AckFlag records an acknowledgement of a flag; a flag already
+	// acknowledged is returned unchanged.
+	AckFlag(ctx context.Context, clinicID, id int64, ack FlagAck) (*Flag, error)
+	// UndoAck opens an acknowledged flag again, clearing its acknowledgement
+	// and outcome, when it was acknowledged at or after since; ECONFLICT when
+	// it is open or was acknowledged before since.
+	UndoAck(ctx context.Context, clinicID, id int64, since time.Time) (*Flag, error)
 	// FindFlag returns one flag of the clinic.
 	FindFlag(ctx context.Context, clinicID, id int64) (*Flag, error)
 

@@ -162,6 +162,16 @@ var Health = newVocabulary("health",
 	Code{"fever_illness", "Fever or acute illness"},
 )
 
+// Outcomes is the vocabulary of what came of acknowledging a flag.
+var Outcomes = newVocabulary("outcome",
+	Code{"called", "Called the client"},
+	Code{"advised_doctor", "Advised to see a doctor"},
+	Code{"advised_emergency", "Advised emergency care"},
+	Code{"no_answer", "No answer"},
+	Code{"left_message", "Left a message"},
+	Code{"other", "Other"},
+)
+
 // FindingTypes is the vocabulary of finding types read from free text.
 var FindingTypes = newVocabulary("type",
 	Code{"symptom", "Symptom"},

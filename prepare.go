@@ -21,6 +21,19 @@ const (
 	FollowUpSkipped = "skipped"
 )
 
+// Delivery outcomes of a follow-up's reminder, as kept in FollowUp.Delivery.
+const (
+	// DeliveryDelivered is a reminder the mail server accepted and the
+	// webhook answered with a 2xx.
+	DeliveryDelivered = "delivered"
+	// DeliveryFailed is a reminder the mail server refused or the webhook
+	// answered otherwise (or could not be reached).
+	DeliveryFailed = "failed"
+)
+
+// MaxDeliveryErrorChars bounds what is kept of why a delivery failed.
+const MaxDeliveryErrorChars = 300
+
 // StoredTime returns t as stores keep it: in UTC at microsecond precision.
 func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
@@ -135,6 +148,12 @@ func (c *Client) Prepare() error {
 	if c.Name == "" {
 		return invalid("name", "the client needs a name")
 	}
+	c.Phone = strings.TrimSpace(c.Phone)
+	if c.Phone != "" {
+		if err := ValidateClientPhone("phone", c.Phone); err != nil {
+			return err
+		}
+	}
 	return CheckNoNUL("name", c.Name, "email", c.Email)
 }
 
@@ -233,6 +252,38 @@ func CheckFollowUpMark(status string) error {
 		return invalid("status", "a follow-up is marked %q or %q, not %q", FollowUpSent, FollowUpSkipped, status)
 	}
 	return nil
+}
+
+// CheckDelivery checks a delivery outcome and its reason, and returns the
+// reason as it is kept: at most MaxDeliveryErrorChars characters, none for
+// a delivery that succeeded.
+func CheckDelivery(delivery, why string) (string, error) {
+	switch delivery {
+	case DeliveryDelivered:
+		return "", nil
+	case DeliveryFailed:
+		why = strings.ToValidUTF8(strings.ReplaceAll(strings.TrimSpace(why), "\x00", ""), "?")
+		if why == "" {
+			return "", invalid("delivery_error", "say why the delivery failed")
+		}
+		if r := []rune(why); len(r) > MaxDeliveryErrorChars {
+			why = string(r[:MaxDeliveryErrorChars-1]) + "…"
+		}
+		return why, nil
+	}
+	return "", invalid("delivery", "a delivery is %q or %q, not %q", DeliveryDelivered, DeliveryFailed, delivery)
+}
+
+// Prepare checks an acknowledgement before it is stored: the note trimmed,
+// the time as stores keep it, and Validate.
+func (a *FlagAck) Prepare() error {
+	a.By = strings.TrimSpace(a.By)
+	a.Note = strings.TrimSpace(a.Note)
+	a.At = utc(a.At)
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return CheckNoNUL("acked_by", a.By, "outcome_note", a.Note)
 }
 
 // Prepare checks a staff session before it is stored.

@@ -19,17 +19,54 @@ const (
 	// (E.164 allows at most 15).
 	MinPhoneDigits = 3
 	MaxPhoneDigits = 15
+	// MinClientPhoneDigits and MaxClientPhoneDigits bound the digits of a
+	// client's phone number, which may carry an extension.
+	MinClientPhoneDigits = 6
+	MaxClientPhoneDigits = 20
+	// MaxOutcomeNoteChars bounds the note of a flag's outcome.
+	MaxOutcomeNoteChars = 500
 )
 
 // Validate checks a client before it is stored: a name of printable text, at
-// most MaxNameChars characters, and an email address when one is given. Each
-// error is EINVALID and names its field.
+// most MaxNameChars characters, an email address when one is given, and a
+// phone number (ValidateClientPhone) when one is given. Each error is
+// EINVALID and names its field.
 func (c *Client) Validate() error {
 	if err := ValidateName("name", c.Name); err != nil {
 		return err
 	}
 	if c.Email != "" {
-		return ValidateEmail("email", c.Email)
+		if err := ValidateEmail("email", c.Email); err != nil {
+			return err
+		}
+	}
+	if c.Phone != "" {
+		return ValidateClientPhone("phone", c.Phone)
+	}
+	return nil
+}
+
+// Validate checks an acknowledgement before it is stored: who acknowledges,
+// the outcome a code of Outcomes when one is given, and a note of printable
+// text of at most MaxOutcomeNoteChars characters, only with an outcome.
+func (a *FlagAck) Validate() error {
+	if strings.TrimSpace(a.By) == "" {
+		return Errorf(EINVALID, "acked_by", "acked_by is required: who acknowledges the flag")
+	}
+	if a.Outcome != "" && !Outcomes.Has(a.Outcome) {
+		return unknownCode(Outcomes, "outcome", a.Outcome)
+	}
+	if a.Note == "" {
+		return nil
+	}
+	if a.Outcome == "" {
+		return Errorf(EINVALID, "outcome_note", "outcome_note goes with an outcome; allowed outcomes: %s", Outcomes.Allowed())
+	}
+	if n := utf8.RuneCountInString(a.Note); n > MaxOutcomeNoteChars {
+		return Errorf(EINVALID, "outcome_note", "outcome_note is %d characters long; at most %d are allowed", n, MaxOutcomeNoteChars)
+	}
+	if !printable(a.Note) {
+		return Errorf(EINVALID, "outcome_note", "outcome_note must be printable text")
 	}
 	return nil
 }
@@ -158,9 +195,27 @@ func ValidateEmail(field, email string) error {
 // brackets between them, MinPhoneDigits to MaxPhoneDigits digits in all
 // (+44 20 7946 0958, (555) 010-4477, 112). The error is EINVALID for field.
 func ValidatePhone(field, phone string) error {
-	bad := func() error {
+	if !phoneShape(phone, ". -", MinPhoneDigits, MaxPhoneDigits) {
 		return Errorf(EINVALID, field, "%s must be a phone number of %d to %d digits, such as +44 20 7946 0958, not %q", field, MinPhoneDigits, MaxPhoneDigits, phone)
 	}
+	return nil
+}
+
+// ValidateClientPhone checks a client's phone number: an optional leading
+// "+", then digits, with spaces, hyphens and one pair of brackets between
+// them, MinClientPhoneDigits to MaxClientPhoneDigits digits in all
+// (+44 20 7946 0958, (555) 010-4477). The error is EINVALID for field.
+func ValidateClientPhone(field, phone string) error {
+	if !phoneShape(phone, " -", MinClientPhoneDigits, MaxClientPhoneDigits) {
+		return Errorf(EINVALID, field, "%s must be a phone number of %d to %d digits written with digits, spaces, +, - and brackets, such as +44 20 7946 0958, not %q", field, MinClientPhoneDigits, MaxClientPhoneDigits, phone)
+	}
+	return nil
+}
+
+// phoneShape reports whether phone is an optional leading "+", then digits
+// with the separators seps and one pair of brackets between them, holding
+// min to max digits.
+func phoneShape(phone, seps string, min, max int) bool {
 	digits, open, closed := 0, false, false
 	for i, c := range phone {
 		switch {
@@ -168,27 +223,24 @@ func ValidatePhone(field, phone string) error {
 			digits++
 		case c == '+':
 			if i != 0 {
-				return bad()
+				return false
 			}
 		case c == '(':
 			if open {
-				return bad()
+				return false
 			}
 			open = true
 		case c == ')':
 			if !open || closed {
-				return bad()
+				return false
 			}
 			closed = true
-		case c == ' ' || c == '.' || c == '-':
+		case strings.ContainsRune(seps, c):
 		default:
-			return bad()
+			return false
 		}
 	}
-	if digits < MinPhoneDigits || digits > MaxPhoneDigits || open != closed {
-		return bad()
-	}
-	return nil
+	return digits >= min && digits <= max && open == closed
 }
 
 // validateNotes checks a record's free-text notes.

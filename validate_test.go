@@ -48,6 +48,17 @@ func TestValidate(t *testing.T) {
 		{"client: an email with a display name is refused", &aftercare.Client{Name: "Ana", Email: "Ana <ana@example.com>"}, "email"},
 		{"client: two emails are refused", &aftercare.Client{Name: "Ana", Email: "ana@example.com, bo@example.com"}, "email"},
 		{"client: an email of 255 bytes is refused", &aftercare.Client{Name: "Ana", Email: strings.Repeat("a", 243) + "@example.com"}, "email"},
+		{"client: a phone with spaces, brackets, a hyphen and a plus is kept", &aftercare.Client{Name: "Ana", Phone: "+44 (20) 7946-0958"}, ""},
+		{"client: a phone of five digits is refused", &aftercare.Client{Name: "Ana", Phone: "12345"}, "phone"},
+		{"client: a phone with dots is refused", &aftercare.Client{Name: "Ana", Phone: "06.12.34.56.78"}, "phone"},
+		{"client: a phone with letters is refused", &aftercare.Client{Name: "Ana", Phone: "0800 FLOWERS"}, "phone"},
+		{"acknowledgement: no outcome is an acknowledgement", &aftercare.FlagAck{By: "ana@example.com"}, ""},
+		{"acknowledgement: every outcome is kept", &aftercare.FlagAck{By: "ana@example.com", Outcome: "advised_emergency", Note: "ambulance called"}, ""},
+		{"acknowledgement: nobody acknowledging is refused", &aftercare.FlagAck{By: " ", Outcome: "called"}, "acked_by"},
+		{"acknowledgement: an unknown outcome is refused", &aftercare.FlagAck{By: "ana@example.com", Outcome: "phoned"}, "outcome"},
+		{"acknowledgement: a note without an outcome is refused", &aftercare.FlagAck{By: "ana@example.com", Note: "rang"}, "outcome_note"},
+		{"acknowledgement: a note of 501 characters is refused", &aftercare.FlagAck{By: "ana@example.com", Outcome: "other", Note: strings.Repeat("é", 501)}, "outcome_note"},
+		{"acknowledgement: a note with a control character is refused", &aftercare.FlagAck{By: "ana@example.com", Outcome: "other", Note: "a\x07"}, "outcome_note"},
 		{"screening: no health answers is a screening", &aftercare.Screening{}, ""},
 		{"screening: known answers are kept", &aftercare.Screening{Health: []string{"pregnant", "blood_thinners"}}, ""},
 		{"screening: an unknown answer is refused by its place in the list", &aftercare.Screening{Health: []string{"pregnant", "flu"}}, "health[1]"},
@@ -116,6 +127,38 @@ func TestValidatePhone(t *testing.T) {
 				field = "phone"
 			}
 			wantValid(t, aftercare.ValidatePhone("phone", tt.phone), field)
+		})
+	}
+}
+
+func TestValidateClientPhone(t *testing.T) {
+	tests := []struct {
+		name  string
+		phone string
+		ok    bool
+	}{
+		{"an international number with spaces is kept", "+44 20 7946 0958", true},
+		{"a national number with brackets and a hyphen is kept", "(555) 010-4477", true},
+		{"six digits are kept", "123 456", true},
+		{"twenty digits are kept", "+1234 5678 9012 3456 7890", true},
+		{"five digits are refused", "12 345", false},
+		{"twenty-one digits are refused", "+1234 5678 9012 3456 78901", false},
+		{"dots are refused", "06.12.34.56.78", false},
+		{"a plus inside the number is refused", "44+20 7946 0958", false},
+		{"an unclosed bracket is refused", "(555 010-4477", false},
+		{"an extension is refused", "555 0104 ext. 12", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			field := ""
+			if !tt.ok {
+				field = "phone"
+			}
+			err := aftercare.ValidateClientPhone("phone", tt.phone)
+			wantValid(t, err, field)
+			if err != nil && !strings.Contains(err.Error(), "digits, spaces, +, - and brackets") {
+				t.Errorf("the error %q does not say the allowed form", err)
+			}
 		})
 	}
 }

@@ -150,6 +150,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 
 	st := newSteps(ctx)
 	emailRan := false
+	var dl delivery // what this attempt's deliveries came to
 	st.run("email", func(ctx context.Context) error {
 		emailRan = true
 		if dec != decideSend || w.d.Mailer == nil || client.Email == "" {
@@ -161,12 +162,14 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		}
 		subject, body := reminderMail(clinic, client, a.Hours, link, expires)
 		if err := w.d.Mailer.Send(ctx, client.Email, subject, body); err != nil {
+			dl.failed("email", err)
 			if errors.Is(err, ErrInvalidAddress) {
 				log.Warn("followup: client's email address is unusable; no reminder email", "client_id", client.ID)
 				return nil
 			}
 			return err
 		}
+		dl.delivered()
 		log.Info("followup: reminder emailed", "client_id", client.ID)
 		return nil
 	})
@@ -201,11 +204,14 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			return err
 		}
 		if err := w.d.Webhooks.SendEvent(ctx, clinic.WebhookURL, secret, ev); err != nil {
+			dl.failed("webhook", err)
 			return err
 		}
+		dl.delivered()
 		log.Info("followup: reminder webhook posted", "event_id", ev.ID)
 		return nil
 	})
+	dl.record(ctx, w.d.Store, a, now, log)
 	if st.err != nil {
 		if st.failed == "webhook" && dec == decideSend && job.Attempt >= job.MaxAttempts {
 			// River gives up after this attempt. The client was asked (or had
@@ -234,6 +240,36 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 	}
 	w.m.count(kindReminder, outcomeSent)
 	return nil
+}
+
+// delivery gathers what one attempt's deliveries of a reminder came to.
+type delivery struct {
+	ok   bool     // a channel took the reminder
+	errs []string // why each failed channel failed
+}
+
+func (d *delivery) delivered() { d.ok = true }
+
+// failed notes a channel's failure, without the package's own prefix.
+func (d *delivery) failed(channel string, err error) {
+	d.errs = append(d.errs, channel+": "+strings.TrimPrefix(err.Error(), "followup: "))
+}
+
+// record keeps what the attempt came to on the follow-up: failed with why
+// when a channel failed, else delivered when one took it; nothing when no
+// channel was tried. A failure to record is logged, not retried: the
+// reminder itself went (or did not) all the same.
+func (d *delivery) record(ctx context.Context, st aftercare.Store, a ReminderArgs, at time.Time, log *slog.Logger) {
+	status, why := aftercare.DeliveryDelivered, ""
+	switch {
+	case len(d.errs) > 0:
+		status, why = aftercare.DeliveryFailed, strings.Join(d.errs, "; ")
+	case !d.ok:
+		return
+	}
+	if err := st.MarkDelivery(ctx, a.ClinicID, a.SessionID, a.Hours, status, why, at); err != nil {
+		log.Error("followup: cannot record the reminder's delivery", "delivery", status, "err", err)
+	}
 }
 
 // newLink mints a fresh client link for the session and returns its URL.

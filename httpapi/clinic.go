@@ -14,6 +14,15 @@ import (
 type clientInput struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
+	Phone string `json:"phone"`
+}
+
+// clientChange is the body of PATCH /api/v1/clients/{id}: the fields given
+// replace the client's, the others stay.
+type clientChange struct {
+	Name  *string `json:"name"`
+	Email *string `json:"email"`
+	Phone *string `json:"phone"`
 }
 
 func (s *server) createClient(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
@@ -21,12 +30,33 @@ func (s *server) createClient(w http.ResponseWriter, r *http.Request, a *afterca
 	if err := s.decode(w, r, &in); err != nil {
 		return err
 	}
-	c := &aftercare.Client{Name: in.Name, Email: in.Email}
+	c := &aftercare.Client{Name: in.Name, Email: in.Email, Phone: in.Phone}
 	if err := usecase.CreateClient(r.Context(), a, c, s.now()); err != nil {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/clients/%d", c.ID))
 	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *server) updateClient(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	var in clientChange
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := findClient(r, a)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct{ to, from *string }{{&c.Name, in.Name}, {&c.Email, in.Email}, {&c.Phone, in.Phone}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	if err := usecase.UpdateClient(r.Context(), a, c); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -287,7 +317,27 @@ func (s *server) ackFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Ac
 	if err != nil {
 		return err
 	}
-	f, err := usecase.AckFlag(r.Context(), a, id)
+	// The body, with what came of it, is optional: an empty POST acknowledges.
+	var in usecase.Ack
+	if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" {
+		if err := s.decode(w, r, &in); err != nil {
+			return err
+		}
+	}
+	f, err := usecase.AckFlag(r.Context(), a, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
+
+func (s *server) undoAck(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
+	id, err := pathID(r, "id", "flag")
+	if err != nil {
+		return err
+	}
+	f, err := usecase.UndoAck(r.Context(), a, id, s.now())
 	if err != nil {
 		return err
 	}

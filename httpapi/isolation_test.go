@@ -208,6 +208,7 @@ func (f *isolation) probes() map[string]probe {
 		"POST /api/v1/clients":                    {path: "/api/v1/clients", body: `{"name":"Mallory"}`},
 		"GET /api/v1/clients/{id}":                {path: fmt.Sprintf("/api/v1/clients/%d", c), aims: true},
 		"DELETE /api/v1/clients/{id}":             {path: fmt.Sprintf("/api/v1/clients/%d", c), aims: true},
+		"PATCH /api/v1/clients/{id}":              {path: fmt.Sprintf("/api/v1/clients/%d", c), body: `{"phone":"+44 20 7946 0000"}`, aims: true},
 		"POST /api/v1/clients/{id}/screenings":    {path: fmt.Sprintf("/api/v1/clients/%d/screenings", c), body: `{"health":["pregnant"]}`, aims: true},
 		"GET /api/v1/clients/{id}/export":         {path: fmt.Sprintf("/api/v1/clients/%d/export", c), aims: true},
 		"GET /api/v1/clients/{id}/follow-ups.ics": {path: fmt.Sprintf("/api/v1/clients/%d/follow-ups.ics", c), aims: true},
@@ -221,6 +222,7 @@ func (f *isolation) probes() map[string]probe {
 		"POST /api/v1/sessions/{id}/reassess":     {path: fmt.Sprintf("/api/v1/sessions/%d/reassess", s), aims: true},
 		"GET /api/v1/flags":                       {path: "/api/v1/flags"},
 		"POST /api/v1/flags/{id}/ack":             {path: fmt.Sprintf("/api/v1/flags/%d/ack", fl), aims: true},
+		"POST /api/v1/flags/{id}/undo":            {path: fmt.Sprintf("/api/v1/flags/%d/undo", fl), aims: true},
 		"GET /api/v1/audit":                       {path: "/api/v1/audit"},
 		"GET /api/v1/export/check-ins.csv":        {path: "/api/v1/export/check-ins.csv"},
 
@@ -236,6 +238,8 @@ func (f *isolation) probes() map[string]probe {
 		"POST /staff/flags/{id}/ack":             {path: fmt.Sprintf("/staff/flags/%d/ack", fl), body: "x=1", isForm: true, aims: true, page: true},
 		"GET /staff/settings":                    {path: "/staff/settings", page: true},
 		"POST /staff/settings":                   {path: "/staff/settings", body: "time_zone=Asia/Tokyo", isForm: true, page: true},
+		"POST /staff/flags/{id}/undo":            {path: fmt.Sprintf("/staff/flags/%d/undo", fl), body: "x=1", isForm: true, aims: true, page: true},
+		"POST /staff/clients/{id}":               {path: fmt.Sprintf("/staff/clients/%d", c), body: "name=Mallory&phone=%2B44+20+7946+0000", isForm: true, aims: true, page: true},
 	}
 }
 

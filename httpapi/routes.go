@@ -43,6 +43,7 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/clients", s.h(s.clinic(read, s.listClients)))
 	s.handle("POST /api/v1/clients", s.h(s.clinic(write, s.createClient)))
 	s.handle("GET /api/v1/clients/{id}", s.h(s.clinic(read, s.getClient)))
+	s.handle("PATCH /api/v1/clients/{id}", s.h(s.clinic(write, s.updateClient)))
 	s.handle("DELETE /api/v1/clients/{id}", s.h(s.clinic(erase, s.eraseClient)))
 	s.handle("POST /api/v1/clients/{id}/screenings", s.h(s.clinic(write, s.createScreening)))
 	s.handle("POST /api/v1/sessions", s.h(s.clinic(write, s.createSession)))
@@ -55,6 +56,7 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/sessions/{id}/fhir", s.h(s.clinic(export, s.sessionFHIR)))
 	s.handle("GET /api/v1/flags", s.h(s.clinic(read, s.listFlags)))
 	s.handle("POST /api/v1/flags/{id}/ack", s.h(s.clinic(write, s.ackFlag)))
+	s.handle("POST /api/v1/flags/{id}/undo", s.h(s.clinic(write, s.undoAck)))
 	s.handle("GET /api/v1/audit", s.h(s.clinic(read, s.listAudit)))
 
 	// Exports (export.go).
@@ -92,6 +94,8 @@ func (s *server) routes() {
 		s.handle("POST /staff/flags/{id}/ack", s.staffPage(s.web))
 		s.handle("GET /staff/settings", s.staffPage(s.web))
 		s.handle("POST /staff/settings", s.staffPage(s.web))
+		s.handle("POST /staff/flags/{id}/undo", s.staffPage(s.web))
+		s.handle("POST /staff/clients/{id}", s.staffPage(s.web))
 	}
 }
 

@@ -77,11 +77,12 @@ func ScanSession(r Row) (*aftercare.Session, error) {
 
 // FollowUpColumns are a follow-up's columns, with its session's id first, as
 // ScanFollowUp reads them.
-const FollowUpColumns = `session_id, hours, due_at, status, sent_at`
+const FollowUpColumns = `session_id, hours, due_at, status, sent_at, delivery, delivery_error, delivery_at`
 
 // ScanFollowUp reads a row of FollowUpColumns.
 func ScanFollowUp(r Row) (sessionID int64, f aftercare.FollowUp, err error) {
-	err = r.Scan(&sessionID, &f.Hours, Time(&f.DueAt), &f.Status, NullTime(&f.SentAt))
+	err = r.Scan(&sessionID, &f.Hours, Time(&f.DueAt), &f.Status, NullTime(&f.SentAt),
+		&f.Delivery, &f.DeliveryError, NullTime(&f.DeliveryAt))
 	return sessionID, f, err
 }
 

@@ -16,8 +16,8 @@ func (s *Store) CreateClient(ctx context.Context, c *aftercare.Client) error {
 	}
 	created := aftercare.StoredTimeOr(c.CreatedAt, s.now())
 	id, err := s.insertUnder(ctx, "clinic", ClinicExists, []any{c.ClinicID},
-		`INSERT INTO clients (clinic_id, name, email, created_at) VALUES (?, ?, ?, ?)`,
-		c.ClinicID, c.Name, c.Email, s.d.Time(created))
+		`INSERT INTO clients (clinic_id, name, email, phone, created_at) VALUES (?, ?, ?, ?, ?)`,
+		c.ClinicID, c.Name, c.Email, c.Phone, s.d.Time(created))
 	if err != nil {
 		return err
 	}
@@ -25,11 +25,31 @@ func (s *Store) CreateClient(ctx context.Context, c *aftercare.Client) error {
 	return nil
 }
 
-const clientSelect = `SELECT id, clinic_id, name, email, created_at FROM clients`
+// UpdateClient replaces the name, email and phone of a client of the clinic
+// and fills c with the client as stored.
+func (s *Store) UpdateClient(ctx context.Context, c *aftercare.Client) error {
+	if err := c.Prepare(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.d.affected(s.d.exec(ctx, tx, `UPDATE clients SET name = ?, email = ?, phone = ? WHERE clinic_id = ? AND id = ?`,
+			c.Name, c.Email, c.Phone, c.ClinicID, c.ID))("client")
+		if err != nil {
+			return err
+		}
+		stored, err := one(ctx, s.d, tx, "client", scanClient, clientSelect+` WHERE clinic_id = ? AND id = ?`, c.ClinicID, c.ID)
+		if err == nil {
+			*c = *stored
+		}
+		return err
+	})
+}
+
+const clientSelect = `SELECT id, clinic_id, name, email, phone, created_at FROM clients`
 
 func scanClient(r Row) (*aftercare.Client, error) {
 	var c aftercare.Client
-	err := r.Scan(&c.ID, &c.ClinicID, &c.Name, &c.Email, Time(&c.CreatedAt))
+	err := r.Scan(&c.ID, &c.ClinicID, &c.Name, &c.Email, &c.Phone, Time(&c.CreatedAt))
 	return &c, err
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"aftercare"
@@ -13,7 +12,7 @@ import (
 // FlagSelect reads flags as ScanFlag takes them, with the session and client
 // of their check-in.
 const FlagSelect = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.client_id, f.level, f.headline,
-	f.created_at, f.acked_at, f.acked_by
+	f.created_at, f.acked_at, f.acked_by, f.outcome, f.outcome_note
 	FROM flags f
 	JOIN check_ins c ON c.id = f.check_in_id
 	JOIN sessions s ON s.id = c.session_id`
@@ -27,7 +26,7 @@ func ScanFlag(r Row) (*aftercare.Flag, error) {
 	var f aftercare.Flag
 	var level string
 	err := r.Scan(&f.ID, &f.ClinicID, &f.CheckInID, &f.SessionID, &f.ClientID, &level, &f.Headline,
-		Time(&f.CreatedAt), NullTime(&f.AckedAt), &f.AckedBy)
+		Time(&f.CreatedAt), NullTime(&f.AckedAt), &f.AckedBy, &f.Outcome, &f.OutcomeNote)
 	if err != nil {
 		return nil, err
 	}
@@ -65,23 +64,53 @@ func (s *Store) ListClientFlags(ctx context.Context, clinicID, clientID int64) (
 	return out, err
 }
 
-// AckFlag records who acknowledged a flag and when; a flag already
-// acknowledged is returned unchanged.
-func (s *Store) AckFlag(ctx context.Context, clinicID, id int64, by string, at time.Time) (f *aftercare.Flag, err error) {
-	by = strings.TrimSpace(by)
-	if by == "" {
-		return nil, aftercare.Errorf(aftercare.EINVALID, "acked_by", "say who acknowledges the flag")
+// AckFlag records who acknowledged a flag, when and with what outcome; a
+// flag already acknowledged is returned unchanged.
+func (s *Store) AckFlag(ctx context.Context, clinicID, id int64, ack aftercare.FlagAck) (f *aftercare.Flag, err error) {
+	if ack.At.IsZero() {
+		ack.At = s.now()
 	}
-	if err := aftercare.CheckNoNUL("acked_by", by); err != nil {
+	if err := ack.Prepare(); err != nil {
 		return nil, err
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) (err error) {
-		if _, err = s.d.exec(ctx, tx, `UPDATE flags SET acked_at = ?, acked_by = ?
-			WHERE clinic_id = ? AND id = ? AND acked_at IS NULL`, s.d.Time(at), by, clinicID, id); err != nil {
+		if _, err = s.d.exec(ctx, tx, `UPDATE flags SET acked_at = ?, acked_by = ?, outcome = ?, outcome_note = ?
+			WHERE clinic_id = ? AND id = ? AND acked_at IS NULL`,
+			s.d.Time(ack.At), ack.By, ack.Outcome, ack.Note, clinicID, id); err != nil {
 			return err
 		}
 		f, err = s.findFlag(ctx, tx, clinicID, id)
 		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// UndoAck opens a flag acknowledged at or after since again, clearing its
+// acknowledgement and outcome; ECONFLICT naming "id" when the flag is open
+// or was acknowledged before since.
+func (s *Store) UndoAck(ctx context.Context, clinicID, id int64, since time.Time) (f *aftercare.Flag, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) (err error) {
+		res, err := s.d.exec(ctx, tx, `UPDATE flags SET acked_at = NULL, acked_by = '', outcome = '', outcome_note = ''
+			WHERE clinic_id = ? AND id = ? AND acked_at IS NOT NULL AND acked_at >= ?`,
+			clinicID, id, s.d.Time(aftercare.StoredTime(since)))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return s.d.Err(err)
+		}
+		if f, err = s.findFlag(ctx, tx, clinicID, id); err != nil || n > 0 {
+			return err
+		}
+		if f.AckedAt == nil {
+			return aftercare.Errorf(aftercare.ECONFLICT, "id", "flag %d is not acknowledged: there is nothing to undo", id)
+		}
+		return aftercare.Errorf(aftercare.ECONFLICT, "id", "flag %d was acknowledged at %s, too long ago to undo",
+			id, f.AckedAt.UTC().Format(time.RFC3339))
 	})
 	if err != nil {
 		return nil, err

@@ -67,3 +67,15 @@ func (s *Store) MarkFollowUp(ctx context.Context, clinicID, sessionID int64, hou
 			`SELECT 1 FROM follow_ups WHERE clinic_id = ? AND session_id = ? AND hours = ?`, clinicID, sessionID, hours)
 	})
 }
+
+// MarkDelivery records what became of a follow-up's last delivery attempt:
+// delivered, or failed with why. Each attempt replaces the last one's.
+func (s *Store) MarkDelivery(ctx context.Context, clinicID, sessionID int64, hours int, delivery, why string, at time.Time) error {
+	why, err := aftercare.CheckDelivery(delivery, why)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, "follow-up", `UPDATE follow_ups SET delivery = ?, delivery_error = ?, delivery_at = ?
+		WHERE clinic_id = ? AND session_id = ? AND hours = ?`,
+		delivery, why, s.d.Time(aftercare.StoredTime(at)), clinicID, sessionID, hours)
+}

@@ -1049,7 +1049,7 @@ var clientFlagTests = []test{
 			must(t, err)
 			mine = append(mine, f)
 		}
-		acked, err := s.AckFlag(ctx, a.clinic.ID, mine[0].ID, "owner@alpha.example", base.Add(3*time.Hour))
+		acked, err := s.AckFlag(ctx, a.clinic.ID, mine[0].ID, aftercare.FlagAck{By: "owner@alpha.example", At: base.Add(3 * time.Hour)})
 		must(t, err)
 		other := &aftercare.Client{ClinicID: a.clinic.ID, Name: "Bo"}
 		must(t, s.CreateClient(ctx, other))

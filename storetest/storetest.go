@@ -88,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) aftercare.Store, opts ...Option) 
 		{"erasure", erasureTests},
 		{"idempotent check-ins", idempotencyTests},
 		{"client flags", clientFlagTests},
+		{"phones, outcomes and deliveries", outcomeTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -831,18 +832,18 @@ var checkInTests = []test{
 		second, err := s.CreateCheckIn(t.Context(), checkIn(w.clinic.ID, w.session.ID, aftercare.Urgent))
 		must(t, err)
 		at := base.Add(3 * time.Hour)
-		acked, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, "owner@alpha.example", at)
+		acked, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, aftercare.FlagAck{By: "owner@alpha.example", At: at})
 		must(t, err)
 		if acked.AckedAt == nil || !acked.AckedAt.Equal(at) || acked.AckedBy != "owner@alpha.example" {
 			t.Fatalf("acked flag = %+v, want acked at %v by owner", acked, at)
 		}
-		again, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, "someone@else.example", at.Add(time.Hour))
+		again, err := s.AckFlag(t.Context(), w.clinic.ID, first.ID, aftercare.FlagAck{By: "someone@else.example", At: at.Add(time.Hour)})
 		must(t, err)
 		same(t, "flag acked twice", again, acked)
 		flags, err := s.ListFlags(t.Context(), w.clinic.ID)
 		must(t, err)
 		same(t, "flags", flags, []*aftercare.Flag{second})
-		_, err = s.AckFlag(t.Context(), w.clinic.ID, second.ID, " ", at)
+		_, err = s.AckFlag(t.Context(), w.clinic.ID, second.ID, aftercare.FlagAck{By: " ", At: at})
 		wantCode(t, err, aftercare.EINVALID)
 	}},
 	{name: "a check-in without an assessment level is refused naming the field", run: func(t *testing.T, s aftercare.Store) {
@@ -886,8 +887,18 @@ var isolationTests = []test{
 				return err
 			}},
 			{"find flag", func() error { _, err := s.FindFlag(ctx, B, flagA.ID); return err }},
-			{"ack flag", func() error { _, err := s.AckFlag(ctx, B, flagA.ID, "intruder", base); return err }},
+			{"ack flag", func() error {
+				_, err := s.AckFlag(ctx, B, flagA.ID, aftercare.FlagAck{By: "intruder", At: base})
+				return err
+			}},
 			{"revoke token", func() error { return s.RevokeToken(ctx, B, a.token.ID, base) }},
+			{"undo an acknowledgement", func() error { _, err := s.UndoAck(ctx, B, flagA.ID, base.Add(-time.Hour)); return err }},
+			{"update client", func() error {
+				return s.UpdateClient(ctx, &aftercare.Client{ClinicID: B, ID: a.client.ID, Name: "Taken over", Phone: "+44 20 7946 0000"})
+			}},
+			{"mark delivery", func() error {
+				return s.MarkDelivery(ctx, B, a.session.ID, 24, aftercare.DeliveryFailed, "intruder", base)
+			}},
 		} {
 			wantCode(t, tc.call(), aftercare.ENOTFOUND)
 		}
@@ -908,9 +919,12 @@ var isolationTests = []test{
 		if _, err := s.FindToken(ctx, a.token.Hash); err != nil {
 			t.Fatalf("clinic A's token: %v", err)
 		}
+		clientA, err := s.FindClient(ctx, a.clinic.ID, a.client.ID)
+		must(t, err)
+		same(t, "clinic A's client", clientA, a.client)
 		got, err := s.FindSessionByLink(ctx, a.linkHash, base)
 		must(t, err)
-		if len(got.CheckIns) != 1 || got.FollowUps[0].Status != "scheduled" {
+		if len(got.CheckIns) != 1 || got.FollowUps[0].Status != "scheduled" || got.FollowUps[0].Delivery != "" {
 			t.Fatalf("clinic A's session changed: %+v", got)
 		}
 		screenings, err := s.ListScreenings(ctx, a.clinic.ID, a.client.ID)

@@ -301,7 +301,7 @@ func TestRecordCheckInAndAckFlag(t *testing.T) {
 		flag = f
 	})
 	t.Run("acknowledging the flag takes it off the clinic's list", func(t *testing.T) {
-		f, err := usecase.AckFlag(ctx, c.owner, flag.ID)
+		f, err := usecase.AckFlag(ctx, c.owner, flag.ID, usecase.Ack{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestRecordCheckInAndAckFlag(t *testing.T) {
 		}
 	})
 	t.Run("a flag of no clinic's is not found", func(t *testing.T) {
-		_, err := usecase.AckFlag(ctx, c.owner, flag.ID+100)
+		_, err := usecase.AckFlag(ctx, c.owner, flag.ID+100, usecase.Ack{})
 		wantError(t, err, aftercare.ENOTFOUND, "id")
 	})
 }

@@ -11,7 +11,9 @@ import (
 // (Deps.Mail) and the client has an email address, and posted to the
 // clinic's webhook when it has one. Without either, the follow-up worker
 // still marks each reminder "sent" when its time comes; the pages say
-// that nothing was delivered.
+// that nothing was delivered. Where a delivery was tried, the pages say what
+// became of the last attempt: delivered (the mail server accepted the mail,
+// the webhook answered 2xx) or failed, with why.
 
 // reach says how reminders can reach a client of the clinic; Why is empty when they can.
 type reach struct {
@@ -39,6 +41,8 @@ type followUpView struct {
 	Hours int
 	// Text is its state in words.
 	Text string
+	// Failed is set when its last delivery attempt failed.
+	Failed bool
 }
 
 // followUps says each follow-up of a session as it is, its times in time zone loc.
@@ -47,6 +51,20 @@ func (h *handler) followUps(s *aftercare.Session, r reach, loc *time.Location) [
 	for _, fu := range s.FollowUps {
 		v := followUpView{Hours: fu.Hours}
 		switch {
+		case fu.Delivery == aftercare.DeliveryFailed:
+			// What the last attempt met, whatever the reach: a refusal is news.
+			v.Text, v.Failed = "failed: "+fu.DeliveryError, true
+			if fu.DeliveryAt != nil {
+				v.Text += " (" + aftercare.ShowTime(*fu.DeliveryAt, loc) + ")"
+			}
+			if fu.Status == aftercare.FollowUpScheduled {
+				v.Text += "; it will be tried again"
+			}
+		case fu.Delivery == aftercare.DeliveryDelivered:
+			v.Text = "delivered"
+			if fu.DeliveryAt != nil {
+				v.Text += " " + aftercare.ShowTime(*fu.DeliveryAt, loc)
+			}
 		case fu.Status == aftercare.FollowUpScheduled && r.OK:
 			v.Text = "due " + aftercare.ShowTime(fu.DueAt, loc)
 		case fu.Status == aftercare.FollowUpScheduled:

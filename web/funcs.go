@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"aftercare"
+	"aftercare/usecase"
 )
 
 // levelInfo is how a level is shown: its title, the icon beside it, and what
@@ -32,12 +33,19 @@ var levels = map[aftercare.Level]levelInfo{
 // public pages in UTC.
 func (h *handler) funcs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
-		"asset":      func(file string) string { return "/static/" + file + "?v=" + assetVersion },
-		"levelTitle": func(l aftercare.Level) string { return levels[l].Title },
-		"levelIcon":  func(l aftercare.Level) string { return levels[l].Icon },
-		"levelDo":    func(l aftercare.Level) string { return levels[l].Do },
-		"areaLabel":  aftercare.Areas.Label,
-		"styleLabel": aftercare.Styles.Label,
+		"asset":        func(file string) string { return "/static/" + file + "?v=" + assetVersion },
+		"outcomes":     aftercare.Outcomes.Codes,
+		"outcomeLabel": aftercare.Outcomes.Label,
+		"tel":          telURL,
+		"formKey":      newFormKey,
+		"canUndo":      h.canUndo,
+		"undoMinutes":  func() int { return int(usecase.UndoWindow / time.Minute) },
+		"ackAt":        func(f *aftercare.Flag, next string) ackForm { return ackForm{Flag: f, Next: next} },
+		"levelTitle":   func(l aftercare.Level) string { return levels[l].Title },
+		"levelIcon":    func(l aftercare.Level) string { return levels[l].Icon },
+		"levelDo":      func(l aftercare.Level) string { return levels[l].Do },
+		"areaLabel":    aftercare.Areas.Label,
+		"styleLabel":   aftercare.Styles.Label,
 		"pressureLabel": func(c string) string {
 			return aftercare.Pressures.Label(c)
 		},

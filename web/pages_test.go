@@ -450,8 +450,8 @@ func TestStaffPages(t *testing.T) {
 			t.Errorf("the client page is %d bytes", len(c.body))
 		}
 		ack := s.post(t, fmt.Sprintf("/staff/flags/%d/ack", flags[0].ID), url.Values{"next": {"/staff"}})
-		if ack.status != http.StatusSeeOther || ack.header.Get("Location") != "/staff" {
-			t.Errorf("ack: status %d", ack.status)
+		if want := fmt.Sprintf("/staff?acked=%d#acked", flags[0].ID); ack.status != http.StatusSeeOther || ack.header.Get("Location") != want {
+			t.Errorf("ack: status %d to %q, want 303 to %q", ack.status, ack.header.Get("Location"), want)
 		}
 		if d := s.get(t, "/staff"); !strings.Contains(d.body, "No open flags") {
 			t.Error("the acknowledged flag is still listed")

@@ -84,6 +84,9 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *p
 	case aftercare.EINVALID:
 		back.Heading, back.Text = "Please check the form", aftercare.ErrorMessage(err)
 		h.tell(w, http.StatusBadRequest, p, back)
+	case aftercare.ECONFLICT:
+		back.Heading, back.Text = "This cannot be done now", aftercare.ErrorMessage(err)
+		h.tell(w, http.StatusConflict, p, back)
 	default:
 		h.fault(w, r, err, p)
 	}
@@ -121,6 +124,8 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 type flagView struct {
 	*aftercare.Flag
 	ClientName string
+	// ClientPhone is the client's phone number, for calling back; empty for none.
+	ClientPhone string
 	// Signs are the warning signs reported, in words.
 	Signs []string
 	// Sore lists the rated areas, such as "Calves 6/10".
@@ -157,6 +162,22 @@ type dashboard struct {
 	Today, Zone string
 	// RaisedToday counts the open flags raised on the clinic's today.
 	RaisedToday int
+	// Phone is the phone number the add-client form was sent with.
+	Phone string
+	// Acked is the flag just acknowledged on this page, shown with its
+	// outcome and the way to undo it; nil for none.
+	Acked *flagView
+}
+
+// ackForm is the form that acknowledges a flag, going back to Next.
+type ackForm struct {
+	Flag *aftercare.Flag
+	Next string
+}
+
+// canUndo reports whether a flag's acknowledgement can still be undone.
+func (h *handler) canUndo(f *aftercare.Flag) bool {
+	return f.AckedAt != nil && h.d.Now().Sub(*f.AckedAt) < usecase.UndoWindow
 }
 
 func (h *handler) dashboard(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -175,10 +196,10 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	names := map[int64]string{}
+	byID := map[int64]*aftercare.Client{}
 	open := map[int64]int{}
 	for _, c := range clients {
-		names[c.ID] = c.Name
+		byID[c.ID] = c
 	}
 	flags = slices.Clone(flags)
 	slices.SortStableFunc(flags, func(a, b *aftercare.Flag) int {
@@ -203,7 +224,18 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request, s *staff
 			}
 			sessions[fl.SessionID] = sess
 		}
-		d.Flags = append(d.Flags, describeFlag(fl, names[fl.ClientID], sess))
+		d.Flags = append(d.Flags, describeFlag(fl, byID[fl.ClientID], sess))
+	}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("acked"), 10, 64); err == nil && id > 0 {
+		fl, err := s.acc.FindFlag(ctx, id)
+		if err != nil && aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
+			h.refuse(w, r, err, s.p)
+			return
+		}
+		if fl != nil && fl.AckedAt != nil {
+			v := describeFlag(fl, byID[fl.ClientID], nil)
+			d.Acked = &v
+		}
 	}
 	for _, c := range clients {
 		d.Clients = append(d.Clients, clientRow{Client: c, OpenFlags: open[c.ID]})
@@ -245,9 +277,13 @@ const maxDescribed = 40
 // maxWords is the most of a client's own words a flag shows.
 const maxWords = 160
 
-// describeFlag says what raised a flag, from its check-in in sess.
-func describeFlag(fl *aftercare.Flag, client string, sess *aftercare.Session) flagView {
-	v := flagView{Flag: fl, ClientName: client, Session: sess}
+// describeFlag says what raised a flag, from its check-in in sess, with
+// its client's name and phone (client may be nil).
+func describeFlag(fl *aftercare.Flag, client *aftercare.Client, sess *aftercare.Session) flagView {
+	v := flagView{Flag: fl, Session: sess}
+	if client != nil {
+		v.ClientName, v.ClientPhone = client.Name, client.Phone
+	}
 	if sess == nil {
 		return v
 	}
@@ -290,9 +326,10 @@ func (h *handler) createClient(w http.ResponseWriter, r *http.Request, s *staffR
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	d := &dashboard{Name: strings.TrimSpace(r.PostForm.Get("name")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
+	d := &dashboard{Name: strings.TrimSpace(r.PostForm.Get("name")), Email: strings.TrimSpace(r.PostForm.Get("email")),
+		Phone: strings.TrimSpace(r.PostForm.Get("phone"))}
 	to, err := h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
-		c := &aftercare.Client{Name: d.Name, Email: d.Email}
+		c := &aftercare.Client{Name: d.Name, Email: d.Email, Phone: d.Phone}
 		err := usecase.CreateClient(r.Context(), s.acc, c, h.d.Now())
 		return fmt.Sprintf("/staff/clients/%d", c.ID), err
 	})
@@ -300,6 +337,27 @@ func (h *handler) createClient(w http.ResponseWriter, r *http.Request, s *staffR
 		d.FormError = e
 		h.showDashboard(w, r, s, d, http.StatusBadRequest)
 		return
+	}
+	if err != nil {
+		h.refuse(w, r, err, s.p)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// updateClient changes a client's name, email and phone, once per form,
+// and goes back to the client's page.
+func (h *handler) updateClient(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	id, err := pathID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	to := ""
+	if err == nil {
+		to, err = h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
+			c := &aftercare.Client{ID: id, Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Phone: r.PostForm.Get("phone")}
+			return fmt.Sprintf("/staff/clients/%d", id), usecase.UpdateClient(r.Context(), s.acc, c)
+		})
 	}
 	if err != nil {
 		h.refuse(w, r, err, s.p)
@@ -326,19 +384,50 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// ackFlag acknowledges a flag with what came of it, once per form, and goes
+// back to the page the form names, which shows the outcome and the way to
+// undo it (the dashboard by ?acked=ID).
 func (h *handler) ackFlag(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	h.flagAction(w, r, s, func(id int64) (string, error) {
+		ack := usecase.Ack{Outcome: r.PostForm.Get("outcome"), Note: r.PostForm.Get("outcome_note")}
+		if _, err := usecase.AckFlag(r.Context(), s.acc, id, ack); err != nil {
+			return "", err
+		}
+		next := nextOf(r)
+		if path, _, _ := strings.Cut(next, "#"); path == "/staff" {
+			next = "/staff?acked=" + strconv.FormatInt(id, 10) + "#acked"
+		}
+		return next, nil
+	})
+}
+
+// undoAck opens an acknowledged flag again, within usecase.UndoWindow of
+// acknowledging, once per form, and goes back to the page the form names.
+func (h *handler) undoAck(w http.ResponseWriter, r *http.Request, s *staffReq) {
+	h.flagAction(w, r, s, func(id int64) (string, error) {
+		if _, err := usecase.UndoAck(r.Context(), s.acc, id, h.d.Now()); err != nil {
+			return "", err
+		}
+		return nextOf(r), nil
+	})
+}
+
+// flagAction runs act on the flag of the path once per form key, and
+// redirects to where act says.
+func (h *handler) flagAction(w http.ResponseWriter, r *http.Request, s *staffReq, act func(id int64) (string, error)) {
 	id, err := pathID(r)
 	if err == nil {
 		err = parseForm(w, r)
 	}
+	to := ""
 	if err == nil {
-		_, err = s.acc.AckFlag(r.Context(), id)
+		to, err = h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) { return act(id) })
 	}
 	if err != nil {
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	backToNext(w, r)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (h *handler) createScreening(w http.ResponseWriter, r *http.Request, s *staffReq) {
@@ -619,11 +708,15 @@ func (h *handler) emailLink(w http.ResponseWriter, r *http.Request, s *staffReq)
 
 // backToNext goes to the page a posted form names in next, or the dashboard.
 func backToNext(w http.ResponseWriter, r *http.Request) {
-	next := safeNext(r.PostForm.Get("next"))
-	if next == "" {
-		next = "/staff"
+	http.Redirect(w, r, nextOf(r), http.StatusSeeOther)
+}
+
+// nextOf is the page on this site a form names to go back to, or /staff.
+func nextOf(r *http.Request) string {
+	if next := safeNext(r.PostForm.Get("next")); next != "" {
+		return next
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	return "/staff"
 }
 
 // revokeLinks stops every client link of a session at once, and goes back to

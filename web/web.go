@@ -132,6 +132,8 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("POST /staff/flags/{id}/ack", h.staff(h.ackFlag))
 	h.mux.HandleFunc("GET /staff/settings", h.staff(h.settings))
 	h.mux.HandleFunc("POST /staff/settings", h.staff(h.saveSettings))
+	h.mux.HandleFunc("POST /staff/flags/{id}/undo", h.staff(h.undoAck))
+	h.mux.HandleFunc("POST /staff/clients/{id}", h.staff(h.updateClient))
 	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	h.mux.HandleFunc("/", h.unknown)
 	return securityHeaders(h.mux)
