@@ -37,7 +37,7 @@ func TestDeliveryStatus(t *testing.T) {
 		if f.DeliveryAt == nil || f.Status != followup.StatusScheduled {
 			t.Errorf("follow-up %+v, want still scheduled with the time of the attempt", f)
 		}
-		if got := e.mail.waitForMail(t, ana.Email, 1); len(got) != 1 {
+		if got := e.mail.WaitForMail(t, ana.Email, 1); len(got) != 1 {
 			t.Errorf("%d mails reached the mail server, want 1", len(got))
 		}
 
@@ -46,7 +46,7 @@ func TestDeliveryStatus(t *testing.T) {
 		if f.DeliveryError != "" || f.Status != followup.StatusSent {
 			t.Errorf("follow-up %+v after the webhook took it, want sent and delivered without an error", f)
 		}
-		if got := e.mail.messagesTo(t, ana.Email); len(got) != 1 {
+		if got := e.mail.MessagesTo(t, ana.Email); len(got) != 1 {
 			t.Errorf("%d mails after the retry, want the first one only", len(got))
 		}
 	})
@@ -63,7 +63,7 @@ func TestDeliveryStatus(t *testing.T) {
 			t.Errorf("the failure says %q, want the mail server's refusal", f.DeliveryError)
 		}
 		t.Logf("the refusal kept: %s", f.DeliveryError)
-		if got := e.mail.messagesTo(t, bo.Email); len(got) != 0 {
+		if got := e.mail.MessagesTo(t, bo.Email); len(got) != 0 {
 			t.Errorf("%d mails accepted for a refused address", len(got))
 		}
 	})
