@@ -183,8 +183,8 @@ var soreNowWords = wordSet(`still now today tonight currently this`)
 func wasSore(ws []word, k int, cl clauses) bool {
 	past := false
 	for j := k - 1; j >= 0 && j >= k-3 && cl.fine[j] == cl.fine[k]; j-- {
-		if ws[j].norm == "was" || ws[j].norm == "were" {
-			past = true
+		if ws[j].norm == "was" || ws[j].norm == "were" || ws[j].norm == "had" && j+1 < k && ws[j+1].norm == "been" {
+			past = true // "parts were painful", "it had been sore"
 		}
 	}
 	if !past {

@@ -7,7 +7,7 @@ package textread
 // spelling correction; a few that are mostly misspellings here ("message" for
 // "massage") were left out of it.
 var fuzzyStop = wordSet(`
-	aphasic aspiring backslide badder barbing barging baring barking barring beading binding blacken blacker
+	bowling aphasic aspiring backslide badder barbing barging baring barking barring beading binding blacken blacker
 	blander blanked blanking blaster blasters bleated bleeping blending blinking blocked blocking blotted
 	blurted bluster blusters boated bonding bottling braised braises braising breaching breather breathy
 	breeding bristle brittler bruiser bruisers brushing bucked bucking buckler bucklers budging bugling bulking

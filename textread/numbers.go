@@ -130,8 +130,8 @@ func painScores(ws []word, used []bool, fs []found, cl clauses) []painVal {
 			e = de
 		}
 		if !strong {
-			next := e < len(ws) && ws[e].sep == sepNone
-			if v > 10 || next && (numberUnits[ws[e].norm] || ws[e].slash) {
+			next := e < len(ws) && (ws[e].sep == sepNone || ws[e].sep != sepHard && ws[e].norm == "times")
+			if v > 10 || next && (numberUnits[ws[e].norm] || ws[e].slash) { // "10+ times" counts
 				continue
 			}
 			last := len(out) - 1

@@ -440,7 +440,8 @@ var afterObjects = wordSet(`the my a an that this it her his their massage sessi
 
 // massageWords mark a clause that speaks of the session itself.
 var massageWords = wordSet(`massage massages massaged session treatment appointment therapist masseuse masseur rmt
-	physio sports deep tissue`)
+	physio sports deep tissue acupuncturist acupuncture chiropractor chiro osteopath reflexology reflexologist cupping
+	shiatsu bodywork masseurs masseuses`)
 
 // sessionTime picks the time of the session among the time expressions: those
 // in a clause about a health condition, the past, someone else or a
@@ -496,8 +497,21 @@ func sessionTime(ws []word, times []timeExpr, fs []found, trigs []trigger, cl cl
 		if t.duration && otherAnchor(ws, t.start) {
 			continue // "has hurt for two weeks since I slept on the floor"
 		}
-		switch {
-		case !found, massage && !bestMassage, massage == bestMassage && t.hours > best.hours:
+		// A point in time in a clause about the massage beats how long
+		// something lasted there ("had my massage at 1:00 today ... it's been
+		// like this after every massage for nine months").
+		rank := func(m bool, d bool) int {
+			r := 0
+			if m {
+				r += 2
+			}
+			if !d {
+				r++
+			}
+			return r
+		}
+		switch r, br := rank(massage, t.duration), rank(bestMassage, best.duration); {
+		case !found, r > br, r == br && t.hours > best.hours:
 			best, found, bestMassage = t, true, massage
 		}
 		kept = append(kept, t)
