@@ -86,7 +86,7 @@ func trendWords(ws []word) string {
 }
 
 // soreWords say that something hurts, with or without a place or a score.
-var soreWords = wordSet(`sore soreness achy aching ache aches hurts hurting tender painful doms`)
+var soreWords = wordSet(`sore soreness achy aching ache aches hurts hurting hurt tender painful doms pain pains`)
 
 // saysSore reports whether the text says something hurts now: a soreness
 // word that no trigger negates and no finding holds as past, hypothetical or

@@ -84,7 +84,9 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 		// text belongs to them (or to no area in particular).
 		// Unless the text says all is well now and nothing hurts ("my neck
 		// moves so much better, no problems since").
-		well := rd.Well && !rd.Sore && !textPainKnown
+		// Nor, days after the session, when it names places but says nothing
+		// hurts now: "last week he spent the whole hour on my legs".
+		well := !rd.Sore && !textPainKnown && (rd.Well || f.HoursKnown && f.Hours > 72)
 		for _, a := range textAreas {
 			if !well && (!textPainKnown || textPain > 0) {
 				f.SoreIn.Set(a)

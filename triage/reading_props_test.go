@@ -119,3 +119,27 @@ func TestSorenessThatOutlastsThreeDaysCountsWithOrWithoutAPlace(t *testing.T) {
 		})
 	}
 }
+
+func TestDaysAfterTheSessionAPlaceIsSoreOnlyWhenTheMessageSaysItHurts(t *testing.T) {
+	e := testEngine(t)
+	cases := []struct {
+		text string
+		want aftercare.Level
+	}{
+		{"Last week he spent the whole hour on my legs with his elbows, it was a proper workout.", aftercare.SelfCare},
+		{"Massage on my legs last week and they still hurt.", aftercare.Consult},
+		{"Two weeks I am feeling pain in the neck after the massage, not better.", aftercare.Consult},
+		{"Massage on my neck yesterday, neck and shoulders tender.", aftercare.SelfCare},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			resp, err := e.Assess(aftercare.Request{Text: c.text}, requestTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Level != c.want {
+				t.Errorf("level %s, want %s", resp.Level, c.want)
+			}
+		})
+	}
+}
