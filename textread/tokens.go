@@ -98,6 +98,8 @@ func tokenize(text string) []word {
 			emit(i, j, normalize(text[i:j], apos))
 			i = j
 			continue
+		case r == '+' && i > 0 && text[i-1] >= '0' && text[i-1] <= '9':
+			// "10+ times": more than a number, read as the number
 		case r == '&' || r == '+':
 			emit(i, i+size, "and")
 		case r == ',' || r == '(' || r == ')' || r == '"' || r == '\u201c' || r == '\u201d':
