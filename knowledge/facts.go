@@ -38,6 +38,9 @@ type Facts struct {
 	// numbness or tingling has lasted, in hours, whatever the time since the
 	// session; 0 when it does not say.
 	SignHours float64 `expr:"sign_hours"`
+	// Cupping is true when the text speaks of cupping, gua sha or a scraping
+	// tool, whose round marks or streaks are the expected result.
+	Cupping bool `expr:"cupping"`
 	// Band is the band of Pain: "none", "mild", "moderate" or "severe".
 	Band string `expr:"band"`
 	// ExpectedPain is the most pain that is still expected after work of this intensity.

@@ -226,3 +226,26 @@ func signHours(ws []word, times []timeExpr, fs []found) float64 {
 	}
 	return h
 }
+
+// cupWords name cupping and the scraping techniques whose marks are expected.
+var cupWords = wordSet(`cupping cupped hijama graston iastm guasha`)
+
+// cupMakers before "cups" make them cupping cups: "glass cups", "suction cups".
+var cupMakers = wordSet(`glass suction fire vacuum silicone plastic pump`)
+
+// saysCupping reports whether the text speaks of cupping, gua sha or a
+// scraping tool.
+func saysCupping(ws []word) bool {
+	for k := range ws {
+		w := ws[k].norm
+		switch {
+		case cupWords[w]:
+			return true
+		case w == "gua" && k+1 < len(ws) && ws[k+1].norm == "sha":
+			return true
+		case (w == "cups" || w == "cup") && k > 0 && cupMakers[ws[k-1].norm]:
+			return true
+		}
+	}
+	return false
+}

@@ -83,6 +83,9 @@ type Reading struct {
 	// lasted ("a headache for five days", "they haven't gone away in a
 	// month"), in hours; 0 when it does not say.
 	SignHours float64
+	// Cupping says that the text speaks of cupping, gua sha or a scraping
+	// tool, which leave round marks or streaks as they are meant to.
+	Cupping bool
 	// Well says that the text says the client is well now ("feels great",
 	// "no problems since"); with Sore false, the places it names are not sore.
 	Well bool
@@ -112,6 +115,7 @@ func (r *Reader) ReadAll(text string, at time.Time) Reading {
 	rd := Reading{Unsure: status(ws, fs, cl), Trend: trendWords(ws)}
 	rd.Sore = saysSore(ws, fs, trigs, cl)
 	rd.Well = saysWell(ws)
+	rd.Cupping = saysCupping(ws)
 	fs = calfPain(ws, fs, cl)
 
 	out := make([]aftercare.Finding, 0, len(fs)+2)

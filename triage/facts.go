@@ -79,6 +79,7 @@ func (e *Engine) derive(f *knowledge.Facts, req *aftercare.Request, rd *textread
 		f.TextPain = textPain
 	}
 	f.SignHours = rd.SignHours
+	f.Cupping = rd.Cupping
 	if len(req.Soreness) == 0 {
 		// Areas named in the text are where it hurts; a pain read from the
 		// text belongs to them (or to no area in particular).

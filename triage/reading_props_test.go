@@ -143,3 +143,28 @@ func TestDaysAfterTheSessionAPlaceIsSoreOnlyWhenTheMessageSaysItHurts(t *testing
 		})
 	}
 }
+
+func TestCuppingMarksAreExpectedUnlessTheyHurtOrThereIsAnotherSign(t *testing.T) {
+	e := testEngine(t)
+	cases := []struct {
+		text string
+		want aftercare.Level
+	}{
+		{"Had cupping on my upper back yesterday, there are round bruises where the cups were but it doesn't hurt.", aftercare.SelfCare},
+		{"After gua sha yesterday my back has gone dark purple, it doesn't hurt at all.", aftercare.Monitor},
+		{"Huge purple bruise on my shoulder from the cupping yesterday, really dark, and it hurts to touch.", aftercare.Consult},
+		{"Deep tissue massage yesterday and now a huge dark purple bruise on my thigh.", aftercare.Consult},
+		{"Cupping yesterday, round marks on my back, and now I'm short of breath.", aftercare.Emergency},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			resp, err := e.Assess(aftercare.Request{Text: c.text}, requestTime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Level != c.want {
+				t.Errorf("level %s, want %s", resp.Level, c.want)
+			}
+		})
+	}
+}
