@@ -249,3 +249,55 @@ func saysCupping(ws []word) bool {
 	}
 	return false
 }
+
+// tempUnits after a number make it a temperature: "38.5C", "101 degrees".
+var tempUnits = wordSet(`c f celsius fahrenheit degrees degree deg`)
+
+// tempWords before a number make it a temperature: "temp of 38.2", "fever
+// of 103.5", "the thermometer says 37.4".
+var tempWords = wordSet(`temp temperature fever feverish thermometer`)
+
+// temperature reads a body temperature the text gives (34–43 °C or 93–110
+// °F): 38 °C (100.4 °F) or more is a fever, and is read as one; less is not,
+// and a fever the text names is then read as denied by the measurement
+// ("could it be a fever? I'm 37.2"). A whole number needs a unit or a word
+// of temperature before it, so that "I'm 38" stays an age.
+func temperature(ws []word, fs []found) []found {
+	for k := range ws {
+		if !ws[k].num {
+			continue
+		}
+		v := ws[k].val
+		celsius, fahrenheit := v >= 34 && v <= 43, v >= 93 && v <= 110
+		if !celsius && !fahrenheit {
+			continue
+		}
+		unit := k+1 < len(ws) && ws[k+1].sep != sepHard && tempUnits[ws[k+1].norm]
+		named := false
+		for j := k - 1; j >= 0 && j >= k-4 && ws[j].sent == ws[k].sent; j-- {
+			named = named || tempWords[ws[j].norm]
+		}
+		decimal := v != float64(int(v))
+		if !unit && !named && !(decimal && celsius && k > 0 && (ws[k-1].norm == "im" || ws[k-1].norm == "at" || ws[k-1].norm == "was" || ws[k-1].norm == "is")) {
+			continue
+		}
+		high := celsius && v >= 38 || fahrenheit && v >= 100.4
+		present := -1
+		for i := range fs {
+			if fs[i].typ == "symptom" && fs[i].code == "fever" && fs[i].ctx == "" {
+				present = i
+			}
+		}
+		switch {
+		case high && present < 0:
+			fs = append(fs, found{ph: -1, typ: "symptom", code: "fever", start: k, end: k + 1, lits: 1, from: k})
+		case !high:
+			for i := range fs {
+				if fs[i].typ == "symptom" && fs[i].code == "fever" && fs[i].ctx == "" {
+					fs[i].ctx = "negated" // measured, and not a fever
+				}
+			}
+		}
+	}
+	return fs
+}

@@ -117,6 +117,7 @@ func (r *Reader) ReadAll(text string, at time.Time) Reading {
 	rd.Well = saysWell(ws)
 	rd.Cupping = saysCupping(ws)
 	fs = calfPain(ws, fs, cl)
+	fs = temperature(ws, fs)
 
 	out := make([]aftercare.Finding, 0, len(fs)+2)
 	span := func(from, end int) (int, int, string) {

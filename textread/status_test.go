@@ -233,3 +233,30 @@ func TestHowLongASignHasLastedIsRead(t *testing.T) {
 		})
 	}
 }
+
+func TestAMeasuredTemperatureSaysWhetherThereIsAFever(t *testing.T) {
+	at := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
+	cases := []struct {
+		text  string
+		fever bool
+	}{
+		{"Temperature of 38.5 and sore.", true},
+		{"he has a fever of 103.5 tonight", true},
+		{"Could the massage have given me a fever? I'm 37.2 and feel fine.", false},
+		{"temp is 37 so no fever I think", false},
+		{"thermometer says 101 degrees", true},
+		{"I'm 38 and had a massage yesterday", false},
+		{"I'm 37 weeks pregnant", false},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			got := false
+			for _, f := range Default().Read(c.text, at) {
+				got = got || f.Code == "fever" && !f.Negated
+			}
+			if got != c.fever {
+				t.Errorf("fever %v, want %v", got, c.fever)
+			}
+		})
+	}
+}
