@@ -328,7 +328,11 @@ func (s *server) ackFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Ac
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, f)
+	views, err := s.flagViews(r.Context(), a, []*aftercare.Flag{f})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, views[0])
 	return nil
 }
 

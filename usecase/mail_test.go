@@ -69,7 +69,7 @@ func TestEmailLink(t *testing.T) {
 			if !strings.HasSuffix(strings.TrimSpace(text), "Calm Hands") {
 				t.Errorf("the mail is not signed by the clinic:\n%s", text)
 			}
-			for _, want := range []string{"Hello Dee,", link, "works until 21 December 2026", "call 112 now"} {
+			for _, want := range []string{"Hello Dee,", link, "works until Mon 21 Dec 2026", "call 112 now"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the mail lacks %q:\n%s", want, text)
 				}
