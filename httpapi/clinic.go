@@ -325,15 +325,7 @@ func (s *server) ackFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Ac
 		}
 	}
 	f, err := usecase.AckFlag(r.Context(), a, id, in)
-	if err != nil {
-		return err
-	}
-	views, err := s.flagViews(r.Context(), a, []*aftercare.Flag{f})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, views[0])
-	return nil
+	return s.writeFlag(w, r, a, f, err)
 }
 
 func (s *server) undoAck(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
@@ -342,6 +334,11 @@ func (s *server) undoAck(w http.ResponseWriter, r *http.Request, a *aftercare.Ac
 		return err
 	}
 	f, err := usecase.UndoAck(r.Context(), a, id, s.now())
+	return s.writeFlag(w, r, a, f, err)
+}
+
+// writeFlag answers with the view of one flag (its guidance included), or err.
+func (s *server) writeFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Access, f *aftercare.Flag, err error) error {
 	if err != nil {
 		return err
 	}
