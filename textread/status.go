@@ -75,6 +75,8 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 		case relaxSigns[f.code] && relaxedAround(ws, f.start) && !sentenceHasSide(ws, f.start):
 			f.ctx = "hypothetical"
 			add(f, "figure", false)
+		case passingSigns[f.code] && thatDay(ws, cl, f.start):
+			f.ctx = "historical" // "I felt rather tired that evening": a day gone by
 		case passingSigns[f.code] && inSession(ws, cl, f.start) && resolvedAfter(ws, f.end):
 			f.ctx = "historical"
 			if f.code == "tingling" || f.code == "numbness" {
@@ -553,6 +555,21 @@ func relaxedAround(ws []word, i int) bool {
 			turned = turned || turnWords[ws[j].norm]
 		}
 		if !turned {
+			return true
+		}
+	}
+	return false
+}
+
+// thatDayWords after "that" name a part of a day gone by: "that evening",
+// "that night".
+var thatDayWords = wordSet(`evening night afternoon morning day`)
+
+// thatDay reports whether the clause of word i is set on a day gone by:
+// "that evening", "that night".
+func thatDay(ws []word, cl clauses, i int) bool {
+	for k := 0; k+1 < len(ws); k++ {
+		if cl.fine[k] == cl.fine[i] && ws[k].norm == "that" && thatDayWords[ws[k+1].norm] && ws[k+1].sep == sepNone {
 			return true
 		}
 	}
