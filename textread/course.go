@@ -177,12 +177,12 @@ func wellAt(ws []word, from int) int {
 // soreNowWords in a clause keep its soreness current: "was sore, still is today".
 var soreNowWords = wordSet(`still now today tonight currently this`)
 
-// wasSore reports whether the soreness word k is told in the past: "was" or
-// "were" in the three words before it, in a clause that says nothing of now
+// wasSore reports whether the soreness word k is told in the past: "was",
+// "were" or "had been" in the five words of its clause before it, in a clause that says nothing of now
 // ("parts were painful", "it was really sore at the time").
 func wasSore(ws []word, k int, cl clauses) bool {
 	past := false
-	for j := k - 1; j >= 0 && j >= k-3 && cl.fine[j] == cl.fine[k]; j-- {
+	for j := k - 1; j >= 0 && j >= k-5 && cl.fine[j] == cl.fine[k]; j-- {
 		if ws[j].norm == "was" || ws[j].norm == "were" || ws[j].norm == "had" && j+1 < k && ws[j+1].norm == "been" {
 			past = true // "parts were painful", "it had been sore"
 		}
@@ -300,4 +300,28 @@ func temperature(ws []word, fs []found) []found {
 		}
 	}
 	return fs
+}
+
+// linkWords after pain words tie them to a time or a place, not to the
+// session they qualify: "after the massage", "during my session".
+var linkWords = wordSet(`after during from since the my a an at in with following before since`)
+
+// describesSession reports whether the pain words ending at word end qualify
+// the session itself: "a proper excruciating Balinese one", "a really painful
+// massage", "agonising session".
+func describesSession(ws []word, fs []found, end int) bool {
+	for k := end; k < len(ws) && k <= end+1 && ws[k].sep == sepNone; k++ {
+		if k == end+1 && linkWords[ws[end].norm] {
+			return false // "a splitting headache after the massage" is after it
+		}
+		if massageWords[ws[k].norm] || ws[k].norm == "rub" || k == end+1 && ws[k].norm == "one" {
+			return true
+		}
+		for _, f := range fs {
+			if f.typ == "style" && f.start == k {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -185,7 +185,7 @@ func (r *Reader) pain(ws []word, fs []found, trigs []trigger, used []bool, cl cl
 				continue
 			}
 			p := painVal{v: r.bands.bandValue(f.code), start: f.start, end: f.end, tense: tenseOf(ws, f.start, f.end, cl)}
-			if f.ctx == "historical" || p.tense == tenseWas && wasSore(ws, f.start, cl) || inSession(ws, cl, f.start) && !clauseSaysNow(ws, f.start, cl) {
+			if f.ctx == "historical" || p.tense == tenseWas && wasSore(ws, f.start, cl) || inSession(ws, cl, f.start) && !clauseSaysNow(ws, f.start, cl) || describesSession(ws, fs, f.end) {
 				p.tense = tensePast // "it was torture": a word of how the session felt
 			}
 			vals = append(vals, p)

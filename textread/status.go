@@ -328,7 +328,10 @@ func sentenceHasPainScore(ws []word, i int) bool {
 // itself ("during the massage", "at one point").
 func inSession(ws []word, cl clauses, i int) bool {
 	for k := range ws {
-		if cl.fine[k] != cl.fine[i] && cl.coarse[k] != cl.coarse[i] {
+		// "when she worked my hips, it hurt so bad": a clause that sets the
+		// session carries on to the main clause after it, up to a turn.
+		carried := k < i && ws[k].sent == ws[i].sent && !turnBetween(ws, k, i)
+		if cl.fine[k] != cl.fine[i] && cl.coarse[k] != cl.coarse[i] && !carried {
 			continue
 		}
 		for _, m := range sessionMarkers {
@@ -570,6 +573,17 @@ var thatDayWords = wordSet(`evening night afternoon morning day`)
 func thatDay(ws []word, cl clauses, i int) bool {
 	for k := 0; k+1 < len(ws); k++ {
 		if cl.fine[k] == cl.fine[i] && ws[k].norm == "that" && thatDayWords[ws[k+1].norm] && ws[k+1].sep == sepNone {
+			return true
+		}
+	}
+	return false
+}
+
+// turnBetween reports whether a turn of the story (but, then, now, today)
+// stands between words a and b.
+func turnBetween(ws []word, a, b int) bool {
+	for j := a + 1; j < b; j++ {
+		if turnWords[ws[j].norm] || soreNowWords[ws[j].norm] {
 			return true
 		}
 	}

@@ -260,3 +260,29 @@ func TestAMeasuredTemperatureSaysWhetherThereIsAFever(t *testing.T) {
 		})
 	}
 }
+
+func TestPainWordsAboutTheSessionDoNotSetThePainNow(t *testing.T) {
+	at := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
+	cases := []struct {
+		text   string
+		severe bool
+	}{
+		{"I went for a proper excruciating Balinese one yesterday, a bit sore today.", false},
+		{"It was torture, she was so heavy-handed.", false},
+		{"At my massage yesterday, when she worked my hips, it hurt so bad.", false},
+		{"splitting headache after the massage, they did a lot on my neck", true},
+		{"My back has been in serious pain since the massage.", true},
+		{"The massage was yesterday and my back is excruciating now.", true},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			severe := false
+			for _, f := range Default().Read(c.text, at) {
+				severe = severe || f.Type == "pain" && !f.Negated && f.Value != nil && *f.Value >= 7
+			}
+			if severe != c.severe {
+				t.Errorf("severe pain now %v, want %v", severe, c.severe)
+			}
+		})
+	}
+}
