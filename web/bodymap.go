@@ -45,16 +45,35 @@ type regionGeom struct {
 
 func f(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// rr is the path of a rounded rectangle.
+// rr is the path of a rounded rectangle. The paths are written short, as
+// SVG allows: the arcs' flags run into the next number ("0 01"), and a minus
+// sign needs no space before it; a side of no length is left out.
 func rr(x, y, w, h, r float64) shape {
 	r = min(r, w/2, h/2)
-	return shape{MinX: x, MaxX: x + w, D: fmt.Sprintf("M%s %sh%sa%s %s 0 0 1 %s %sv%sa%s %s 0 0 1 -%s %sh-%sa%s %s 0 0 1 -%s -%sv-%sa%s %s 0 0 1 %s -%sz",
-		f(x+r), f(y), f(w-2*r), f(r), f(r), f(r), f(r), f(h-2*r), f(r), f(r), f(r), f(r), f(w-2*r), f(r), f(r), f(r), f(r), f(h-2*r), f(r), f(r), f(r), f(r))}
+	side := func(dir string, n float64) string {
+		if n == 0 {
+			return ""
+		}
+		return dir + f(n)
+	}
+	arc := func(dx, dy float64) string { return "a" + f(r) + " " + f(r) + " 0 01" + f(dx) + sep(dy) + f(dy) }
+	return shape{MinX: x, MaxX: x + w, D: "M" + f(x+r) + " " + f(y) +
+		side("h", w-2*r) + arc(r, r) + side("v", h-2*r) + arc(-r, r) +
+		side("h", -(w-2*r)) + arc(-r, -r) + side("v", -(h-2*r)) + arc(r, -r) + "z"}
+}
+
+// sep is what goes between a number and the next one, v: nothing when v's minus sign parts them.
+func sep(v float64) string {
+	if v < 0 {
+		return ""
+	}
+	return " "
 }
 
 // ellipse is the path of an ellipse.
 func ellipse(cx, cy, rx, ry float64) shape {
-	return shape{MinX: cx - rx, MaxX: cx + rx, D: fmt.Sprintf("M%s %sa%s %s 0 1 0 %s 0a%s %s 0 1 0 -%s 0z", f(cx-rx), f(cy), f(rx), f(ry), f(2*rx), f(rx), f(ry), f(2*rx))}
+	arc := func(dx float64) string { return "a" + f(rx) + " " + f(ry) + " 0 10" + f(dx) + " 0" }
+	return shape{MinX: cx - rx, MaxX: cx + rx, D: "M" + f(cx-rx) + " " + f(cy) + arc(2*rx) + arc(-2*rx) + "z"}
 }
 
 // pair is a shape and its mirror image about the figure's middle c.
@@ -241,6 +260,29 @@ type bodyMap struct {
 	Labels []mapLabel
 	// W, H, FrontX and BackX place the figure.
 	W, H, FrontX, BackX float64
+}
+
+// LabelLines is the path of the lines from the labels to their regions, all in one.
+func (m *bodyMap) LabelLines() string {
+	var b strings.Builder
+	for _, l := range m.Labels {
+		b.WriteString("M" + f(l.X1) + " " + f(l.Y))
+		if l.Y2 == l.Y {
+			b.WriteString("H" + f(l.X2))
+		} else {
+			b.WriteString("L" + f(l.X2) + " " + f(l.Y2))
+		}
+	}
+	return b.String()
+}
+
+// Joints is the path of the knees, drawn as neither area, all in one.
+func (m *bodyMap) Joints() string {
+	var b strings.Builder
+	for _, s := range m.Neutral {
+		b.WriteString(s.D)
+	}
+	return b.String()
 }
 
 // Interactive reports whether the map's regions are links to form fields.

@@ -147,6 +147,15 @@ func newLineChart(id, title string) *lineChart {
 	return c
 }
 
+// Grid is the path of the chart's horizontal lines, one at each tick of pain.
+func (c *lineChart) Grid() string {
+	var b strings.Builder
+	for _, t := range c.YTicks {
+		b.WriteString("M" + f(c.X0) + " " + f(t.Pos) + "H" + f(c.X1))
+	}
+	return b.String()
+}
+
 func (c *lineChart) y(pain float64) float64 { return c.Y1 - (c.Y1-c.Y0)*pain/10 }
 
 // painPoint is one check-in on the client's own curve.

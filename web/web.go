@@ -111,7 +111,6 @@ func New(d Deps) http.Handler {
 	}
 	h.pages = template.Must(template.New("").Funcs(h.funcs(time.UTC)).ParseFS(templateFS, "templates/*.html"))
 	template.Must(h.pagesIn(time.UTC))
-	static, _ := fs.Sub(staticFS, "static")
 
 	h.mux.HandleFunc("GET /{$}", h.home)
 	h.mux.HandleFunc("POST /check", h.check)
@@ -134,7 +133,7 @@ func New(d Deps) http.Handler {
 	h.mux.HandleFunc("POST /staff/settings", h.staff(h.saveSettings))
 	h.mux.HandleFunc("POST /staff/flags/{id}/undo", h.staff(h.undoAck))
 	h.mux.HandleFunc("POST /staff/clients/{id}", h.staff(h.updateClient))
-	h.mux.Handle("GET /static/{file}", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
+	h.mux.Handle("GET /static/{file}", staticHandler(http.HandlerFunc(serveStatic)))
 	h.mux.HandleFunc("/", h.unknown)
 	return securityHeaders(h.mux)
 }
