@@ -88,7 +88,7 @@ func hasWord(ws []word, from, to int, norm string) bool {
 var (
 	heatWords = wordSet(`hot warm hotter warmer`)
 	// not heat of the skin: "hot water bottle", "warm bath", "hot and cold"
-	heatNot = wordSet(`stone stones water bath shower tub drink tea coffee towel towels compress pack packs weather day
+	heatNot = wordSet(`stone stones water bath shower tub drink tea coffee towel towels compress pack packs weather day spot spots
 		room oil oils flush flushes flash flashes cold chocolate food soup pad pads bottle`)
 	// findings that make "hot" the skin's: "calf is swollen and hot"
 	heatContext = wordSet(`swelling calf_swelling bruising_light bruising_dark warmth_redness`)

@@ -107,7 +107,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	}
 	numbLimb(ws, fs)
 	treated(ws, fs)
-	beforeThat(ws, fs)
+	beforeThat(ws, fs, cl)
 	oneReading(ws, fs)
 	return un
 }
@@ -170,6 +170,9 @@ var resolvedWords = wordSet(`fine better good great light lighter none gone went
 
 // resolvedAfter reports whether a word of resolvedWords follows word i.
 func resolvedAfter(ws []word, i int) bool {
+	if wellAt(ws, i) >= 0 {
+		return true // "... but it doesn't really hurt", "no problems since"
+	}
 	for k := i; k < len(ws); k++ {
 		if resolvedWords[ws[k].norm] {
 			return true
@@ -501,15 +504,27 @@ func numbIn(ws []word, fs []found, sent int32) bool {
 
 // pastOpeners open a sentence about the time before the session: "Before
 // that, any weight on my foot gave me stabbing pains".
-var pastOpeners = [][]string{{"before", "that"}, {"before", "then"}, {"before", "the", "massage"},
+var pastOpeners = [][]string{{"before", "that"}, {"before", "then"}, {"before", "it"}, {"before", "the", "massage"},
 	{"before", "my", "massage"}, {"before", "the", "session"}, {"until", "then"}, {"previously"}}
 
 // beforeThat reads the signs of a sentence that opens on the time before the
 // session as past; a warning sign that may have passed still counts.
-func beforeThat(ws []word, fs []found) {
+func beforeThat(ws []word, fs []found, cl clauses) {
 	past := map[int32]bool{}
+	pastClause := map[int]bool{}
 	for k := range ws {
 		if k > 0 && ws[k].sent == ws[k-1].sent {
+			// "..., before it I could barely get up the stairs, after it I
+			// climbed them": a clause that opens on the time before
+			for _, p := range pastOpeners[:4] {
+				ok := cl.fine[k] != cl.fine[k-1] && k+len(p) <= len(ws)
+				for j := 0; ok && j < len(p); j++ {
+					ok = ws[k+j].norm == p[j]
+				}
+				if ok {
+					pastClause[cl.fine[k]] = true
+				}
+			}
 			continue
 		}
 		for _, p := range pastOpeners {
@@ -524,7 +539,7 @@ func beforeThat(ws []word, fs []found) {
 	}
 	for i := range fs {
 		f := &fs[i]
-		if (f.typ == "symptom" || f.typ == "pain") && f.ctx == "" && past[ws[f.start].sent] && !stillCounts(f) {
+		if (f.typ == "symptom" || f.typ == "pain") && f.ctx == "" && (past[ws[f.start].sent] || pastClause[cl.fine[f.start]]) && !stillCounts(f) {
 			f.ctx = "historical"
 		}
 	}
