@@ -143,6 +143,15 @@ var wellPhrases = [][]string{
 	{"no", "longer", "sore"}, {"not", "sore"}, {"back", "to", "normal"}, {"all", "better"},
 }
 
+// wellIndex maps the first word of each well phrase to the phrases.
+var wellIndex = func() map[string][][]string {
+	m := map[string][][]string{}
+	for _, p := range wellPhrases {
+		m[p[0]] = append(m[p[0]], p)
+	}
+	return m
+}()
+
 // wellDeniers before a well phrase turn it round: "doesn't feel better".
 var wellDeniers = wordSet(`not no never doesnt dont didnt isnt wasnt hasnt havent nt cant`)
 
@@ -153,8 +162,8 @@ func saysWell(ws []word) bool { return wellAt(ws, 0) >= 0 }
 // wellAt returns the place of the first well phrase at or after word from, or -1.
 func wellAt(ws []word, from int) int {
 	for i := from; i < len(ws); i++ {
-		for _, p := range wellPhrases {
-			if i+len(p) > len(ws) || ws[i].norm != p[0] {
+		for _, p := range wellIndex[ws[i].norm] {
+			if i+len(p) > len(ws) {
 				continue
 			}
 			ok := true
