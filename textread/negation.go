@@ -72,7 +72,8 @@ var triggerLists = map[trigKind]string{
 		stopped | not present | absent | passed | faded | no longer there | gone now | eased off completely |
 		is fine now | are fine now | went | fine now | fine today | ok now | okay now | fine again | all good now |
 		back to normal | settled now | wore off | worn off | has worn off | died down | have died down |
-		has died down | went off | cleared off | gone off`,
+		has died down | went off | cleared off | gone off | hasn't come back | has not come back | not come back |
+		never came back | didn't come back | did not come back`,
 	tHypo: `if | what if | in case | incase | just in case | should i worry about | should i be worried about |
 		should i be concerned about | worried about | worry about | worrying about | concerned about | scared of |
 		afraid of | frightened of | watch for | watch out for | look out for | looking out for | keep an eye out for |

@@ -33,7 +33,7 @@ var (
 		advil tylenol aspirin cups glasses litres liters people kids children babies steps sessions massages
 		side sided leg legs arm arms calf calves hand hands foot feet finger fingers toes nights mornings clock`)
 	// anchors before a number that make it a pain score: "pain is 6", "level 3", "rate it a 5".
-	painAnchors = wordSet(`pain pains painful level levels rate rated rating score scale nrs vas sore soreness ache aches
+	painAnchors = wordSet(`pain pains painful level levels rate rated rating score scale nrs vas sore soreness ache aches usual
 		aching achy hurt hurts hurting tender tenderness discomfort say give gave went gone down up dropped`)
 	// fillers that may stand between an anchor and the number.
 	painFillers = wordSet(`a an about around maybe like roughly approx approximately is its it was at of solid good only

@@ -108,6 +108,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	numbLimb(ws, fs)
 	treated(ws, fs)
 	beforeThat(ws, fs, cl)
+	knownOld(ws, fs)
 	oneReading(ws, fs)
 	return un
 }
@@ -603,4 +604,32 @@ func turnBetween(ws []word, a, b int) bool {
 		}
 	}
 	return false
+}
+
+// oldMarks say that what a sentence tells is long known, not new: "his right
+// arm has been weak ever since his stroke, nothing new there", "as always".
+var oldMarks = [][]string{{"nothing", "new"}, {"not", "new"}, {"as", "always"}, {"same", "as", "always"},
+	{"for", "years"}, {"since", "childhood"}, {"all", "my", "life"}}
+
+// knownOld reads the signs of a sentence that says they are long known as
+// past: a weakness left by a stroke two years ago is not a new stroke sign.
+func knownOld(ws []word, fs []found) {
+	old := map[int32]bool{}
+	for k := range ws {
+		for _, m := range oldMarks {
+			ok := k+len(m) <= len(ws)
+			for j := 0; ok && j < len(m); j++ {
+				ok = ws[k+j].norm == m[j] && (j == 0 || ws[k+j].sep != sepHard)
+			}
+			if ok {
+				old[ws[k].sent] = true
+			}
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.typ == "symptom" && f.ctx == "" && old[ws[f.start].sent] {
+			f.ctx = "historical"
+		}
+	}
 }

@@ -50,7 +50,7 @@ var (
 		"minute": 1.0 / 60, "minutes": 1.0 / 60, "min": 1.0 / 60, "mins": 1.0 / 60,
 		"day": 24, "days": 24, "week": 168, "weeks": 168, "wk": 168, "wks": 168, "fortnight": 336,
 		"night": 24, "nights": 24, "month": 730, "months": 730, "mth": 730, "mths": 730, "year": 8760,
-		"years": 8760, "yr": 8760, "yrs": 8760,
+		"years": 8760, "yr": 8760, "yrs": 8760, "sleep": 24, "sleeps": 24,
 	}
 	// after "N days": the words that make it the time since the session.
 	timeAfter = wordSet(`ago later after since post out on now back afterwards afterward`)
