@@ -412,6 +412,8 @@ func quantity(ws []word, i int) (timeExpr, bool) {
 			return timeExpr{}, false // "2 weeks out from the race": a time ahead
 		case (w == "after" || w == "later") && next != "" && !afterObjects[next]:
 			return timeExpr{}, false // "a few days after flying back": after something else
+		case w == "after" && activityAfter(ws, end+1):
+			return timeExpr{}, false // "six days after a gym session": after something else
 		}
 		end++
 	}
@@ -430,6 +432,25 @@ var unendedBefore = wordSet(`away gone stopped eased cleared settled better impr
 
 // approxWords may stand between "for" and a duration: "for almost 6 weeks".
 var approxWords = wordSet(`almost nearly about around over roughly approximately well just`)
+
+// activityWords name what else a time may be counted from: "six days after
+// an over-squatty gym session", "two days after the race".
+var activityWords = wordSet(`gym workout run race marathon training game match hike squat squats lifting flight
+	fall accident surgery operation`)
+
+// activityAfter reports whether one of the four words from k names another
+// activity, before any word of the massage.
+func activityAfter(ws []word, k int) bool {
+	for j := k; j < len(ws) && j < k+4 && ws[j].sep != sepHard; j++ {
+		if massageWords[ws[j].norm] && ws[j].norm != "session" {
+			return false
+		}
+		if activityWords[ws[j].norm] {
+			return true
+		}
+	}
+	return false
+}
 
 // onFollowers may follow "a week on": what is said of now ("a week on it still hurts").
 var onFollowers = wordSet(`from now it its i im and still`)
