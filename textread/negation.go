@@ -54,7 +54,8 @@ var triggerLists = map[trigKind]string{
 		free of | nothing | none | no more | no longer | nor | neither | zero | nil | negative for | ruled out |
 		stopped taking | stopped my | came off | come off | no evidence of | absence of | not had | not having |
 		not experiencing | not noticed | haven't noticed | never had | not a hint of | not a trace of`,
-	tPseudo: `not only | not just | not sure if | not sure whether | no idea if | no idea whether | don't know if |
+	tPseudo: `not only | not just | not long after | not long afterwards | not long before | not long ago |
+		not much later | not long later | it wasn't long before | wasn't long before | not sure if | not sure whether | no idea if | no idea whether | don't know if |
 		don't know whether | unsure if | unsure whether | not certain if | not certain whether | no increase |
 		no change | no changes | not sure | not certain | unsure | no idea | don't know | do not know | not know | not getting better | no better | not better | not improving |
 		no improvement | not gone | hasn't gone | haven't gone | has not gone | have not gone | hasnt really gone |

@@ -106,6 +106,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 		}
 	}
 	numbLimb(ws, fs)
+	dizzyWalk(ws, fs)
 	treated(ws, fs)
 	beforeThat(ws, fs, cl)
 	knownOld(ws, fs)
@@ -630,6 +631,27 @@ func knownOld(ws []word, fs []found) {
 		f := &fs[i]
 		if f.typ == "symptom" && f.ctx == "" && old[ws[f.start].sent] {
 			f.ctx = "historical"
+		}
+	}
+}
+
+// dizzyWalk reads "he started feeling dizzy and now he can't walk" as
+// unsteadiness: in a sentence that says the client is dizzy, not being able
+// to walk or stand is a loss of balance, not a sore leg.
+func dizzyWalk(ws []word, fs []found) {
+	dizzy := map[int32]bool{}
+	for _, f := range fs {
+		if f.typ == "symptom" && f.code == "dizziness" && f.ctx == "" {
+			dizzy[ws[f.start].sent] = true
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.typ != "symptom" || f.code != "pain_on_movement" || f.ctx != "" || !dizzy[ws[f.start].sent] {
+			continue
+		}
+		if hasWord(ws, f.start, f.end, "walk") || hasWord(ws, f.start, f.end, "stand") {
+			f.code = "unsteadiness"
 		}
 	}
 }
