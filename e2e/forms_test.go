@@ -41,28 +41,52 @@ func TestTheSignInFormKeepsTheEmail(t *testing.T) {
 	a := startApp(t)
 	const email = "owner@calmhands.example"
 	clinicWithOwner(t, a, email, "a long enough passphrase")
-	tb := a.open(t, chromedp.WithNewBrowserContext())
-	tb.phone()
-	tb.visit("/login")
-	tb.do(
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), "not the passphrase"),
-	)
-	tb.submit("form.login button[type=submit]")
-	if !strings.Contains(tb.text("#login-error"), "do not match") {
-		t.Fatal("no error after a wrong password")
+	for _, tt := range []struct {
+		name   string
+		script bool
+	}{
+		{"with the page's script", true},
+		{"without script: the server keeps it", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := a.open(t, chromedp.WithNewBrowserContext())
+			tb.phone()
+			tb.scripts(tt.script)
+			tb.visit("/login")
+			tb.do(
+				chromedp.SendKeys(chromedp.CSS("#email"), email),
+				chromedp.SendKeys(chromedp.CSS("#password"), "not the passphrase"),
+			)
+			if r := tb.submit("form.login button[type=submit]"); r.Status != 200 {
+				t.Errorf("status %d after a wrong password, want the sign-in page (200)", r.Status)
+			}
+			if !strings.Contains(tb.text("#login-error"), "do not match") {
+				t.Fatal("no error after a wrong password")
+			}
+			if v := eval[string](tb, `document.getElementById("email").value`); v != email {
+				t.Errorf("the email after a failed sign-in: %q", v)
+			}
+			if v := eval[string](tb, `document.getElementById("password").value`); v != "" {
+				t.Errorf("the password is filled in again: %q", v)
+			}
+			if f := eval[string](tb, `document.activeElement.id`); f != "password" {
+				t.Errorf("the focus is on %q, not the password", f)
+			}
+			if by := tb.attr("#password", "aria-describedby"); by != "login-error" {
+				t.Errorf("the password field is described by %q", by)
+			}
+			if loc := tb.location(); loc != "/login" {
+				t.Errorf("the address after a failed sign-in is %s, want /login (no email in it)", loc)
+			}
+			if kept := eval[string](tb, `JSON.stringify({...sessionStorage, ...localStorage})`); strings.Contains(kept, "calmhands") {
+				t.Errorf("the browser's storage keeps the email: %s", kept)
+			}
+			if tt.script {
+				tb.inspect("the sign-in page after a wrong password")
+				tb.shoot("sign-in-error", phoneWidth)
+			}
+		})
 	}
-	if v := eval[string](tb, `document.getElementById("email").value`); v != email {
-		t.Errorf("the email after a failed sign-in: %q", v)
-	}
-	if f := eval[string](tb, `document.activeElement.id`); f != "password" {
-		t.Errorf("the focus is on %q, not the password", f)
-	}
-	if strings.Contains(tb.location(), "calmhands") {
-		t.Errorf("the email is in the address: %s", tb.location())
-	}
-	tb.inspect("the sign-in page after a wrong password")
-	tb.shoot("sign-in-error", phoneWidth)
 }
 
 // smallTargets lists the map targets (what opens the picker, tabbable)

@@ -340,6 +340,15 @@ func TestStaffPages(t *testing.T) {
 		}
 		checkNoInline(t, p.body)
 	})
+	t.Run("an email in the sign-in page's address is not put in the form", func(t *testing.T) {
+		p := s.get(t, "/login?error=1&email=ana%40calm.example")
+		if p.status != 200 || strings.Contains(p.body, "ana@calm.example") || !strings.Contains(p.body, `name="email" type="email" autocomplete="username" required value=""`) {
+			t.Errorf("status %d: %.2000s", p.status, p.body)
+		}
+		if strings.Contains(p.body, "autofocus") {
+			t.Error("the password is focused with no email kept")
+		}
+	})
 
 	s.as(owner(clinic.ID))
 	var clientPath string

@@ -96,6 +96,16 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *p
 type loginView struct {
 	Next  string
 	Error string
+	// Email is the email of a refused sign-in, kept in the form; empty on a
+	// plain visit.
+	Email string
+}
+
+// keptEmail is the email the sign-in handler passes when it shows the page
+// again after a refused sign-in: the only form value of its internal GET.
+// A GET's own URL never fills PostForm, so no address carries it in.
+func keptEmail(r *http.Request) string {
+	return r.PostForm.Get("email")
 }
 
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +119,7 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.basePage("Sign in", "login")
-	p.Login = &loginView{Next: next}
+	p.Login = &loginView{Next: next, Email: keptEmail(r)}
 	switch q.Get("error") {
 	case "":
 	case "throttled", "429":
