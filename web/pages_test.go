@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"image"
 	"image/draw"
 	"math"
@@ -95,6 +96,15 @@ func TestLevelColoursPassContrast(t *testing.T) {
 	}
 }
 
+// workingName finds the knowledge base's working name for the consumer
+// article the guide began from, which readers should never see.
+var workingName = regexp.MustCompile(`(?i).{0,40}\bseed\b.{0,40}`)
+
+// visibleText is a page's text without its tags (so without ids and links).
+func visibleText(body string) string {
+	return html.UnescapeString(regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(body, " "))
+}
+
 func TestGuide(t *testing.T) {
 	s := newSite(t, "")
 	kb := realEngine(t).Knowledge()
@@ -123,6 +133,7 @@ func TestGuide(t *testing.T) {
 	for _, src := range kb.Sources {
 		want["/guide/sources"] = append(want["/guide/sources"], `id="src-`+src.ID+`"`)
 	}
+	want["/guide/sources"] = append(want["/guide/sources"], "The consumer article “Sore after a massage?” (2025) is where this guide began")
 	for _, tp := range kb.Topics {
 		path := "/guide/" + strings.ReplaceAll(tp.ID, "_", "-")
 		want[path] = append(want[path], template(tp.Text))
@@ -140,6 +151,9 @@ func TestGuide(t *testing.T) {
 			}
 			if !strings.Contains(p.body, `href="/guide/sources#src-`) && path != "/guide" && path != "/guide/sources" {
 				t.Error("the page cites no source")
+			}
+			if w := workingName.FindString(visibleText(p.body)); w != "" {
+				t.Errorf("the page calls a source by its working name: %q", w)
 			}
 			checkNoInline(t, p.body)
 			if len(p.body) > 100<<10 {
