@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -87,6 +89,43 @@ func TestTheSignInFormKeepsTheEmail(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestTheClientsEditFormShowsAPhoneErrorBesideTheField(t *testing.T) {
+	a := startApp(t)
+	const email = "owner@calmhands.example"
+	clinic := clinicWithOwner(t, a, email, "a long enough passphrase")
+	c := addClient(t, a, clinic, "Ana Lima")
+	tb := signIn(t, a, email, "a long enough passphrase")
+	tb.phone()
+	path := fmt.Sprintf("/staff/clients/%d", c.ID)
+	tb.visit(path)
+	tb.do(
+		chromedp.Click(chromedp.CSS("details.client-edit summary")),
+		chromedp.WaitVisible(chromedp.CSS("#edit-phone")),
+		chromedp.SendKeys(chromedp.CSS("#edit-phone"), "ask reception"),
+	)
+	if r := tb.submit("details.client-edit button[type=submit]"); r.Status != 400 {
+		t.Fatalf("status %d, want 400", r.Status)
+	}
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#err-phone")))
+	if by := tb.attr("#edit-phone", "aria-describedby"); by != "err-phone" || tb.attr("#edit-phone", "aria-invalid") != "true" {
+		t.Errorf("the phone field is described by %q", by)
+	}
+	if v := eval[string](tb, `document.getElementById("edit-phone").value`); v != "ask reception" {
+		t.Errorf("the phone typed is not kept: %q", v)
+	}
+	if near := eval[float64](tb, `Math.abs(document.getElementById("err-phone").getBoundingClientRect().top - document.getElementById("edit-phone").getBoundingClientRect().bottom)`); near > 60 {
+		t.Errorf("the error is %g px from its field", near)
+	}
+	if loc := tb.location(); loc != path {
+		t.Errorf("the page is %s, want the client's, %s", loc, path)
+	}
+	stored, err := a.Store.FindClient(context.Background(), clinic.ID, c.ID)
+	if err != nil || stored.Phone != "" {
+		t.Errorf("stored phone %q (%v)", stored.Phone, err)
+	}
+	tb.inspect("the client's page with an error in the edit form")
 }
 
 // smallTargets lists the map targets (what opens the picker, tabbable)
