@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -41,28 +43,89 @@ func TestTheSignInFormKeepsTheEmail(t *testing.T) {
 	a := startApp(t)
 	const email = "owner@calmhands.example"
 	clinicWithOwner(t, a, email, "a long enough passphrase")
-	tb := a.open(t, chromedp.WithNewBrowserContext())
+	for _, tt := range []struct {
+		name   string
+		script bool
+	}{
+		{"with the page's script", true},
+		{"without script: the server keeps it", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := a.open(t, chromedp.WithNewBrowserContext())
+			tb.phone()
+			tb.scripts(tt.script)
+			tb.visit("/login")
+			tb.do(
+				chromedp.SendKeys(chromedp.CSS("#email"), email),
+				chromedp.SendKeys(chromedp.CSS("#password"), "not the passphrase"),
+			)
+			if r := tb.submit("form.login button[type=submit]"); r.Status != 200 {
+				t.Errorf("status %d after a wrong password, want the sign-in page (200)", r.Status)
+			}
+			if !strings.Contains(tb.text("#login-error"), "do not match") {
+				t.Fatal("no error after a wrong password")
+			}
+			if v := eval[string](tb, `document.getElementById("email").value`); v != email {
+				t.Errorf("the email after a failed sign-in: %q", v)
+			}
+			if v := eval[string](tb, `document.getElementById("password").value`); v != "" {
+				t.Errorf("the password is filled in again: %q", v)
+			}
+			if f := eval[string](tb, `document.activeElement.id`); f != "password" {
+				t.Errorf("the focus is on %q, not the password", f)
+			}
+			if by := tb.attr("#password", "aria-describedby"); by != "login-error" {
+				t.Errorf("the password field is described by %q", by)
+			}
+			if loc := tb.location(); loc != "/login" {
+				t.Errorf("the address after a failed sign-in is %s, want /login (no email in it)", loc)
+			}
+			if kept := eval[string](tb, `JSON.stringify({...sessionStorage, ...localStorage})`); strings.Contains(kept, "calmhands") {
+				t.Errorf("the browser's storage keeps the email: %s", kept)
+			}
+			if tt.script {
+				tb.inspect("the sign-in page after a wrong password")
+				tb.shoot("sign-in-error", phoneWidth)
+			}
+		})
+	}
+}
+
+func TestTheClientsEditFormShowsAPhoneErrorBesideTheField(t *testing.T) {
+	a := startApp(t)
+	const email = "owner@calmhands.example"
+	clinic := clinicWithOwner(t, a, email, "a long enough passphrase")
+	c := addClient(t, a, clinic, "Ana Lima")
+	tb := signIn(t, a, email, "a long enough passphrase")
 	tb.phone()
-	tb.visit("/login")
+	path := fmt.Sprintf("/staff/clients/%d", c.ID)
+	tb.visit(path)
 	tb.do(
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), "not the passphrase"),
+		chromedp.Click(chromedp.CSS("details.client-edit summary")),
+		chromedp.WaitVisible(chromedp.CSS("#edit-phone")),
+		chromedp.SendKeys(chromedp.CSS("#edit-phone"), "ask reception"),
 	)
-	tb.submit("form.login button[type=submit]")
-	if !strings.Contains(tb.text("#login-error"), "do not match") {
-		t.Fatal("no error after a wrong password")
+	if r := tb.submit("details.client-edit button[type=submit]"); r.Status != 400 {
+		t.Fatalf("status %d, want 400", r.Status)
 	}
-	if v := eval[string](tb, `document.getElementById("email").value`); v != email {
-		t.Errorf("the email after a failed sign-in: %q", v)
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#err-phone")))
+	if by := tb.attr("#edit-phone", "aria-describedby"); by != "err-phone" || tb.attr("#edit-phone", "aria-invalid") != "true" {
+		t.Errorf("the phone field is described by %q", by)
 	}
-	if f := eval[string](tb, `document.activeElement.id`); f != "password" {
-		t.Errorf("the focus is on %q, not the password", f)
+	if v := eval[string](tb, `document.getElementById("edit-phone").value`); v != "ask reception" {
+		t.Errorf("the phone typed is not kept: %q", v)
 	}
-	if strings.Contains(tb.location(), "calmhands") {
-		t.Errorf("the email is in the address: %s", tb.location())
+	if near := eval[float64](tb, `Math.abs(document.getElementById("err-phone").getBoundingClientRect().top - document.getElementById("edit-phone").getBoundingClientRect().bottom)`); near > 60 {
+		t.Errorf("the error is %g px from its field", near)
 	}
-	tb.inspect("the sign-in page after a wrong password")
-	tb.shoot("sign-in-error", phoneWidth)
+	if loc := tb.location(); loc != path {
+		t.Errorf("the page is %s, want the client's, %s", loc, path)
+	}
+	stored, err := a.Store.FindClient(context.Background(), clinic.ID, c.ID)
+	if err != nil || stored.Phone != "" {
+		t.Errorf("stored phone %q (%v)", stored.Phone, err)
+	}
+	tb.inspect("the client's page with an error in the edit form")
 }
 
 // smallTargets lists the map targets (what opens the picker, tabbable)

@@ -146,7 +146,8 @@ type loginResult struct {
 // login answers POST /login: it counts the attempt under the throttle's keys
 // and goes on only when they allow it, then checks the password (against a dummy hash for an unknown email), and
 // on success starts a new staff session in place of any the browser held.
-// Pages get 303 redirects (to next or /staff, or to /login?error=1); callers
+// A browser signed in is sent on (303, to next or /staff); one refused gets
+// the sign-in page again with the email it typed (see loginAgain). Callers
 // that ask for JSON get 200 or 401.
 func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -155,7 +156,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		if wantsJSON(r) {
 			return err
 		}
-		http.Redirect(w, r, "/login?error=1", http.StatusSeeOther)
+		s.loginAgain(w, r, in)
 		return nil
 	}
 	now := s.now()
@@ -180,7 +181,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		s.audit(ctx, &aftercare.AuditEntry{Actor: "anonymous", Action: aftercare.AuditLoginFailed, Object: "throttled", Outcome: aftercare.OutcomeDenied})
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		if !wantsJSON(r) && s.web != nil {
-			s.loginPage(w, r, "throttled", in.next, http.StatusTooManyRequests)
+			s.loginPage(w, r, "throttled", in, http.StatusTooManyRequests)
 			return nil
 		}
 		return aftercare.Errorf(aftercare.ERATELIMIT, "", "too many sign-in attempts for this account or from this address; try again in %d s", secs)
@@ -200,7 +201,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			w.Header().Set("Retry-After", "1")
 			if !wantsJSON(r) && s.web != nil {
-				s.loginPage(w, r, "busy", in.next, statusOf[aftercare.ErrorCode(err)])
+				s.loginPage(w, r, "busy", in, statusOf[aftercare.ErrorCode(err)])
 				return nil
 			}
 			return err
@@ -215,7 +216,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A disabled user is refused as a wrong password is: no hint either way.
 	if u == nil || !ok || aftercare.RoleScopes(u.Role) == nil || u.DisabledAt != nil {
-		return s.loginFailed(w, r, u)
+		return s.loginFailed(w, r, in, u)
 	}
 
 	for _, k := range keys {
@@ -270,7 +271,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 
 // loginFailed audits a failed sign-in (under the user's clinic when the email
 // is a user's) and answers; the attempt stays counted.
-func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, u *aftercare.User) error {
+func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, in loginInput, u *aftercare.User) error {
 	ctx := r.Context()
 	e := &aftercare.AuditEntry{Actor: "anonymous", Action: aftercare.AuditLoginFailed, Outcome: aftercare.OutcomeDenied}
 	if u != nil {
@@ -280,8 +281,25 @@ func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, u *aftercar
 	if wantsJSON(r) {
 		return aftercare.Errorf(aftercare.EUNAUTHORIZED, "password", "the email or the password is wrong")
 	}
-	http.Redirect(w, r, loginURL("1", r.PostFormValue("next")), http.StatusSeeOther)
+	s.loginAgain(w, r, in)
 	return nil
+}
+
+// loginAgain answers a browser's refused sign-in with the sign-in page again,
+// the email it typed kept in the form (the password focused), under 200: the
+// answer is the sign-in page, as GET /login is, and the page and the audit
+// log say it was refused. No 4xx fits a form shown again: 401 would need a
+// WWW-Authenticate challenge no browser can answer, 422 says the form could
+// not be read, and a front proxy may put its own error page in place of a
+// 4xx's body, losing the form. The email is never put in a URL (which ends
+// in logs and the browser's history). Without the pages, the browser goes
+// back to /login?error=1.
+func (s *server) loginAgain(w http.ResponseWriter, r *http.Request, in loginInput) {
+	if s.web == nil {
+		http.Redirect(w, r, loginURL("1", in.next), http.StatusSeeOther)
+		return
+	}
+	s.loginPage(w, r, "1", in, http.StatusOK)
 }
 
 // loginURL is the sign-in page showing an error, keeping a safe next.
@@ -294,11 +312,16 @@ func loginURL(errorCode, next string) string {
 }
 
 // loginPage answers a browser with the pages' own sign-in page, showing an
-// error, under the given status (such as 429 with its Retry-After).
-func (s *server) loginPage(w http.ResponseWriter, r *http.Request, errorCode, next string, status int) {
+// error, under the given status (such as 429 with its Retry-After). The
+// email typed is passed to the page as the only form value of the internal
+// request (web reads it from PostForm, which a GET's URL never fills); the
+// password is not passed on.
+func (s *server) loginPage(w http.ResponseWriter, r *http.Request, errorCode string, in loginInput, status int) {
 	page := r.Clone(r.Context())
 	page.Method, page.Body, page.ContentLength = http.MethodGet, http.NoBody, 0
-	page.URL = &url.URL{Path: "/login", RawQuery: strings.TrimPrefix(loginURL(errorCode, next), "/login?")}
+	page.Form, page.MultipartForm = nil, nil
+	page.PostForm = url.Values{"email": {in.email}}
+	page.URL = &url.URL{Path: "/login", RawQuery: strings.TrimPrefix(loginURL(errorCode, in.next), "/login?")}
 	page.RequestURI = page.URL.RequestURI()
 	s.web.ServeHTTP(&statusWriter{ResponseWriter: w, status: status}, page)
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"html"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +35,42 @@ func (r *result) wantSignedIn(t testing.TB) string {
 		t.Fatalf("not signed in: Location %q, cookie %+v", loc, c)
 	}
 	return c.Value
+}
+
+// keptEmailRE finds the value of the sign-in form's email field.
+var keptEmailRE = regexp.MustCompile(`<input id="email" name="email"[^>]* value="([^"]*)"`)
+
+// wantSignInAgain fails the test unless the answer is the sign-in page shown
+// again after a refused sign-in, under status: HTML saying why beside the
+// form, the email typed kept in its field (escaped) with the password
+// focused, the password nowhere, no session cookie, and no redirect, so that
+// no URL carries the email.
+func (r *result) wantSignInAgain(t testing.TB, status int, email, pw string) {
+	t.Helper()
+	r.want(t, status)
+	body := string(r.body)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Fatalf("Content-Type %q, want the sign-in page", ct)
+	}
+	if !strings.Contains(body, `role="alert" id="login-error"`) || !strings.Contains(body, `aria-describedby="login-error"`) {
+		t.Errorf("the page does not say why beside the form: %s", body)
+	}
+	m := keptEmailRE.FindStringSubmatch(body)
+	if m == nil || html.UnescapeString(m[1]) != email {
+		t.Errorf("the email field is %q, want %q", m, email)
+	}
+	if email != "" && !regexp.MustCompile(`<input id="password"[^>]* autofocus`).MatchString(body) {
+		t.Error("the password field is not focused")
+	}
+	if pw != "" && strings.Contains(body, pw) {
+		t.Error("the page carries the password")
+	}
+	if loc := r.header.Get("Location"); loc != "" {
+		t.Errorf("Location %q", loc)
+	}
+	if sessionCookieOf(r) != nil {
+		t.Error("a cookie was set")
+	}
 }
 
 // from sends the request as if from addr, through the trusted proxy.
@@ -125,15 +164,9 @@ func TestLogin(t *testing.T) {
 				t.Errorf("answer %s", r.body)
 			}
 		})
-		t.Run("a wrong password goes back to the sign-in page and is audited", func(t *testing.T) {
+		t.Run("a wrong password shows the sign-in page again with the email and is audited", func(t *testing.T) {
 			id := newRequestIDs("login")()
-			r := h.login(email, "wrong password here", from(addr), requestIDOpt(id)).want(t, http.StatusSeeOther)
-			if loc := r.header.Get("Location"); loc != "/login?error=1" {
-				t.Errorf("Location %q", loc)
-			}
-			if sessionCookieOf(r) != nil {
-				t.Error("a cookie was set")
-			}
+			h.login(email, "wrong password here", from(addr), requestIDOpt(id)).wantSignInAgain(t, http.StatusOK, email, "wrong password here")
 			if e := h.wantAudit(t, id, aftercare.OutcomeDenied, "anonymous"); e != nil && (e.Action != aftercare.AuditLoginFailed || e.ClinicID != h.clinic.ID) {
 				t.Errorf("audit entry %+v", e)
 			}
@@ -142,7 +175,7 @@ func TestLogin(t *testing.T) {
 		t.Run("an unknown email runs the password hasher too", func(t *testing.T) {
 			before := h.verifies.Load()
 			id := newRequestIDs("login")()
-			h.login("nobody-"+tag+"@calm.example", staffPassword, from(uniqueAddr()), requestIDOpt(id)).want(t, http.StatusSeeOther)
+			h.login("nobody-"+tag+"@calm.example", staffPassword, from(uniqueAddr()), requestIDOpt(id)).wantSignInAgain(t, http.StatusOK, "nobody-"+tag+"@calm.example", staffPassword)
 			if got := h.verifies.Load() - before; got != 1 {
 				t.Errorf("%d password checks for an unknown email, want 1", got)
 			}
@@ -185,20 +218,24 @@ func TestLogin(t *testing.T) {
 			status     int
 			code       string
 			field      string
+			// kept is the email the page shows again.
+			kept string
 		}{
-			{"no email", "password=x", nil, 400, "invalid", "email"},
-			{"no password", "email=" + email, nil, 400, "invalid", "password"},
-			{"an email that is not one", "email=nobody&password=x", nil, 400, "invalid", "email"},
-			{"a JSON body", `{"email":"a@b.example","password":"x"}`, []reqOpt{header("Content-Type", "application/json")}, 415, "unsupported_media_type", "Content-Type"},
-			{"a form of 17 KiB", "email=a@b.example&password=" + strings.Repeat("x", 17<<10), nil, 400, "invalid", "request"},
+			{"no email", "password=x", nil, 400, "invalid", "email", ""},
+			{"no password", "email=" + email, nil, 400, "invalid", "password", email},
+			{"an email that is not one", "email=nobody&password=x", nil, 400, "invalid", "email", "nobody"},
+			{"an email with markup", "email=" + url.QueryEscape(`"><script>alert(1)</script>`) + "&password=x", nil, 400, "invalid", "email", `"><script>alert(1)</script>`},
+			{"a JSON body", `{"email":"a@b.example","password":"x"}`, []reqOpt{header("Content-Type", "application/json")}, 415, "unsupported_media_type", "Content-Type", ""},
+			{"a form of 17 KiB", "email=a@b.example&password=" + strings.Repeat("x", 17<<10), nil, 400, "invalid", "request", ""},
 		} {
 			t.Run("a sign-in with "+tt.name+" is refused without a password check", func(t *testing.T) {
 				before := h.verifies.Load()
 				opts := append([]reqOpt{form(), from(addr)}, tt.opts...)
 				h.do("POST", "/login", tt.body, append(opts, header("Accept", "application/json"))...).wantError(t, tt.status, tt.code, tt.field)
-				r := h.do("POST", "/login", tt.body, opts...).want(t, http.StatusSeeOther)
-				if loc := r.header.Get("Location"); loc != "/login?error=1" {
-					t.Errorf("Location %q", loc)
+				r := h.do("POST", "/login", tt.body, opts...)
+				r.wantSignInAgain(t, http.StatusOK, tt.kept, "")
+				if strings.Contains(string(r.body), "<script>alert") {
+					t.Error("the email's markup is in the page unescaped")
 				}
 				if h.verifies.Load() != before {
 					t.Error("the password was checked")
@@ -271,14 +308,16 @@ func TestLoginThrottling(t *testing.T) {
 			email, addr := newEmail("cleo"), uniqueAddr()
 			t.Run("five wrong passwords are not slowed", func(t *testing.T) {
 				for range httpapi.FreeLoginAttempts {
-					h.login(email, wrong, from(addr)).want(t, http.StatusSeeOther)
+					h.login(email, wrong, from(addr)).want(t, http.StatusOK)
 				}
 			})
 			t.Run("the next attempt within a second is refused with 429 without checking the password", func(t *testing.T) {
 				before := h.verifies.Load()
-				if n := retryAfter(t, h.login(email, staffPassword, from(addr))); n != 2 {
+				r := h.login(email, staffPassword, from(addr))
+				if n := retryAfter(t, r); n != 2 {
 					t.Errorf("Retry-After %d, want 2 (the wait after this attempt)", n)
 				}
+				r.wantSignInAgain(t, http.StatusTooManyRequests, email, staffPassword)
 				if h.verifies.Load() != before {
 					t.Error("the password was checked")
 				}
@@ -288,7 +327,7 @@ func TestLoginThrottling(t *testing.T) {
 			})
 			t.Run("after the wait Retry-After gave an attempt is checked, and the wait doubles", func(t *testing.T) {
 				h.clock.Advance(2 * time.Second)
-				h.login(email, wrong, from(addr)).want(t, http.StatusSeeOther)
+				h.login(email, wrong, from(addr)).want(t, http.StatusOK)
 				if n := retryAfter(t, h.login(email, staffPassword, from(addr))); n != 8 {
 					t.Errorf("Retry-After %d, want 8", n)
 				}
@@ -297,7 +336,7 @@ func TestLoginThrottling(t *testing.T) {
 				h.clock.Advance(8 * time.Second)
 				h.login(email, staffPassword, from(addr)).wantSignedIn(t)
 				for range httpapi.FreeLoginAttempts {
-					h.login(email, wrong, from(addr)).want(t, http.StatusSeeOther)
+					h.login(email, wrong, from(addr)).want(t, http.StatusOK)
 				}
 			})
 		})
@@ -321,11 +360,11 @@ func TestLoginThrottling(t *testing.T) {
 				checked := 0
 				for _, st := range statuses {
 					switch st {
-					case http.StatusSeeOther:
+					case http.StatusOK:
 						checked++
 					case http.StatusTooManyRequests:
 					default:
-						t.Errorf("status %d, want 303 or 429", st)
+						t.Errorf("status %d, want 200 or 429", st)
 					}
 				}
 				if checked > httpapi.FreeLoginAttempts || checked == 0 {
@@ -340,7 +379,7 @@ func TestLoginThrottling(t *testing.T) {
 			email, home := newEmail("edna"), uniqueAddr()
 			h.login(email, staffPassword, from(home)).wantSignedIn(t)
 			for range httpapi.FreeEmailAttempts {
-				h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusSeeOther)
+				h.login(email, wrong, from(uniqueAddr())).want(t, http.StatusOK)
 			}
 			t.Run("is slowed from yet another address", func(t *testing.T) {
 				retryAfter(t, h.login(email, staffPassword, from(uniqueAddr())))
@@ -365,7 +404,7 @@ func TestLoginThrottling(t *testing.T) {
 		t.Run("an address with twenty failures is slowed for every account", func(t *testing.T) {
 			email, addr := newEmail("gina"), uniqueAddr()
 			for i := range httpapi.FreeAddressAttempts {
-				h.login(fmt.Sprintf("guess%d-%s@calm.example", i, tag), wrong, from(addr)).want(t, http.StatusSeeOther)
+				h.login(fmt.Sprintf("guess%d-%s@calm.example", i, tag), wrong, from(addr)).want(t, http.StatusOK)
 			}
 			retryAfter(t, h.login(email, staffPassword, from(addr)))
 			t.Run("while another address signs in", func(t *testing.T) {
@@ -396,11 +435,8 @@ func TestDisabledUser(t *testing.T) {
 				t.Errorf("a disabled user's answer %+v differs from a wrong password's %+v", right, wrong)
 			}
 		})
-		t.Run("a browser is sent back to the sign-in page", func(t *testing.T) {
-			r := h.login(email, staffPassword, from(uniqueAddr())).want(t, http.StatusSeeOther)
-			if loc := r.header.Get("Location"); loc != "/login?error=1" || sessionCookieOf(r) != nil {
-				t.Errorf("Location %q, cookie %v", loc, sessionCookieOf(r))
-			}
+		t.Run("a browser gets the sign-in page again, as for a wrong password", func(t *testing.T) {
+			h.login(email, staffPassword, from(uniqueAddr())).wantSignInAgain(t, http.StatusOK, email, staffPassword)
 		})
 		t.Run("enabled again, the user signs in", func(t *testing.T) {
 			if err := h.store.DisableUser(ctx, h.clinic.ID, u.ID, nil); err != nil {

@@ -128,7 +128,7 @@ func slug(id string) string { return strings.ReplaceAll(id, "_", "-") }
 func (h *handler) backing(ids []string, bk *knowledge.Backing) backing {
 	out := backing{Basis: bk.BasisOrSource(), BasisNote: bk.BasisNote}
 	for _, c := range h.kb.Citations(ids, bk) {
-		v := cite{ID: c.ID, Text: c.Cite, Claim: c.Claim}
+		v := cite{ID: c.ID, Text: h.cite(c.Cite), Claim: c.Claim}
 		out.Cites = append(out.Cites, v)
 		if v.Claim != "" {
 			out.Claims = append(out.Claims, v)
@@ -222,7 +222,7 @@ func (h *handler) guide(w http.ResponseWriter, r *http.Request) {
 		}
 	case "sources":
 		for _, s := range kb.Sources {
-			g.Sources = append(g.Sources, sourceView{ID: s.ID, Title: s.Title, Cite: s.Cite, Link: s.Link(), DOI: s.DOI, PMID: s.PMID, Seed: s.Seed})
+			g.Sources = append(g.Sources, sourceView{ID: s.ID, Title: s.Title, Cite: h.cite(s.Cite), Link: s.Link(), DOI: s.DOI, PMID: s.PMID, Seed: s.Seed})
 		}
 	default:
 		for _, t := range kb.Topics {

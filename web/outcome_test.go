@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -169,6 +170,65 @@ func TestAClientsPhoneIsShownAndChanged(t *testing.T) {
 		p := s.follow(t, s.post(t, "/staff/clients", v))
 		if !strings.Contains(p.body, `href="tel:&#43;15550104477"`) && !strings.Contains(p.body, `href="tel:+15550104477"`) {
 			t.Errorf("no tel: link: %.3000s", p.body)
+		}
+	})
+}
+
+func TestTheClientsEditFormShowsItsErrorBesideTheField(t *testing.T) {
+	s := newStaffSite(t)
+	clinic, client := s.clinicWithClient(t, "Ana Lima")
+	s.as(owner(clinic.ID))
+	path := fmt.Sprintf("/staff/clients/%d", client.ID)
+	for _, tt := range []struct {
+		name, field, value, says string
+	}{
+		{"a phone that is not one", "phone", "ask <reception>", "phone must be a phone number"},
+		{"an email that is not one", "email", "ana at home", "email"},
+		{"an empty name", "name", "  ", "name"},
+	} {
+		t.Run(tt.name+" is shown beside its field on the client's page, kept, and nothing is stored", func(t *testing.T) {
+			before, err := s.store.FindClient(context.Background(), clinic.ID, client.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := formOf(t, s.get(t, path).body, fmt.Sprintf(`action="/staff/clients/%d"`, client.ID))
+			v.Set("name", before.Name)
+			v.Set(tt.field, tt.value)
+			p := s.post(t, path, v)
+			if p.status != http.StatusBadRequest || p.header.Get("Location") != "" {
+				t.Fatalf("status %d, Location %q", p.status, p.header.Get("Location"))
+			}
+			input := regexp.MustCompile(`<input id="edit-` + tt.field + `"[^>]*>`).FindString(p.body)
+			if !strings.Contains(input, `aria-invalid="true"`) || !strings.Contains(input, `aria-describedby="err-`+tt.field+`"`) {
+				t.Errorf("the field is not marked: %s", input)
+			}
+			if !strings.Contains(input, `value="`+template(tt.value)+`"`) {
+				t.Errorf("the value typed is not kept: %s", input)
+			}
+			beside := regexp.MustCompile(`<p class="field-error" id="err-` + tt.field + `">([^<]*)</p>`).FindStringSubmatch(p.body)
+			if beside == nil || !strings.Contains(beside[1], tt.says) {
+				t.Errorf("no error beside the field: %v", beside)
+			}
+			if n := strings.Count(p.body, `aria-invalid="true"`); n != 1 {
+				t.Errorf("%d fields are marked invalid, want 1", n)
+			}
+			if !strings.Contains(p.body, `<details class="client-edit" open>`) || !strings.Contains(p.body, `role="alert" id="edit-error" data-field="`+tt.field+`"`) {
+				t.Error("the form is not open with its error")
+			}
+			if strings.Contains(p.body, "Please check the form") {
+				t.Error("a general error page in place of the client's")
+			}
+			after, err := s.store.FindClient(context.Background(), clinic.ID, client.ID)
+			if err != nil || after.Name != before.Name || after.Email != before.Email || after.Phone != before.Phone {
+				t.Errorf("stored %+v, want %+v (%v)", after, before, err)
+			}
+		})
+	}
+	t.Run("another clinic's client is not found, whatever the form holds", func(t *testing.T) {
+		_, theirs := s.clinicWithClient(t, "Bo Nils")
+		p := s.post(t, fmt.Sprintf("/staff/clients/%d", theirs.ID), url.Values{"name": {"X"}, "phone": {"ask reception"}})
+		if p.status != http.StatusNotFound || strings.Contains(p.body, "Bo Nils") {
+			t.Errorf("status %d", p.status)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"image"
 	"image/draw"
 	"math"
@@ -95,6 +96,15 @@ func TestLevelColoursPassContrast(t *testing.T) {
 	}
 }
 
+// workingName finds the knowledge base's working name for the consumer
+// article the guide began from, which readers should never see.
+var workingName = regexp.MustCompile(`(?i).{0,40}\bseed\b.{0,40}`)
+
+// visibleText is a page's text without its tags (so without ids and links).
+func visibleText(body string) string {
+	return html.UnescapeString(regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(body, " "))
+}
+
 func TestGuide(t *testing.T) {
 	s := newSite(t, "")
 	kb := realEngine(t).Knowledge()
@@ -123,6 +133,7 @@ func TestGuide(t *testing.T) {
 	for _, src := range kb.Sources {
 		want["/guide/sources"] = append(want["/guide/sources"], `id="src-`+src.ID+`"`)
 	}
+	want["/guide/sources"] = append(want["/guide/sources"], "The consumer article “Sore after a massage?” (2025) is where this guide began")
 	for _, tp := range kb.Topics {
 		path := "/guide/" + strings.ReplaceAll(tp.ID, "_", "-")
 		want[path] = append(want[path], template(tp.Text))
@@ -140,6 +151,9 @@ func TestGuide(t *testing.T) {
 			}
 			if !strings.Contains(p.body, `href="/guide/sources#src-`) && path != "/guide" && path != "/guide/sources" {
 				t.Error("the page cites no source")
+			}
+			if w := workingName.FindString(visibleText(p.body)); w != "" {
+				t.Errorf("the page calls a source by its working name: %q", w)
 			}
 			checkNoInline(t, p.body)
 			if len(p.body) > 100<<10 {
@@ -339,6 +353,15 @@ func TestStaffPages(t *testing.T) {
 			t.Errorf("error: status %d", p.status)
 		}
 		checkNoInline(t, p.body)
+	})
+	t.Run("an email in the sign-in page's address is not put in the form", func(t *testing.T) {
+		p := s.get(t, "/login?error=1&email=ana%40calm.example")
+		if p.status != 200 || strings.Contains(p.body, "ana@calm.example") || !strings.Contains(p.body, `name="email" type="email" autocomplete="username" required value=""`) {
+			t.Errorf("status %d: %.2000s", p.status, p.body)
+		}
+		if strings.Contains(p.body, "autofocus") {
+			t.Error("the password is focused with no email kept")
+		}
 	})
 
 	s.as(owner(clinic.ID))

@@ -96,6 +96,16 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error, p *p
 type loginView struct {
 	Next  string
 	Error string
+	// Email is the email of a refused sign-in, kept in the form; empty on a
+	// plain visit.
+	Email string
+}
+
+// keptEmail is the email the sign-in handler passes when it shows the page
+// again after a refused sign-in: the only form value of its internal GET.
+// A GET's own URL never fills PostForm, so no address carries it in.
+func keptEmail(r *http.Request) string {
+	return r.PostForm.Get("email")
 }
 
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +119,7 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.basePage("Sign in", "login")
-	p.Login = &loginView{Next: next}
+	p.Login = &loginView{Next: next, Email: keptEmail(r)}
 	switch q.Get("error") {
 	case "":
 	case "throttled", "429":
@@ -144,6 +154,28 @@ type flagView struct {
 type clientRow struct {
 	*aftercare.Client
 	OpenFlags int
+}
+
+// clientFields are a client's name, email and phone in a form, as typed,
+// with the error about one of them (or about the whole form).
+type clientFields struct {
+	// ID prefixes the fields' ids: "client-name" on the dashboard, "edit-name" on the client's page.
+	ID                 string
+	Name, Email, Phone string
+	Error              *aftercare.Error
+}
+
+// ErrorOn returns the error's text when it is about field, to show beside it.
+func (f clientFields) ErrorOn(field string) string {
+	if f.Error != nil && f.Error.Field == field {
+		return f.Error.Message
+	}
+	return ""
+}
+
+// Fields are the add-client form's fields as sent.
+func (d *dashboard) Fields() clientFields {
+	return clientFields{ID: "client", Name: d.Name, Email: d.Email, Phone: d.Phone, Error: d.FormError}
 }
 
 // dashboard is the staff's front page: the flags to acknowledge and the clients.
@@ -346,18 +378,33 @@ func (h *handler) createClient(w http.ResponseWriter, r *http.Request, s *staffR
 }
 
 // updateClient changes a client's name, email and phone, once per form,
-// and goes back to the client's page.
+// and goes back to the client's page. A refused field shows the client's
+// page again (400), the form open with what was typed and the error beside
+// the field; nothing is stored.
 func (h *handler) updateClient(w http.ResponseWriter, r *http.Request, s *staffReq) {
 	id, err := pathID(r)
 	if err == nil {
 		err = parseForm(w, r)
 	}
+	edit := &clientFields{ID: "edit", Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Phone: r.PostForm.Get("phone")}
 	to := ""
 	if err == nil {
 		to, err = h.recent.once(s.formKey(r), h.d.Now(), func() (string, error) {
-			c := &aftercare.Client{ID: id, Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Phone: r.PostForm.Get("phone")}
+			c := &aftercare.Client{ID: id, Name: edit.Name, Email: edit.Email, Phone: edit.Phone}
 			return fmt.Sprintf("/staff/clients/%d", id), usecase.UpdateClient(r.Context(), s.acc, c)
 		})
+	}
+	if e := invalid(err); e != nil {
+		// The refusal comes before the client is looked up: one of another
+		// clinic is not found here, as everywhere.
+		c, err := s.acc.FindClient(r.Context(), id)
+		if err != nil {
+			h.refuse(w, r, err, s.p)
+			return
+		}
+		edit.Error = e
+		h.showClient(w, r, s, c, nil, edit, http.StatusBadRequest)
+		return
 	}
 	if err != nil {
 		h.refuse(w, r, err, s.p)
@@ -533,7 +580,7 @@ func (h *handler) createSession(w http.ResponseWriter, r *http.Request, s *staff
 			}
 		}
 		sf.Error = ferr
-		h.showClient(w, r, s, client, sf, http.StatusBadRequest)
+		h.showClient(w, r, s, client, sf, nil, http.StatusBadRequest)
 		return nil, nil
 	})
 }

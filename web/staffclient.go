@@ -43,6 +43,8 @@ type clientView struct {
 	Reach reach
 	// ScreenKey is the one-time key of the screening form.
 	ScreenKey string
+	// Edit is the form that changes the client's name, email and phone.
+	Edit *clientFields
 }
 
 // maxTimeline is the most sessions a client's page shows, newest first, so that it stays light.
@@ -95,7 +97,7 @@ func (h *handler) staffClient(w http.ResponseWriter, r *http.Request, s *staffRe
 		h.refuse(w, r, err, s.p)
 		return
 	}
-	h.showClient(w, r, s, c, nil, http.StatusOK)
+	h.showClient(w, r, s, c, nil, nil, http.StatusOK)
 }
 
 // expect gives the suggestion the knowledge base's figures.
@@ -137,8 +139,9 @@ func (h *handler) expect() suggest.Expect {
 }
 
 // showClient renders a client's page; form is the session form to show
-// again (with its error), or nil for one prefilled from the suggestion.
-func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq, c *aftercare.Client, form *sessionForm, status int) {
+// again (with its error), or nil for one prefilled from the suggestion; edit
+// is the name, email and phone form to show again, or nil for the stored ones.
+func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq, c *aftercare.Client, form *sessionForm, edit *clientFields, status int) {
 	ctx := r.Context()
 	sessions, err := s.acc.ListSessions(ctx, c.ID)
 	if err != nil {
@@ -266,6 +269,10 @@ func (h *handler) showClient(w http.ResponseWriter, r *http.Request, s *staffReq
 	}
 	form.Zone = s.clinic.Location().String()
 	v.Form = form
+	if edit == nil {
+		edit = &clientFields{ID: "edit", Name: c.Name, Email: c.Email, Phone: c.Phone}
+	}
+	v.Edit = edit
 	s.p.Title = c.Name
 	s.p.Client = v
 	h.render(w, status, "client.html", s.p)

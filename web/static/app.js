@@ -235,22 +235,6 @@
     });
   });
 
-  /* The sign-in form keeps the email after a failed attempt (in this tab
-     only; the server never puts it in an address). */
-  try {
-    var login = doc.querySelector("form.login");
-    if (login) {
-      var email = login.querySelector("#email");
-      if (doc.getElementById("login-error") && !email.value) {
-        email.value = sessionStorage.getItem("aftercare-email") || "";
-        if (email.value) { login.querySelector("#password").focus(); }
-      }
-      login.addEventListener("submit", function () { sessionStorage.setItem("aftercare-email", email.value); });
-    } else {
-      sessionStorage.removeItem("aftercare-email");
-    }
-  } catch (err) { /* storage refused: the email is typed again */ }
-
   /* Times in the reader's own zone: the page says them in the clinic's zone
      (or UTC), with its name; the reader's device knows its own. */
   all("time[data-local]").forEach(function (t) {
