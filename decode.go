@@ -390,7 +390,9 @@ func codes(v *Vocabulary, field string, in []string) ([]string, error) {
 	if len(in) == 0 {
 		return nil, nil
 	}
-	out := make([]string, 0, len(in))
+	// The known codes are kept in place: in is the decoder's own, and out
+	// is never longer than the part of in already read.
+	out := in[:0]
 	for i, s := range in {
 		if !v.Has(s) {
 			return nil, unknownCode(v, entry(field, i), s)
@@ -417,15 +419,16 @@ func painRange(field, got string) error {
 
 // number parses a raw JSON number; ok is false when the value is null or absent.
 func number(f fieldName, raw jsontext.Value) (v float64, ok bool, err error) {
-	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
+	// Read in place: the number becomes a string only in an error message.
+	s := bytes.TrimSpace(raw)
+	if len(s) == 0 || string(s) == "null" {
 		return 0, false, nil
 	}
 	if s[0] != '-' && (s[0] < '0' || s[0] > '9') {
 		field := f.String()
 		return 0, false, Errorf(EINVALID, field, "%s must be a number, not %s", field, s)
 	}
-	v, err = strconv.ParseFloat(s, 64)
+	v, err = strconv.ParseFloat(string(s), 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		field := f.String()
 		return 0, false, Errorf(EINVALID, field, "%s must be a finite number, not %s", field, s)

@@ -141,6 +141,32 @@ func TestDecodeRequestReadsWhatJSONMarshalWrites(t *testing.T) {
 	}
 }
 
+func TestDecodeRequestKeepsEachCodeOfAListOnceInTheOrderFirstGiven(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       aftercare.Request
+	}{
+		{"a symptom given twice counts once", `{"symptoms":["headache","nausea","headache"]}`,
+			aftercare.Request{Symptoms: []string{"headache", "nausea"}}},
+		{"areas worked given in runs keep their first order", `{"areas_worked":["neck","neck","calves","neck","calves","feet"],"symptoms":["fever"]}`,
+			aftercare.Request{AreasWorked: []string{"neck", "calves", "feet"}, Symptoms: []string{"fever"}}},
+		{"screening answers given twice count once", `{"health":["pregnant","diabetes","pregnant","diabetes"],"symptoms":["fatigue"]}`,
+			aftercare.Request{Health: []string{"pregnant", "diabetes"}, Symptoms: []string{"fatigue"}}},
+		{"lists without repeats are kept as given", `{"areas_worked":["feet","neck"],"symptoms":["nausea","headache"],"health":["diabetes"]}`,
+			aftercare.Request{AreasWorked: []string{"feet", "neck"}, Symptoms: []string{"nausea", "headache"}, Health: []string{"diabetes"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := aftercare.DecodeRequest([]byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("%s decodes to %+v, want %+v", tc.body, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestValidateChecksAnswersOfRequestsBuiltInGo(t *testing.T) {
 	for _, tc := range []struct {
 		name, id string

@@ -20,6 +20,8 @@ type metrics struct {
 	requests    *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
 	assessments *prometheus.CounterVec
+	// byLevel are the assessments' counters of each level, looked up once.
+	byLevel map[aftercare.Level]prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -41,8 +43,9 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.requests = register(reg, m.requests)
 	m.duration = register(reg, m.duration)
 	m.assessments = register(reg, m.assessments)
+	m.byLevel = make(map[aftercare.Level]prometheus.Counter, len(aftercare.Levels))
 	for _, l := range aftercare.Levels {
-		m.assessments.WithLabelValues(l.String())
+		m.byLevel[l] = m.assessments.WithLabelValues(l.String())
 	}
 	return m
 }
@@ -68,6 +71,10 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 }
 
 func (m *metrics) assessed(l aftercare.Level) {
+	if c, ok := m.byLevel[l]; ok {
+		c.Inc()
+		return
+	}
 	m.assessments.WithLabelValues(l.String()).Inc()
 }
 

@@ -58,15 +58,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // The body is built in a pooled buffer and sent with its Content-Length (not
 // chunked).
 func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
-	buf := bodyPool.Get().(*[]byte)
-	defer putBody(buf)
-	b, err := appendJSON((*buf)[:0], v)
-	if err != nil {
-		// Only a bug in a type's marshalling gets here.
+	body := bodyPool.Get().(*jsonBody)
+	defer body.put()
+	body.buf.Reset()
+	if err := body.enc.Encode(v); err != nil {
+		// Only a bug in a type's marshalling gets here; Encode wrote nothing.
 		status, contentType = http.StatusInternalServerError, "application/json"
-		b, _ = appendJSON(b[:0], errorBody{errorDetail{Code: aftercare.EINTERNAL, Message: "internal error"}})
+		_ = body.enc.Encode(errorBody{errorDetail{Code: aftercare.EINTERNAL, Message: "internal error"}})
 	}
-	*buf = b
+	b := body.buf.Bytes()
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
@@ -76,24 +76,28 @@ func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
 	_, _ = w.Write(b)
 }
 
-// appendJSON appends v's JSON to b as encoding/json writes it with HTML
-// escaping off, and a newline after it.
-func appendJSON(b []byte, v any) ([]byte, error) {
-	out := bytes.NewBuffer(b)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(v)
-	return out.Bytes(), err
+// jsonBody is a buffer an answer is built in, with an encoder that writes
+// to it as encoding/json does with HTML escaping off, a newline after each
+// value; both are reused from bodyPool.
+type jsonBody struct {
+	buf bytes.Buffer
+	enc *json.Encoder
 }
 
 // bodyPool holds the buffers answers are built in.
-var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+var bodyPool = sync.Pool{New: func() any {
+	body := new(jsonBody)
+	body.buf.Grow(8 << 10)
+	body.enc = json.NewEncoder(&body.buf)
+	body.enc.SetEscapeHTML(false)
+	return body
+}}
 
-// putBody returns a buffer to bodyPool, unless an unusually large answer grew
+// put returns the buffer to bodyPool, unless an unusually large answer grew
 // it, so that one export does not pin its memory for good.
-func putBody(b *[]byte) {
-	if cap(*b) <= 64<<10 {
-		bodyPool.Put(b)
+func (body *jsonBody) put() {
+	if body.buf.Cap() <= 64<<10 {
+		bodyPool.Put(body)
 	}
 }
 

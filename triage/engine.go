@@ -92,6 +92,11 @@ func (e *Engine) Assess(req aftercare.Request, at time.Time) (*aftercare.Respons
 		KnowledgeVersion: e.kb.KnowledgeVersion(),
 		Disclaimer:       aftercare.Disclaimer,
 	}
+	fired := 1 // the fallback's reason, when no rule fires
+	for _, w := range s.fired {
+		fired += bits.OnesCount64(w)
+	}
+	resp.Reasons = make([]aftercare.Reason, 0, fired)
 	level := 0
 	var top *knowledge.Rule
 	for k, w := range s.fired {
