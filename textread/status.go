@@ -63,6 +63,9 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	}
 	for i := range fs {
 		f := &fs[i]
+		if f.typ == "health" && f.ctx == "" && f.start > 0 && (ws[f.start-1].norm == "nearly" || ws[f.start-1].norm == "almost") {
+			f.ctx = "hypothetical" // "she nearly cracked a rib": it did not happen
+		}
 		if f.typ == "symptom" && f.ctx == "negated" && f.passed {
 			add(f, "passed", false) // "my hand went numb, fine now": is it, now?
 		}
