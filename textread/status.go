@@ -241,6 +241,18 @@ func calfPain(ws []word, fs []found, cl clauses) []found {
 	}
 	for k := range ws {
 		w := ws[k].norm
+		if calfSides[w] && w != "one" && k > 0 && ws[k-1].norm == "the" && calfInSentence(ws, k) &&
+			(k+1 >= len(ws) || !limbWords[ws[k+1].norm] && ws[k+1].norm != "calf") {
+			// "both calves tightened, the right eased but the left still hurts"
+			pain := false
+			for j := range ws {
+				pain = pain || j > k && j <= k+3 && ws[j].sep != sepHard && (calfPainWords[ws[j].norm] || calfPainWords[ws[j].stem])
+			}
+			if pain && !inContext(fs, k) {
+				return append(fs, found{ph: -1, typ: "symptom", code: calfPainCode, start: k - 1, end: k + 1, lits: 2, from: k - 1})
+			}
+			continue
+		}
 		if w != "calf" && w != "leg" {
 			continue
 		}
@@ -657,4 +669,15 @@ func dizzyWalk(ws []word, fs []found) {
 			f.code = "unsteadiness"
 		}
 	}
+}
+
+// calfInSentence reports whether the sentence of word k speaks of the calves
+// or legs, so that "the left" there is a calf or a leg.
+func calfInSentence(ws []word, k int) bool {
+	for j := range ws {
+		if ws[j].sent == ws[k].sent && (ws[j].norm == "calf" || ws[j].norm == "calves" || ws[j].norm == "leg" || ws[j].norm == "legs") {
+			return true
+		}
+	}
+	return false
 }

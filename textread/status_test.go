@@ -286,3 +286,26 @@ func TestPainWordsAboutTheSessionDoNotSetThePainNow(t *testing.T) {
 		})
 	}
 }
+
+func TestTheLeftOrRightOfTwoCalvesIsOneCalf(t *testing.T) {
+	at := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"Both calves tightened on Monday, the right eased but the left still hurts.", true},
+		{"Both calves are sore, the left one a bit more than the right, nothing else.", false},
+		{"My calves are fine, the right is a bit tight.", false},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			got := false
+			for _, f := range Default().Read(c.text, at) {
+				got = got || f.Code == calfPainCode && !f.Negated
+			}
+			if got != c.want {
+				t.Errorf("calf_pain_one_side %v, want %v", got, c.want)
+			}
+		})
+	}
+}
