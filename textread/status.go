@@ -50,7 +50,7 @@ var (
 	comfortWords = wordSet(`comfortable comfy cosy cozy nice lovely pleasant pleasantly relaxed soothing soothed`)
 	hedgeWords   = wordSet(`maybe perhaps possibly kinda sorta slightly`)
 	figureWords  = wordSet(`like as`)
-	painNear     = wordSet(`sore sorer soreness pain painful hurt hurts hurting ache aching achy agony tender too stiff`)
+	painNear     = wordSet(`sore sorer soreness pain painful hurt hurts hurting ache aching achy agony tender too stiff killing excruciating`)
 	weakWords    = wordSet(`weak weakness strength power floppy limp dead heavy`)
 )
 
