@@ -347,6 +347,14 @@ func sentenceHasPainScore(ws []word, i int) bool {
 // inSession reports whether word i stands in a clause set in the session
 // itself ("during the massage", "at one point").
 func inSession(ws []word, cl clauses, i int) bool {
+	// "I yelped, it hurt a lot until it went numb. Afterwards my feet felt
+	// brand new": what comes before "afterwards" was the session.
+	for k := i + 1; k < len(ws); k++ {
+		if ws[k].sent != ws[i].sent && (k == 0 || ws[k-1].sent != ws[k].sent) &&
+			(ws[k].norm == "afterwards" || ws[k].norm == "afterward") {
+			return true
+		}
+	}
 	for k := range ws {
 		// "when she worked my hips, it hurt so bad": a clause that sets the
 		// session carries on to the main clause after it, up to a turn.

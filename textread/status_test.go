@@ -159,6 +159,8 @@ func TestTheStoryAroundASignDecidesWhetherItCountsNow(t *testing.T) {
 		{"pain that is not the usual soreness is read", "my back still hurts this morning, and not the good kind of sore", "sharp_pain", true},
 		{"nearly throwing up is nausea", "the pressure was awful, I nearly threw up", "vomiting", false},
 		{"plain words for a stroke sign", "he can't get his words out and both his legs have gone weak", "speech_difficulty", true},
+		{"what came before 'afterwards' was the session", "I yelped, it hurt a lot until it went numb. Afterwards my feet felt brand new, no pain now.", "numbness", false},
+		{"a sign after 'afterwards' counts", "The massage was fine. Afterwards my left hand went numb and it still is.", "numbness", true},
 		{"drifting in and out is fainting", "she can't get her breath and keeps drifting in and out", "fainting", true},
 		{"someone else's breath is read", "she can't get her breath and keeps drifting in and out", "shortness_of_breath", true},
 	}
