@@ -473,10 +473,31 @@ func treated(ws []word, fs []found) {
 	before := treatedBefore(ws)
 	for i := range fs {
 		f := &fs[i]
-		if (f.typ == "pain" || f.typ == "symptom" && complaintSigns[f.code]) && f.ctx == "" && ws[f.start].sent < before {
+		if !(f.typ == "pain" || f.typ == "symptom" && complaintSigns[f.code]) || f.ctx != "" || before < 0 {
+			continue
+		}
+		if ws[f.start].sent < before || ws[f.start].sent == before && reasonFor(ws, f.end) {
 			f.ctx = "historical"
 		}
 	}
+}
+
+// reasonFor reports whether the words after a sign give it as the reason for
+// the massage: "couldn't turn my head since Tuesday, so I had a massage".
+func reasonFor(ws []word, end int) bool {
+	for k := end; k < len(ws) && ws[k].sent == ws[end-1].sent; k++ {
+		if massageWords[ws[k].norm] {
+			return false
+		}
+		if ws[k].norm == "so" && k+2 < len(ws) && (ws[k+1].norm == "i" || ws[k+1].norm == "we") {
+			for j := k + 2; j < len(ws) && j <= k+6 && ws[j].sent == ws[k].sent; j++ {
+				if massageWords[ws[j].norm] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // complaintSigns are what people have a massage for: a stiff or painful neck,
