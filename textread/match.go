@@ -116,7 +116,7 @@ func (lx *Lexicon) match(ws []word) []found {
 	// area, nor are the feet of "unsteady on my feet".
 	kept := make([]found, 0, len(out))
 	for _, c := range out {
-		if c.typ == "area" && (c.code == "chest" && (taken[c.start]&1 != 0 || nearCode(ws, out, c, "chest_pain")) ||
+		if c.typ == "area" && (c.code == "chest" && (inSymptom(out, c.start) || nearCode(ws, out, c, "chest_pain")) ||
 			insideIdiom(out, c)) {
 			continue
 		}
@@ -200,6 +200,18 @@ func excluded(ws []word, end int, except []string) bool {
 	}
 	for _, e := range except {
 		if ws[end].norm == e {
+			return true
+		}
+	}
+	return false
+}
+
+// inSymptom reports whether word k lies inside a symptom finding: the chest of
+// "tight chest" is the symptom's, the rib of "displaced a rib" (an injury) is
+// a sore place.
+func inSymptom(fs []found, k int) bool {
+	for _, f := range fs {
+		if f.typ == "symptom" && k >= f.start && k < f.end {
 			return true
 		}
 	}
