@@ -257,6 +257,9 @@ type Flag struct {
 	Outcome string `json:"outcome,omitempty"`
 	// OutcomeNote is a short note on the outcome.
 	OutcomeNote string `json:"outcome_note,omitempty"`
+	// Rules are the rules of the assessment that raised the flag, read with
+	// it so that its guidance needs no second read.
+	Rules []string `json:"-"`
 }
 
 // FlagAck is one acknowledgement of a flag: who, when and what came of it.

@@ -274,27 +274,8 @@ type flagList struct {
 // may not read sessions gets the flags with no guidance.
 func (s *server) flagViews(ctx context.Context, a *aftercare.Access, fs []*aftercare.Flag) ([]flagView, error) {
 	out := make([]flagView, 0, len(fs))
-	sessions := map[int64]*aftercare.Session{}
-	canRead := a.Principal().Can(aftercare.ScopeRead)
 	for _, f := range fs {
-		sess, ok := sessions[f.SessionID]
-		if !ok && canRead {
-			var err error
-			sess, err = a.FindSession(ctx, f.SessionID)
-			if err != nil && aftercare.ErrorCode(err) != aftercare.ENOTFOUND {
-				return nil, err
-			}
-			sessions[f.SessionID] = sess
-		}
-		var rules []string
-		if sess != nil {
-			for i := range sess.CheckIns {
-				if sess.CheckIns[i].ID == f.CheckInID {
-					rules = sess.CheckIns[i].FlagRules()
-				}
-			}
-		}
-		out = append(out, flagView{Flag: f, Guidance: nonNil(s.assessor.Guidance(rules))})
+		out = append(out, flagView{Flag: f, Guidance: nonNil(s.assessor.Guidance(f.Rules))})
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 // FlagSelect reads flags as ScanFlag takes them, with the session and client
 // of their check-in.
 const FlagSelect = `SELECT f.id, f.clinic_id, f.check_in_id, c.session_id, s.client_id, f.level, f.headline,
-	f.created_at, f.acked_at, f.acked_by, f.outcome, f.outcome_note
+	f.created_at, f.acked_at, f.acked_by, f.outcome, f.outcome_note, c.assessment
 	FROM flags f
 	JOIN check_ins c ON c.id = f.check_in_id
 	JOIN sessions s ON s.id = c.session_id`
@@ -25,15 +26,36 @@ const OpenFlags = FlagSelect + ` WHERE f.clinic_id = ? AND f.acked_at IS NULL
 func ScanFlag(r Row) (*aftercare.Flag, error) {
 	var f aftercare.Flag
 	var level string
+	var assessment []byte
 	err := r.Scan(&f.ID, &f.ClinicID, &f.CheckInID, &f.SessionID, &f.ClientID, &level, &f.Headline,
-		Time(&f.CreatedAt), NullTime(&f.AckedAt), &f.AckedBy, &f.Outcome, &f.OutcomeNote)
+		Time(&f.CreatedAt), NullTime(&f.AckedAt), &f.AckedBy, &f.Outcome, &f.OutcomeNote, &assessment)
 	if err != nil {
 		return nil, err
 	}
 	if f.Level, err = aftercare.ParseLevel(level); err != nil {
 		return nil, fmt.Errorf("flag %d: %w", f.ID, err)
 	}
+	if f.Rules, err = reasonRules(assessment); err != nil {
+		return nil, fmt.Errorf("flag %d: its check-in's assessment: %w", f.ID, err)
+	}
 	return &f, nil
+}
+
+// reasonRules returns the rule of each reason of a stored assessment, in order.
+func reasonRules(assessment []byte) ([]string, error) {
+	var a struct {
+		Reasons []struct {
+			Rule string `json:"rule"`
+		} `json:"reasons"`
+	}
+	if err := json.Unmarshal(assessment, &a); err != nil {
+		return nil, err
+	}
+	rules := make([]string, 0, len(a.Reasons))
+	for _, r := range a.Reasons {
+		rules = append(rules, r.Rule)
+	}
+	return rules, nil
 }
 
 // ListFlags returns the clinic's flags not yet acknowledged, oldest first.
