@@ -104,6 +104,9 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 			f.code = "one_sided_weakness" // "my left hand is numb and has no strength"
 		case hedged(ws, f):
 			add(f, "hedge", true)
+		case f.code == "sharp_pain" && likeBefore(ws, f.start) && feltBefore(ws, f.start) && !sentenceHas(ws, f.start, soreNowWords) &&
+			(inSession(ws, cl, f.start) || sentenceHas(ws, f.start, workerWords)):
+			f.ctx = "historical" // "it honestly felt like I was being stabbed" as he dug in: the session
 		case f.code == "sharp_pain" && likeBefore(ws, f.start):
 			add(f, "figure", true)
 		}
@@ -705,6 +708,21 @@ func dizzyWalk(ws []word, fs []found) {
 func calfInSentence(ws []word, k int) bool {
 	for j := range ws {
 		if ws[j].sent == ws[k].sent && (ws[j].norm == "calf" || ws[j].norm == "calves" || ws[j].norm == "leg" || ws[j].norm == "legs") {
+			return true
+		}
+	}
+	return false
+}
+
+// workerWords name who gave the massage: a sentence about what they did is
+// about the session.
+var workerWords = wordSet(`he she they masseur masseuse therapist guy lady girl`)
+
+// feltBefore reports whether "felt" stands before word i in its sentence: a
+// comparison told in the past ("it felt like being stabbed").
+func feltBefore(ws []word, i int) bool {
+	for k := i - 1; k >= 0 && ws[k].sent == ws[i].sent; k-- {
+		if ws[k].norm == "felt" {
 			return true
 		}
 	}

@@ -161,6 +161,8 @@ func TestTheStoryAroundASignDecidesWhetherItCountsNow(t *testing.T) {
 		{"plain words for a stroke sign", "he can't get his words out and both his legs have gone weak", "speech_difficulty", true},
 		{"what came before 'afterwards' was the session", "I yelped, it hurt a lot until it went numb. Afterwards my feet felt brand new, no pain now.", "numbness", false},
 		{"a sign after 'afterwards' counts", "The massage was fine. Afterwards my left hand went numb and it still is.", "numbness", true},
+		{"a past comparison about what the therapist did is the session's", "They scraped my soles with what felt like a blunt knife, and she laughed.", "sharp_pain", false},
+		{"a present comparison counts", "My shoulder feels like a knife is in it.", "sharp_pain", true},
 		{"drifting in and out is fainting", "she can't get her breath and keeps drifting in and out", "fainting", true},
 		{"someone else's breath is read", "she can't get her breath and keeps drifting in and out", "shortness_of_breath", true},
 	}
