@@ -72,7 +72,14 @@ func compress(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		cw := &compressWriter{ResponseWriter: w, accept: acceptsGzip(r)}
+		if !acceptsGzip(r) {
+			// Nothing will be compressed: say that the answer varies with
+			// what the client accepts, and leave the writer as it is.
+			w.Header().Add("Vary", "Accept-Encoding")
+			next.ServeHTTP(w, r)
+			return
+		}
+		cw := &compressWriter{ResponseWriter: w, accept: true}
 		defer cw.close()
 		next.ServeHTTP(cw, r)
 	})
