@@ -207,10 +207,10 @@ func saysNotWeak(ws []word, fs []found) bool {
 	return false
 }
 
-// likeBefore reports whether "like" or "as" stands in the three words before
-// word i, in its sentence: "like being stabbed", "as if a knife".
+// likeBefore reports whether "like" or "as" stands in the four words before
+// word i, in its sentence: "like being stabbed", "like I was being stabbed".
 func likeBefore(ws []word, i int) bool {
-	for k := i - 1; k >= 0 && k >= i-3 && ws[k].sent == ws[i].sent; k-- {
+	for k := i - 1; k >= 0 && k >= i-4 && ws[k].sent == ws[i].sent; k-- {
 		if figureWords[ws[k].norm] {
 			return true
 		}
