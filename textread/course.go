@@ -64,17 +64,10 @@ func trendWords(ws []word) string {
 	best := len(trendPhrases)
 	for i := range ws {
 		for _, pi := range trendIndex[ws[i].norm] {
-			if pi >= best || i+len(trendPhrases[pi].words) > len(ws) {
+			if pi >= best {
 				continue
 			}
-			ok := true
-			for j, w := range trendPhrases[pi].words[1:] {
-				if ws[i+1+j].norm != w || ws[i+1+j].sep == sepHard {
-					ok = false
-					break
-				}
-			}
-			if ok && !(i > 0 && ws[i].sep == sepNone && trendPast[ws[i-1].norm]) {
+			if phraseAt(ws, i, trendPhrases[pi].words) && !(i > 0 && ws[i].sep == sepNone && trendPast[ws[i-1].norm]) {
 				best = pi // not "it kept getting worse" before the massage
 			}
 		}
@@ -89,10 +82,10 @@ func trendWords(ws []word) string {
 var soreWords = wordSet(`sore soreness achy aching ache aches hurts hurting hurt tender painful doms pain pains`)
 
 // saysSore reports whether the text says something hurts now: a soreness
-// word that no trigger negates and no finding holds as past, hypothetical or
-// another's ("still sore after four days", "achy everywhere").
-func saysSore(ws []word, fs []found, trigs []trigger, cl clauses) bool {
-	before := treatedBefore(ws)
+// word that no trigger negates, no finding holds as past, hypothetical or
+// another's, and that is not told before sentence before, the complaint the
+// massage eased ("still sore after four days", "achy everywhere").
+func saysSore(ws []word, fs []found, trigs []trigger, cl clauses, before int32) bool {
 	for k := range ws {
 		if !soreWords[ws[k].norm] || inContext(fs, k) || wasSore(ws, k, cl) || ws[k].sent < before {
 			continue
@@ -163,17 +156,7 @@ func saysWell(ws []word) bool { return wellAt(ws, 0) >= 0 }
 func wellAt(ws []word, from int) int {
 	for i := from; i < len(ws); i++ {
 		for _, p := range wellIndex[ws[i].norm] {
-			if i+len(p) > len(ws) {
-				continue
-			}
-			ok := true
-			for j := 1; j < len(p); j++ {
-				if ws[i+j].norm != p[j] || ws[i+j].sep == sepHard {
-					ok = false
-					break
-				}
-			}
-			if !ok || p[0] != "no" && p[0] != "not" && p[0] != "doesnt" && p[0] != "does" && i > 0 &&
+			if !phraseAt(ws, i, p) || p[0] != "no" && p[0] != "not" && p[0] != "doesnt" && p[0] != "does" && i > 0 &&
 				ws[i].sep == sepNone && (wellDeniers[ws[i-1].norm] || i > 1 && wellDeniers[ws[i-2].norm] && ws[i-1].sep == sepNone) {
 				continue
 			}

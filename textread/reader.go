@@ -112,8 +112,9 @@ func (r *Reader) ReadAll(text string, at time.Time) Reading {
 	trigs := findTriggers(ws, lit)
 	cl := segment(ws, fs)
 	applyContext(ws, fs, trigs, cl)
-	rd := Reading{Unsure: status(ws, fs, cl), Trend: trendWords(ws)}
-	rd.Sore = saysSore(ws, fs, trigs, cl)
+	before := treatedBefore(ws)
+	rd := Reading{Unsure: status(ws, fs, cl, before), Trend: trendWords(ws)}
+	rd.Sore = saysSore(ws, fs, trigs, cl, before)
 	rd.Well = saysWell(ws)
 	rd.Cupping = saysCupping(ws)
 	fs = calfPain(ws, fs, cl)

@@ -55,8 +55,8 @@ var (
 )
 
 // status applies what this file describes to the findings and returns what the
-// reader is unsure of.
-func status(ws []word, fs []found, cl clauses) []Unsure {
+// reader is unsure of; before is the sentence treatedBefore gives.
+func status(ws []word, fs []found, cl clauses, before int32) []Unsure {
 	var un []Unsure
 	add := func(f *found, why string, counted bool) {
 		un = append(un, Unsure{Code: f.code, Why: why, Counted: counted, Start: ws[f.start].start, End: ws[f.end-1].end})
@@ -113,7 +113,7 @@ func status(ws []word, fs []found, cl clauses) []Unsure {
 	}
 	numbLimb(ws, fs)
 	dizzyWalk(ws, fs)
-	treated(ws, fs)
+	treated(ws, fs, before)
 	beforeThat(ws, fs, cl)
 	knownOld(ws, fs)
 	oneReading(ws, fs)
@@ -366,17 +366,7 @@ func inSession(ws []word, cl clauses, i int) bool {
 			continue
 		}
 		for _, m := range sessionMarkers {
-			if k+len(m) > len(ws) {
-				continue
-			}
-			ok := true
-			for j, w := range m {
-				if ws[k+j].norm != w {
-					ok = false
-					break
-				}
-			}
-			if ok {
+			if phraseAt(ws, k, m) {
 				return true
 			}
 		}
@@ -467,13 +457,12 @@ func wentDown(ws []word, cl clauses, end int) bool {
 }
 
 // treated reads the complaint a client had the massage for as past when the
-// message goes on to say the client is well: "Woke up with a pounding
-// headache and a neck ache. Your 30 minutes fixed it, I got up pain free!".
-// A sign told before the first mention of the massage, in a message that
-// says after that mention that all is well, is historical; a warning sign
-// that may have passed (stillCounts) is never read away.
-func treated(ws []word, fs []found) {
-	before := treatedBefore(ws)
+// message goes on to say it is better: "Woke up with a pounding headache and
+// a neck ache. Your 30 minutes fixed it, I got up pain free!". A complaint
+// sign (complaintSigns, never a warning sign) told in a sentence before
+// before, the sentence treatedBefore gives, or given as the reason for the
+// massage in that sentence, is historical.
+func treated(ws []word, fs []found, before int32) {
 	for i := range fs {
 		f := &fs[i]
 		if !(f.typ == "pain" || f.typ == "symptom" && complaintSigns[f.code]) || f.ctx != "" || before < 0 {
@@ -566,22 +555,14 @@ func beforeThat(ws []word, fs []found, cl clauses) {
 			// "..., before it I could barely get up the stairs, after it I
 			// climbed them": a clause that opens on the time before
 			for _, p := range pastOpeners[:4] {
-				ok := cl.fine[k] != cl.fine[k-1] && k+len(p) <= len(ws)
-				for j := 0; ok && j < len(p); j++ {
-					ok = ws[k+j].norm == p[j]
-				}
-				if ok {
+				if cl.fine[k] != cl.fine[k-1] && phraseAt(ws, k, p) {
 					pastClause[cl.fine[k]] = true
 				}
 			}
 			continue
 		}
 		for _, p := range pastOpeners {
-			ok := k+len(p) <= len(ws)
-			for j := 0; ok && j < len(p); j++ {
-				ok = ws[k+j].norm == p[j]
-			}
-			if ok {
+			if phraseAt(ws, k, p) {
 				past[ws[k].sent] = true
 			}
 		}
@@ -665,11 +646,7 @@ func knownOld(ws []word, fs []found) {
 	old := map[int32]bool{}
 	for k := range ws {
 		for _, m := range oldMarks {
-			ok := k+len(m) <= len(ws)
-			for j := 0; ok && j < len(m); j++ {
-				ok = ws[k+j].norm == m[j] && (j == 0 || ws[k+j].sep != sepHard)
-			}
-			if ok {
+			if phraseAt(ws, k, m) {
 				old[ws[k].sent] = true
 			}
 		}

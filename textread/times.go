@@ -587,17 +587,7 @@ var recentPhrases = [][]string{{"got", "home"}, {"off", "the", "table"}, {"minut
 func justNow(ws []word) (timeExpr, bool) {
 	for k := range ws {
 		for _, p := range recentPhrases {
-			if k+len(p) > len(ws) {
-				continue
-			}
-			ok := true
-			for j, w := range p {
-				if ws[k+j].norm != w {
-					ok = false
-					break
-				}
-			}
-			if ok {
+			if phraseAt(ws, k, p) {
 				return timeExpr{hours: 1, start: k, end: k + len(p)}, true
 			}
 		}

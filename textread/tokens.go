@@ -204,3 +204,17 @@ func stem(s string) string {
 	}
 	return s
 }
+
+// phraseAt reports whether the words from k are those of p, with no
+// sentence break inside: "getting worse", "nothing new", "on the table".
+func phraseAt(ws []word, k int, p []string) bool {
+	if k+len(p) > len(ws) {
+		return false
+	}
+	for j, w := range p {
+		if ws[k+j].norm != w || j > 0 && ws[k+j].sep == sepHard {
+			return false
+		}
+	}
+	return true
+}
