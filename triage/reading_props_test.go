@@ -121,41 +121,36 @@ func TestSorenessThatOutlastsThreeDaysCountsWithOrWithoutAPlace(t *testing.T) {
 }
 
 func TestDaysAfterTheSessionAPlaceIsSoreOnlyWhenTheMessageSaysItHurts(t *testing.T) {
-	e := testEngine(t)
-	cases := []struct {
-		text string
-		want aftercare.Level
-	}{
+	cases := []textLevel{
 		{"Last week he spent the whole hour on my legs with his elbows, it was a proper workout.", aftercare.SelfCare},
 		{"Massage on my legs last week and they still hurt.", aftercare.Consult},
 		{"Two weeks I am feeling pain in the neck after the massage, not better.", aftercare.Consult},
 		{"Massage on my neck yesterday, neck and shoulders tender.", aftercare.SelfCare},
 	}
-	for _, c := range cases {
-		t.Run(c.text, func(t *testing.T) {
-			resp, err := e.Assess(aftercare.Request{Text: c.text}, requestTime)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if resp.Level != c.want {
-				t.Errorf("level %s, want %s", resp.Level, c.want)
-			}
-		})
-	}
+	gradesTexts(t, cases)
 }
 
 func TestCuppingMarksAreExpectedUnlessTheyHurtOrThereIsAnotherSign(t *testing.T) {
-	e := testEngine(t)
-	cases := []struct {
-		text string
-		want aftercare.Level
-	}{
+	cases := []textLevel{
 		{"Had cupping on my upper back yesterday, there are round bruises where the cups were but it doesn't hurt.", aftercare.SelfCare},
 		{"After gua sha yesterday my back has gone dark purple, it doesn't hurt at all.", aftercare.Monitor},
 		{"Huge purple bruise on my shoulder from the cupping yesterday, really dark, and it hurts to touch.", aftercare.Consult},
 		{"Deep tissue massage yesterday and now a huge dark purple bruise on my thigh.", aftercare.Consult},
 		{"Cupping yesterday, round marks on my back, and now I'm short of breath.", aftercare.Emergency},
 	}
+	gradesTexts(t, cases)
+}
+
+// textLevel is a message and the level it must be graded at.
+type textLevel struct {
+	text string
+	want aftercare.Level
+}
+
+// gradesTexts assesses each message on its own and checks its level.
+func gradesTexts(t *testing.T, cases []textLevel) {
+	t.Helper()
+	e := testEngine(t)
 	for _, c := range cases {
 		t.Run(c.text, func(t *testing.T) {
 			resp, err := e.Assess(aftercare.Request{Text: c.text}, requestTime)
