@@ -137,8 +137,9 @@ func numbLimb(ws []word, fs []found) {
 		if f.typ != "symptom" || f.code != "pain_on_movement" || f.ctx != "" || !liftWords(ws, f) {
 			continue
 		}
+		numbHere := numbIn(ws, fs, ws[f.start].sent)
 		for k := f.start; k+1 < len(ws) && k < f.end+3; k++ {
-			sided := limbSides[ws[k].norm] || ws[k].norm == "upper" || numbIn(ws, fs, ws[f.start].sent)
+			sided := limbSides[ws[k].norm] || ws[k].norm == "upper" || numbHere
 			if sided && (limbWords[ws[k+1].norm] || ws[k+1].norm == "shoulder") {
 				f.code = "one_sided_weakness"
 				break
@@ -248,8 +249,8 @@ func calfPain(ws []word, fs []found, cl clauses) []found {
 			(k+1 >= len(ws) || !limbWords[ws[k+1].norm] && ws[k+1].norm != "calf") {
 			// "both calves tightened, the right eased but the left still hurts"
 			pain := false
-			for j := range ws {
-				pain = pain || j > k && j <= k+3 && ws[j].sep != sepHard && (calfPainWords[ws[j].norm] || calfPainWords[ws[j].stem])
+			for j := k + 1; j < len(ws) && j <= k+3 && ws[j].sep != sepHard; j++ {
+				pain = pain || calfPainWords[ws[j].norm] || calfPainWords[ws[j].stem]
 			}
 			if pain && !inContext(fs, k) {
 				return append(fs, found{ph: -1, typ: "symptom", code: calfPainCode, start: k - 1, end: k + 1, lits: 2, from: k - 1})
@@ -353,8 +354,7 @@ func inSession(ws []word, cl clauses, i int) bool {
 	// "I yelped, it hurt a lot until it went numb. Afterwards my feet felt
 	// brand new": what comes before "afterwards" was the session.
 	for k := i + 1; k < len(ws); k++ {
-		if ws[k].sent != ws[i].sent && (k == 0 || ws[k-1].sent != ws[k].sent) &&
-			(ws[k].norm == "afterwards" || ws[k].norm == "afterward") {
+		if ws[k-1].sent != ws[k].sent && (ws[k].norm == "afterwards" || ws[k].norm == "afterward") {
 			return true
 		}
 	}
@@ -437,7 +437,7 @@ func radiating(ws []word, k int) bool {
 	return false
 }
 
-// subsiding are the signs that "go down": swelling, redness, a bruise.
+// subsiding are the signs that "go down": swelling and redness.
 var subsiding = wordSet(`swelling calf_swelling warmth_redness`)
 
 // wentDown reports whether the clause of a sign says, right after it, that it
