@@ -149,29 +149,39 @@ var wellIndex = func() map[string][][]string {
 var wellDeniers = wordSet(`not no never doesnt dont didnt isnt wasnt hasnt havent nt cant`)
 
 // saysWell reports whether the text says the client is well now: a phrase of
-// wellPhrases not in the past ("felt great until") nor denied just before it.
+// wellPhrases (all in the present: "felt great until" is none of them) that
+// is not denied just before it ("doesn't feel better").
 func saysWell(ws []word) bool { return wellAt(ws, 0) >= 0 }
 
 // wellAt returns the place of the first well phrase at or after word from, or -1.
 func wellAt(ws []word, from int) int {
 	for i := from; i < len(ws); i++ {
 		for _, p := range wellIndex[ws[i].norm] {
-			if !phraseAt(ws, i, p) || p[0] != "no" && p[0] != "not" && p[0] != "doesnt" && p[0] != "does" && i > 0 &&
-				ws[i].sep == sepNone && (wellDeniers[ws[i-1].norm] || i > 1 && wellDeniers[ws[i-2].norm] && ws[i-1].sep == sepNone) {
-				continue
+			if phraseAt(ws, i, p) && (denies(p[0]) || !deniedBefore(ws, i)) {
+				return i // "no pain", "doesn't hurt" carry their own denial
 			}
-			return i
 		}
 	}
 	return -1
+}
+
+// denies reports whether a word of a well phrase is itself a denial.
+func denies(w string) bool { return wellDeniers[w] || w == "does" }
+
+// deniedBefore reports whether a denial stands in the two words right before
+// word i: "doesn't feel better", "not feeling great".
+func deniedBefore(ws []word, i int) bool {
+	return i > 0 && ws[i].sep == sepNone &&
+		(wellDeniers[ws[i-1].norm] || i > 1 && wellDeniers[ws[i-2].norm] && ws[i-1].sep == sepNone)
 }
 
 // soreNowWords in a clause keep its soreness current: "was sore, still is today".
 var soreNowWords = wordSet(`still now today tonight currently this`)
 
 // wasSore reports whether the soreness word k is told in the past: "was",
-// "were" or "had been" in the five words of its clause before it, in a clause that says nothing of now
-// ("parts were painful", "it was really sore at the time").
+// "were" or "had been" in the five words of its clause before it, in a
+// clause that says nothing of now ("parts were painful", "it was really sore
+// at the time").
 func wasSore(ws []word, k int, cl clauses) bool {
 	past := false
 	for j := k - 1; j >= 0 && j >= k-5 && cl.fine[j] == cl.fine[k]; j-- {
