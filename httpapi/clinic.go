@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -269,15 +268,10 @@ type flagList struct {
 	Flags []flagView `json:"flags"`
 }
 
-// flagViews gives each flag the guidance of the rules that raised it, read
-// from its check-in (one read of each flag's session). A credential that
-// may not read sessions gets the flags with no guidance.
-func (s *server) flagViews(ctx context.Context, a *aftercare.Access, fs []*aftercare.Flag) ([]flagView, error) {
-	out := make([]flagView, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, flagView{Flag: f, Guidance: nonNil(s.assessor.Guidance(f.Rules))})
-	}
-	return out, nil
+// flagView gives a flag the guidance of the rules that raised it, which the
+// flag carries from its check-in's assessment.
+func (s *server) flagView(f *aftercare.Flag) flagView {
+	return flagView{Flag: f, Guidance: nonNil(s.assessor.Guidance(f.Rules))}
 }
 
 func (s *server) listFlags(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
@@ -285,9 +279,9 @@ func (s *server) listFlags(w http.ResponseWriter, r *http.Request, a *aftercare.
 	if err != nil {
 		return err
 	}
-	views, err := s.flagViews(r.Context(), a, fs)
-	if err != nil {
-		return err
+	views := make([]flagView, 0, len(fs))
+	for _, f := range fs {
+		views = append(views, s.flagView(f))
 	}
 	writeJSON(w, http.StatusOK, flagList{Flags: views})
 	return nil
@@ -306,7 +300,7 @@ func (s *server) ackFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Ac
 		}
 	}
 	f, err := usecase.AckFlag(r.Context(), a, id, in)
-	return s.writeFlag(w, r, a, f, err)
+	return s.writeFlag(w, f, err)
 }
 
 func (s *server) undoAck(w http.ResponseWriter, r *http.Request, a *aftercare.Access) error {
@@ -315,19 +309,15 @@ func (s *server) undoAck(w http.ResponseWriter, r *http.Request, a *aftercare.Ac
 		return err
 	}
 	f, err := usecase.UndoAck(r.Context(), a, id, s.now())
-	return s.writeFlag(w, r, a, f, err)
+	return s.writeFlag(w, f, err)
 }
 
 // writeFlag answers with the view of one flag (its guidance included), or err.
-func (s *server) writeFlag(w http.ResponseWriter, r *http.Request, a *aftercare.Access, f *aftercare.Flag, err error) error {
+func (s *server) writeFlag(w http.ResponseWriter, f *aftercare.Flag, err error) error {
 	if err != nil {
 		return err
 	}
-	views, err := s.flagViews(r.Context(), a, []*aftercare.Flag{f})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, views[0])
+	writeJSON(w, http.StatusOK, s.flagView(f))
 	return nil
 }
 
